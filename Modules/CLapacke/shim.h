@@ -1,0 +1,24 @@
+#ifndef COLLISION_SPECTRUM_CLAPACKE_SHIM_H
+#define COLLISION_SPECTRUM_CLAPACKE_SHIM_H
+
+// LAPACKE declares complex arguments as C99 `double _Complex`, which Swift does not
+// import. LAPACKE lets the includer choose the complex type instead: a struct of two
+// doubles has the same layout as `double _Complex` (and as swift-numerics'
+// Complex<Double>), so buffers pass through without copies.
+typedef struct { float real; float imag; } collop_complex_float;
+typedef struct { double real; double imag; } collop_complex_double;
+#define lapack_complex_float collop_complex_float
+#define lapack_complex_double collop_complex_double
+
+#include <lapacke.h>
+
+// lapack_int is a macro (int32_t here, int64_t for ILP64 builds); a typedef makes it
+// visible to Swift.
+typedef lapack_int collop_lapack_int;
+
+// OpenBLAS thread control and identification (libopenblas, Debian libopenblas-dev).
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+char *openblas_get_config(void);
+
+#endif

@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+//
+// CollisionSpectrum: the quantum collision operator of the Bethe–Salpeter equation
+// (Suslov's symmetry theory, Vollhardt–Wölfle), built on a momentum lattice and
+// diagonalized with LAPACK. Layers, each importing only those below it:
+//   CLapacke → DenseLinearAlgebra → CollisionOperator → SpectralAnalysis → CollopCLI → collop
+import PackageDescription
+
+let package = Package(
+    name: "CollisionSpectrum",
+    products: [
+        .executable(name: "collop", targets: ["collop"]),
+        .library(name: "SpectralAnalysis", targets: ["SpectralAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLapacke",
+            path: "Modules/CLapacke",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .target(
+            name: "DenseLinearAlgebra",
+            dependencies: [
+                "CLapacke",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
+        .target(
+            name: "CollisionOperator",
+            dependencies: [
+                "DenseLinearAlgebra",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
+        .target(
+            name: "SpectralAnalysis",
+            dependencies: [
+                "CollisionOperator",
+                "DenseLinearAlgebra",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
+        .target(
+            name: "CollopCLI",
+            dependencies: [
+                "SpectralAnalysis",
+                "CollisionOperator",
+                "DenseLinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Numerics", package: "swift-numerics"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(name: "collop", dependencies: ["CollopCLI"]),
+        .testTarget(
+            name: "DenseLinearAlgebraTests",
+            dependencies: ["DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "CollisionOperatorTests",
+            dependencies: ["CollisionOperator", "DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "SpectralAnalysisTests",
+            dependencies: ["SpectralAnalysis", "CollisionOperator", "DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "CollopCLITests",
+            dependencies: ["CollopCLI", "collop"]
+        ),
+    ]
+)

@@ -1,0 +1,129 @@
+import DenseLinearAlgebra
+import Numerics
+
+/// A validated model with everything that does not depend on (q, ω): the grid, the
+/// band, the disorder correlator, the self-energy at E on the unshifted grid and the
+/// derived γ, F and D0. `collisionOperator(q:omega:)` builds L̂ from it.
+public struct CollisionModel: Sendable {
+    public let parameters: ModelParameters
+    public let grid: MomentumGrid
+    public let band: TightBindingBand
+    public let correlation: DisorderCorrelation
+    public let vertex: SingularVertex
+    public let solver: SCBASolver
+    /// Σ^R(E) on the unshifted grid (q = 0, ω → 0): defines γ and the Kubo–Greenwood D.
+    public let selfEnergyAtEnergy: SelfEnergyField
+    /// γ = −(1/N) Σ_k Im Σ^R_k(E) (the given γ for `fixed`).
+    public let gamma: Double
+    /// U^sing amplitude F (default 2γU0, VW (40)).
+    public let amplitude: Double
+    /// Kubo–Greenwood diffusion constant along axis 1 (DESIGN §3.7).
+    public let kuboGreenwood: KuboGreenwood
+    /// D0 of the `cooperon` model (default: the Kubo–Greenwood D).
+    public let cooperonDiffusion: Double
+
+    /// Validates the parameters and solves the SCBA at E.
+    /// - Throws: `ParameterError` for bad input (including an energy where SCBA gives
+    ///   γ = 0), `ModelComputationError` when the SCBA does not converge.
+    public init(parameters: ModelParameters) throws {
+        try parameters.validate()
+        self.parameters = parameters
+        grid = MomentumGrid(dimension: parameters.dimension, size: parameters.size)
+        band = TightBindingBand(hopping: parameters.hopping)
+        correlation = DisorderCorrelation(radius: parameters.correlationRadius, dimension: parameters.dimension)
+        vertex = SingularVertex(parameters: parameters)
+        solver = SCBASolver(grid: grid, band: band, u0: parameters.u0, correlation: correlation,
+                            maximumIterations: parameters.scbaMaximumIterations)
+        let zero = [Double](repeating: 0, count: parameters.dimension)
+        selfEnergyAtEnergy = try Self.retardedSelfEnergy(parameters: parameters, solver: solver,
+                                                         energy: parameters.energy, shift: zero)
+        gamma = selfEnergyAtEnergy.gamma
+        amplitude = parameters.amplitude ?? 2 * gamma * parameters.u0
+        var axis = zero
+        axis[0] = 1
+        kuboGreenwood = KuboGreenwood(grid: grid, band: band, energy: parameters.energy,
+                                      selfEnergy: selfEnergyAtEnergy, direction: axis)
+        cooperonDiffusion = parameters.d0 ?? kuboGreenwood.diffusion
+    }
+
+    /// Σ^R(z) on the grid shifted by `shift`: SCBA, or −iγ for `fixed`. An SCBA solution
+    /// with γ = 0 means there are no states at z: reported as a bad `--energy`.
+    static func retardedSelfEnergy(parameters: ModelParameters, solver: SCBASolver,
+                                   energy: Double, shift: [Double]) throws -> SelfEnergyField {
+        switch parameters.selfEnergy {
+        case .fixed(let gamma):
+            return SelfEnergyField(values: [Complex](repeating: Complex(0, -gamma), count: solver.grid.count),
+                                   iterations: 0, residual: 0)
+        case .scba:
+            let field = try solver.retarded(energy: energy, shift: shift)
+            let scale = max(parameters.u0, 1e-300)
+            if field.gamma <= 1e-10 * scale || field.values.contains(where: { $0.imaginary > 0 }) {
+                let edge = solver.band.halfWidth(dimension: parameters.dimension)
+                throw ParameterError(.energy, value: format(parameters.energy),
+                                     reason: "outside the disorder-broadened band: the SCBA gives γ = \(field.gamma) at z = \(format(energy)) (bare band |ε| ≤ \(format(edge)); or the disorder is too weak for L = \(parameters.size))")
+            }
+            return field
+        }
+    }
+
+    /// The fields at external momentum q and frequency ω: Σ^R on the grid k + q/2 at
+    /// E + ω and Σ^A on the grid k − q/2 at E, each self-consistent on its own shifted
+    /// grid so that the Ward identity (13) holds at every q.
+    public func fields(q: [Double], omega: Double) throws -> KineticFields {
+        let half = q.map { $0 / 2 }
+        let retarded = try Self.retardedSelfEnergy(parameters: parameters, solver: solver,
+                                                   energy: parameters.energy + omega, shift: half)
+        let advanced: SelfEnergyField
+        if q.allSatisfy({ $0 == 0 }) && omega == 0 {
+            advanced = retarded.conjugated
+        } else if q.allSatisfy({ $0 == 0 }) {
+            advanced = selfEnergyAtEnergy.conjugated
+        } else {
+            advanced = try Self.retardedSelfEnergy(parameters: parameters, solver: solver,
+                                                   energy: parameters.energy, shift: half.map { -$0 }).conjugated
+        }
+        return try KineticFields(grid: grid, band: band, energy: parameters.energy, omega: omega, q: q,
+                                 retarded: retarded, advanced: advanced)
+    }
+
+    /// L̂ = L̂reg + L̂sing at (q, ω) (defaults: the parameters' q and ω).
+    public func collisionOperator(q: [Double]? = nil, omega: Double? = nil) throws -> CollisionOperator {
+        let omega = omega ?? parameters.omega
+        let q = q ?? parameters.momentum
+        let fields = try fields(q: q, omega: omega)
+        let singular = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion)
+        let regular = correlation.isWhiteNoise ? nil : correlation.values(on: grid).map { $0 * parameters.u0 }
+        return CollisionOperator(grid: grid, fields: fields, u0: parameters.u0, regularKernel: regular,
+                                 singularKernel: singular, wardProjection: parameters.wardProjection)
+    }
+
+    /// The Ward residual max_k |ΔΣ_k − (1/N) Σ_k' U0 C(k−k') ΔG_k'| / max_k |ΔΣ_k|
+    /// (DESIGN §3.3), from the real-space moments of ΔG: O(N·|x|).
+    public func wardResidual(_ fields: KineticFields) -> Double {
+        let n = grid.count
+        var predicted = [Complex<Double>](repeating: .zero, count: n)
+        if correlation.isWhiteNoise {
+            let mean = compensatedSum(fields.deltaG) * Complex(parameters.u0 / Double(n))
+            for k in 0..<n { predicted[k] = mean }
+        } else {
+            let phases = PhaseTable(grid: grid, vectors: correlation.vectors)
+            var moments = [Complex<Double>](repeating: .zero, count: correlation.vectors.count)
+            for x in moments.indices {
+                var sum = Complex<Double>.zero
+                for k in 0..<n { sum += phases.phase(point: k, vector: x).conjugate * fields.deltaG[k] }
+                moments[x] = sum * Complex(correlation.coefficients[x] * parameters.u0 / Double(n))
+            }
+            for k in 0..<n {
+                var sum = Complex<Double>.zero
+                for x in moments.indices { sum += phases.phase(point: k, vector: x) * moments[x] }
+                predicted[k] = sum
+            }
+        }
+        var worst = 0.0, scale = 0.0
+        for k in 0..<n {
+            worst = max(worst, (fields.deltaSigma[k] - predicted[k]).length)
+            scale = max(scale, fields.deltaSigma[k].length)
+        }
+        return scale > 0 ? worst / scale : worst
+    }
+}

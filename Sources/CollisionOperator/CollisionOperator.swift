@@ -1,0 +1,128 @@
+import DenseLinearAlgebra
+import Numerics
+
+/// The quantum collision operator L̂ = L̂reg + L̂sing of Suslov (74)–(76) on the grid, as
+/// an N × N complex-symmetric matrix with the 1/N measure inside (DESIGN §2):
+///
+/// 𝕃reg_kk' = δ_kk'(M_k + ΔΣ_k) − (1/N) U0 C(k−k') s_k s_k'        (Suslov (75))
+/// 𝕊_kk'    = (1/N) U^sing(k+k') s_k s_k',   𝕃sing = −P 𝕊 P          (Suslov (76))
+///
+/// with the bilinear Ward projector P = I − s sᵀ/(sᵀs) (or 𝕃sing = −𝕊 without it).
+/// P𝕊P is expanded as 𝕊 − (s uᵀ + u sᵀ)/σ + (τ/σ²) s sᵀ, u = 𝕊s, σ = sᵀs, τ = sᵀu, so
+/// every element costs O(d) and the assembly is O(N²), column-parallel, allocation-free.
+public struct CollisionOperator: Sendable {
+    public let grid: MomentumGrid
+    public let fields: KineticFields
+    public let u0: Double
+    /// U0·C(Q) by grid index of Q = k − k' (nil: white noise, U0·1).
+    public let regularKernel: [Double]?
+    /// U^sing(Q) by grid index of Q = k + k' (nil: `none`).
+    public let singularKernel: [Complex<Double>]?
+    public let wardProjection: Bool
+    /// u = 𝕊 s.
+    let projectedVector: [Complex<Double>]
+    /// σ = sᵀs and τ = sᵀ𝕊s.
+    let sigma: Complex<Double>
+    let tau: Complex<Double>
+
+    public var order: Int { grid.count }
+    public var omega: Double { fields.omega }
+    public var hasSingularPart: Bool { singularKernel != nil }
+
+    init(grid: MomentumGrid, fields: KineticFields, u0: Double, regularKernel: [Double]?,
+         singularKernel: [Complex<Double>]?, wardProjection: Bool) {
+        self.grid = grid
+        self.fields = fields
+        self.u0 = u0
+        self.regularKernel = regularKernel
+        self.singularKernel = singularKernel
+        self.wardProjection = wardProjection
+        let s = fields.root
+        var u = [Complex<Double>](repeating: .zero, count: grid.count)
+        if let kernel = singularKernel {
+            // u_k = (s_k/N) Σ_k' U^sing(k+k') ΔG_k'
+            let n = grid.count
+            let deltaG = fields.deltaG
+            u.withUnsafeMutableBufferPointer { out in
+                let target = DisjointWriteBuffer(base: out.baseAddress!)
+                parallelChunks(count: n) { rows in
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: grid.dimension * grid.size) { table in
+                        for k in rows {
+                            grid.fillOffsetTable(for: k, sign: 1, into: table)
+                            var sum = Complex<Double>.zero
+                            for k2 in 0..<n { sum += kernel[grid.offsetIndex(of: k2, table: table)] * deltaG[k2] }
+                            target.base[k] = sum * s[k] / Complex(Double(n))
+                        }
+                    }
+                }
+            }
+        }
+        projectedVector = u
+        sigma = bilinearSum(s, s)
+        tau = bilinearSum(s, u)
+    }
+
+    /// a·𝕃reg + b·𝕃sing as a dense column-major matrix.
+    public func matrix(regularWeight a: Complex<Double> = .one, singularWeight b: Complex<Double> = .one) -> ComplexMatrix {
+        let n = grid.count
+        var result = ComplexMatrix(rows: n, columns: n)
+        let s = fields.root, u = projectedVector
+        let diagonal = (0..<n).map { Complex(fields.streaming[$0]) + fields.deltaSigma[$0] }
+        let regular = regularKernel, singular = singularKernel
+        let inverseN = 1 / Double(n)
+        let project = wardProjection
+        let sigmaInverse = 1 / sigma
+        let tauOverSigma2 = tau * sigmaInverse * sigmaInverse
+        let grid = self.grid
+        let whiteRegular = Complex(-u0 * inverseN) * a
+        let tableSize = grid.dimension * grid.size
+        result.withUnsafeMutableBufferPointer { buffer in
+            let target = DisjointWriteBuffer(base: buffer.baseAddress!)
+            parallelChunks(count: n, minimumChunk: 4) { columns in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * tableSize) { tables in
+                    let minus = UnsafeMutableBufferPointer(rebasing: tables[0..<tableSize])
+                    let plus = UnsafeMutableBufferPointer(rebasing: tables[tableSize..<(2 * tableSize)])
+                    for j in columns {
+                        let column = target.base + j * n
+                        let sj = s[j], uj = u[j]
+                        if regular != nil { grid.fillOffsetTable(for: j, sign: -1, into: minus) }
+                        if singular != nil { grid.fillOffsetTable(for: j, sign: 1, into: plus) }
+                        for i in 0..<n {
+                            let ss = s[i] * sj
+                            var value: Complex<Double>
+                            if let regular {
+                                value = Complex(-regular[grid.offsetIndex(of: i, table: minus)] * inverseN) * a * ss
+                            } else {
+                                value = whiteRegular * ss
+                            }
+                            if let singular {
+                                let vertex = singular[grid.offsetIndex(of: i, table: plus)] * Complex(inverseN)
+                                var element: Complex<Double>
+                                if project {
+                                    element = (vertex + tauOverSigma2) * ss - (s[i] * uj + u[i] * sj) * sigmaInverse
+                                } else {
+                                    element = vertex * ss
+                                }
+                                value -= b * element
+                            }
+                            column[i] = value
+                        }
+                        column[j] += a * diagonal[j]
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// 𝕃 = 𝕃reg + 𝕃sing.
+    public var fullMatrix: ComplexMatrix { matrix() }
+    /// 𝕃reg alone (Suslov (75)).
+    public var regularMatrix: ComplexMatrix { matrix(regularWeight: .one, singularWeight: .zero) }
+    /// 𝕃sing alone (Suslov (76)).
+    public var singularMatrix: ComplexMatrix { matrix(regularWeight: .zero, singularWeight: .one) }
+    /// 𝕃1 = ω·𝕃sing (Suslov (77)), meaningful for the `localized` and `lorentzian` models.
+    public var singularOneMatrix: ComplexMatrix { matrix(regularWeight: .zero, singularWeight: Complex(omega)) }
+    /// diag(M_k): the streaming term, so that 𝕃 − diag M = L̂0 (Suslov (36)).
+    public var streamingDiagonal: [Double] { fields.streaming }
+}

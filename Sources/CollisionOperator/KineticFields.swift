@@ -1,0 +1,59 @@
+import Numerics
+
+/// The one-particle quantities of the kinetic equation at external momentum q and
+/// frequency ω, on the grid points k (DESIGN §2 "Green functions", Suslov (5), (14), (36)):
+///
+/// G^R_k = 1/(E+ω − ε(k+q/2) − Σ^R_{k+q/2}),  G^A_k = 1/(E − ε(k−q/2) − Σ^A_{k−q/2}),
+/// ΔG_k = G^R_k − G^A_k,  s_k = √ΔG_k (principal branch; Im ΔG_k < 0),
+/// ΔΣ_k = Σ^R_{k+q/2} − Σ^A_{k−q/2},  M_k = ε(k+q/2) − ε(k−q/2).
+public struct KineticFields: Sendable {
+    public let q: [Double]
+    public let omega: Double
+    /// Σ^R_{k+q/2}(E+ω).
+    public let retardedSelfEnergy: SelfEnergyField
+    /// Σ^A_{k−q/2}(E).
+    public let advancedSelfEnergy: SelfEnergyField
+    public let retardedGreen: [Complex<Double>]
+    public let advancedGreen: [Complex<Double>]
+    public let deltaG: [Complex<Double>]
+    /// s_k = √ΔG_k, the exact zero mode of L̂0.
+    public let root: [Complex<Double>]
+    public let deltaSigma: [Complex<Double>]
+    /// M_k = ε(k+q/2) − ε(k−q/2).
+    public let streaming: [Double]
+
+    public var count: Int { root.count }
+
+    /// Assembles the fields from the self-energies on the shifted grids.
+    /// Throws when a value is not finite or ΔG leaves the lower half plane.
+    init(grid: MomentumGrid, band: TightBindingBand, energy: Double, omega: Double, q: [Double],
+         retarded: SelfEnergyField, advanced: SelfEnergyField) throws(ModelComputationError) {
+        let half = q.map { $0 / 2 }
+        let plus = band.energies(on: grid, shiftedBy: half)
+        let minus = band.energies(on: grid, shiftedBy: half.map { -$0 })
+        let n = grid.count
+        var gR = [Complex<Double>](repeating: .zero, count: n)
+        var gA = gR, dG = gR, s = gR, dS = gR
+        var m = [Double](repeating: 0, count: n)
+        for k in 0..<n {
+            gR[k] = reciprocal(Complex(energy + omega - plus[k]) - retarded.values[k])
+            gA[k] = reciprocal(Complex(energy - minus[k]) - advanced.values[k])
+            dG[k] = gR[k] - gA[k]
+            guard dG[k].isFinite else { throw .nonFinite(quantity: "ΔG", index: k) }
+            guard dG[k].imaginary < 0 else { throw .deltaGNotInLowerHalfPlane(index: k, value: dG[k]) }
+            s[k] = Complex.sqrt(dG[k])
+            dS[k] = retarded.values[k] - advanced.values[k]
+            m[k] = plus[k] - minus[k]
+        }
+        self.q = q
+        self.omega = omega
+        self.retardedSelfEnergy = retarded
+        self.advancedSelfEnergy = advanced
+        self.retardedGreen = gR
+        self.advancedGreen = gA
+        self.deltaG = dG
+        self.root = s
+        self.deltaSigma = dS
+        self.streaming = m
+    }
+}

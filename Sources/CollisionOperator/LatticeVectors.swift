@@ -1,0 +1,93 @@
+import Foundation
+import Numerics
+
+/// A finite set of real-space lattice vectors x ∈ Z^d with weights, and the lattice
+/// Fourier sums built from it: f(Q) = Σ_x w_x cos(Q·x) on the momentum grid.
+/// Both the disorder correlator C(p) and the localized correlator A(Q) are of this form.
+public struct LatticeVectorSet: Sendable, Equatable {
+    public let dimension: Int
+    /// Integer components, row-major: `components[v * dimension + axis]`.
+    public let components: [Int]
+    /// Euclidean length |x| of each vector.
+    public let lengths: [Double]
+
+    public var count: Int { lengths.count }
+
+    /// All lattice vectors with |x| ≤ radius, ordered by length then lexicographically
+    /// (x = 0 first). Radius < 0 gives the empty set.
+    public static func ball(dimension: Int, radius: Double) -> LatticeVectorSet {
+        let reach = radius >= 0 ? Int(radius.rounded(.down)) : -1
+        var vectors: [[Int]] = []
+        if reach >= 0 {
+            var current = [Int](repeating: -reach, count: dimension)
+            let limit = radius * radius * (1 + 1e-12)
+            while true {
+                if Double(current.reduce(0) { $0 + $1 * $1 }) <= limit { vectors.append(current) }
+                var axis = dimension - 1
+                while axis >= 0 {
+                    current[axis] += 1
+                    if current[axis] <= reach { break }
+                    current[axis] = -reach
+                    axis -= 1
+                }
+                if axis < 0 { break }
+            }
+        }
+        func length(_ x: [Int]) -> Double { Double(x.reduce(0) { $0 + $1 * $1 }).squareRoot() }
+        vectors.sort { a, b in
+            let la = a.reduce(0) { $0 + $1 * $1 }, lb = b.reduce(0) { $0 + $1 * $1 }
+            return la != lb ? la < lb : a.lexicographicallyPrecedes(b)
+        }
+        return LatticeVectorSet(dimension: dimension, components: vectors.flatMap { $0 }, lengths: vectors.map(length))
+    }
+
+    /// x_v as an array.
+    public func vector(_ v: Int) -> [Int] { Array(components[(v * dimension)..<((v + 1) * dimension)]) }
+
+    /// f(Q) = Σ_v weights[v]·cos(Q·x_v) at every grid momentum Q (O(N·|X|·d)).
+    public func cosineSum(weights: [Double], on grid: MomentumGrid) -> [Double] {
+        let phases = PhaseTable(grid: grid, vectors: self)
+        var result = [Double](repeating: 0, count: grid.count)
+        for index in 0..<grid.count {
+            var sum = 0.0
+            for v in 0..<count where weights[v] != 0 {
+                sum += weights[v] * phases.phase(point: index, vector: v).real
+            }
+            result[index] = sum
+        }
+        return result
+    }
+}
+
+/// e^{i k·x} for grid momenta k and lattice vectors x, from per-axis tables of
+/// e^{2πi n m / L} (m the integer component): d complex products per evaluation.
+struct PhaseTable: Sendable {
+    let grid: MomentumGrid
+    let vectors: LatticeVectorSet
+    /// `roots[r] = e^{2πi r / L}`.
+    let roots: [Complex<Double>]
+
+    init(grid: MomentumGrid, vectors: LatticeVectorSet) {
+        self.grid = grid
+        self.vectors = vectors
+        let L = grid.size
+        roots = (0..<L).map { r in
+            let angle = 2 * Double.pi * Double(r) / Double(L)
+            return Complex(cos(angle), sin(angle))
+        }
+    }
+
+    /// e^{i k·x} for grid point `point` and vector `vector`.
+    @inline(__always)
+    func phase(point: Int, vector: Int) -> Complex<Double> {
+        let L = grid.size
+        var product = Complex<Double>.one
+        for axis in 0..<grid.dimension {
+            let m = vectors.components[vector * grid.dimension + axis]
+            guard m != 0 else { continue }
+            let r = ((grid.digit(point, axis: axis) * m) % L + L) % L
+            product *= roots[r]
+        }
+        return product
+    }
+}

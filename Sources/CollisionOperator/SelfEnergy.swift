@@ -1,0 +1,131 @@
+import DenseLinearAlgebra
+import Numerics
+
+/// The retarded self-energy Σ^R_{k+shift}(z) at every grid point k of a grid shifted
+/// by `shift` (DESIGN §2 "Self-energy").
+public struct SelfEnergyField: Sendable, Equatable {
+    /// Σ^R at each grid index.
+    public let values: [Complex<Double>]
+    /// Fixed-point iterations used (0 for a prescribed self-energy).
+    public let iterations: Int
+    /// max_k |F(Σ)_k − Σ_k| at the last iteration (the SCBA residual).
+    public let residual: Double
+
+    /// γ = −(1/N) Σ_k Im Σ_k.
+    public var gamma: Double { -values.reduce(0) { $0 + $1.imaginary } / Double(max(values.count, 1)) }
+
+    /// (1/N) Σ_k Σ_k.
+    public var mean: Complex<Double> { values.reduce(.zero, +) / Complex(Double(max(values.count, 1))) }
+
+    /// The advanced self-energy Σ^A = conj Σ^R.
+    public var conjugated: SelfEnergyField {
+        SelfEnergyField(values: values.map(\.conjugate), iterations: iterations, residual: residual)
+    }
+}
+
+/// Numerical failures of the model construction (exit status 3 in the CLI).
+public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The SCBA fixed-point loop did not reach |ΔΣ| ≤ tolerance·max(1, |Σ|).
+    case selfEnergyNotConverged(energy: Double, shift: [Double], iterations: Int, lastChange: Double, tolerance: Double)
+    /// A field that must be finite is not (index of the first bad grid point).
+    case nonFinite(quantity: String, index: Int)
+    /// Im ΔG_k ≥ 0 somewhere, so √ΔG has no continuous principal branch.
+    case deltaGNotInLowerHalfPlane(index: Int, value: Complex<Double>)
+
+    public var description: String {
+        switch self {
+        case let .selfEnergyNotConverged(energy, shift, iterations, lastChange, tolerance):
+            let where_ = shift.allSatisfy { $0 == 0 } ? "" : " on the grid shifted by (\(shift.map(format).joined(separator: ", ")))"
+            return "SCBA self-energy at z = \(format(energy))\(where_) did not converge after \(iterations) iterations: last change \(lastChange) > tolerance \(tolerance) (raise --scba-max-iterations or change the energy/disorder)"
+        case let .nonFinite(quantity, index):
+            return "\(quantity) is not finite at grid point \(index)"
+        case let .deltaGNotInLowerHalfPlane(index, value):
+            return "ΔG at grid point \(index) = \(value.real) + \(value.imaginary)i is not in the lower half plane; √ΔG is undefined"
+        }
+    }
+}
+
+/// The self-consistent Born approximation on the momentum grid:
+/// Σ_p(z) = (1/N) Σ_{p'} U0 C(p − p') / (z − ε_{p'} − Σ_{p'}(z)), p, p' on the grid
+/// k + shift. With `shift` = ±q/2 the retarded and advanced self-energies satisfy the
+/// Ward identity (13) exactly at any q, which is what makes √ΔG an exact zero mode of
+/// L̂0 for every q (DESIGN §3.2) and the Einstein relation an identity on the grid.
+///
+/// For correlated disorder the convolution is done through real-space moments,
+/// Σ_k = U0 Σ_x c_x e^{ik·x} ĝ_x with ĝ_x = (1/N) Σ_k e^{−ik·x} G_k: O(N·|x|) per step.
+public struct SCBASolver: Sendable {
+    public let grid: MomentumGrid
+    public let band: TightBindingBand
+    public let u0: Double
+    public let correlation: DisorderCorrelation
+    public let maximumIterations: Int
+    /// Convergence: max_k |ΔΣ_k| ≤ tolerance·max(1, max_k |Σ_k|) (DESIGN: 1e-14).
+    public let tolerance: Double
+
+    public init(grid: MomentumGrid, band: TightBindingBand, u0: Double, correlation: DisorderCorrelation,
+                maximumIterations: Int, tolerance: Double = 1e-14) {
+        self.grid = grid
+        self.band = band
+        self.u0 = u0
+        self.correlation = correlation
+        self.maximumIterations = maximumIterations
+        self.tolerance = tolerance
+    }
+
+    /// Σ^R(z + i0) on the grid shifted by `shift`, by damped fixed-point iteration
+    /// (damping halves whenever the change grows). Throws `.selfEnergyNotConverged`.
+    public func retarded(energy z: Double, shift: [Double]) throws(ModelComputationError) -> SelfEnergyField {
+        let energies = band.energies(on: grid, shiftedBy: shift)
+        let n = grid.count
+        let cZero = correlation.coefficients.reduce(0, +)
+        var sigma = [Complex<Double>](repeating: Complex(0, -max((u0 * max(cZero, 1e-12)).squareRoot(), 1e-3)), count: n)
+        var mapped = sigma
+        var green = sigma
+        var damping = 1.0
+        var previousChange = Double.infinity
+        let phases = correlation.isWhiteNoise ? nil : PhaseTable(grid: grid, vectors: correlation.vectors)
+        var moments = [Complex<Double>](repeating: .zero, count: correlation.vectors.count)
+
+        for iteration in 1...maximumIterations {
+            for k in 0..<n { green[k] = reciprocal(Complex(z - energies[k]) - sigma[k]) }
+            if let phases {
+                for x in 0..<moments.count {
+                    var sum = Complex<Double>.zero
+                    for k in 0..<n { sum += phases.phase(point: k, vector: x).conjugate * green[k] }
+                    moments[x] = sum * Complex(correlation.coefficients[x] * u0 / Double(n))
+                }
+                for k in 0..<n {
+                    var sum = Complex<Double>.zero
+                    for x in 0..<moments.count { sum += phases.phase(point: k, vector: x) * moments[x] }
+                    mapped[k] = sum
+                }
+            } else {
+                let average = compensatedSum(green) * Complex(u0 / Double(n))
+                for k in 0..<n { mapped[k] = average }
+            }
+            var change = 0.0
+            var magnitude = 0.0
+            for k in 0..<n {
+                change = max(change, (mapped[k] - sigma[k]).length)
+                magnitude = max(magnitude, mapped[k].length)
+            }
+            guard change.isFinite else { break }
+            if change <= tolerance * max(1, magnitude) {
+                return SelfEnergyField(values: mapped, iterations: iteration, residual: change)
+            }
+            if change > previousChange { damping = max(damping / 2, 1.0 / 64) }
+            previousChange = change
+            for k in 0..<n { sigma[k] += Complex(damping) * (mapped[k] - sigma[k]) }
+        }
+        throw .selfEnergyNotConverged(energy: z, shift: shift, iterations: maximumIterations,
+                                      lastChange: previousChange, tolerance: tolerance)
+    }
+}
+
+/// 1/z without the rescaling of the general complex division (|z| is never near the
+/// overflow range here: its imaginary part is at least γ).
+@inline(__always)
+func reciprocal(_ z: Complex<Double>) -> Complex<Double> {
+    let norm = z.real * z.real + z.imaginary * z.imaginary
+    return Complex(z.real / norm, -z.imaginary / norm)
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import CollisionOperator
+import DenseLinearAlgebra
+import Foundation
+import SpectralAnalysis
+
+/// The tool's version, printed in every table header.
+public let collopVersion = "0.1.0"
+
+/// `collop`: the quantum collision operator of the Bethe–Salpeter equation on a lattice.
+public struct Collop: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "collop",
+        abstract: "Build and diagonalize the quantum collision operator L̂ = L̂reg + L̂sing (Suslov; Vollhardt–Wölfle).",
+        discussion: """
+            L̂ is the kernel of the Bethe–Salpeter equation written as a kinetic equation
+            (Suslov (36), (74)–(76)) on a d-dimensional momentum lattice. Its eigenvalues are
+            the relaxation rates: λ0 = −iDq² is the diffusion mode, exactly zero at q = 0.
+
+            Exit status: 0 ok, 1 a check failed, 2 bad input, 3 numerical failure.
+            Examples:
+              collop spectrum                          # the default model (d = 2, L = 16)
+              collop check --self-energy fixed --gamma 0.2
+              collop diffusion --singular none --dim 2 --size 64 --disorder 1.5
+            """,
+        version: collopVersion,
+        subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses `arguments`, runs the subcommand and returns the exit status of DESIGN §5.
+    public static func run(arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let failed as ChecksFailed {
+            writeError(failed.description)
+            return 1
+        } catch {
+            let (status, message) = exitStatus(for: error)
+            if status == 0 {
+                print(message)
+            } else {
+                writeError(message)
+            }
+            return status
+        }
+    }
+
+    /// Entry point of the executable.
+    public static func runAndExit() -> Never {
+        Foundation.exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Status and message for an error: 2 for bad input, 3 for numerical failure.
+    static func exitStatus(for error: Error) -> (Int32, String) {
+        switch error {
+        case let e as InputError: return (2, "error: \(e.message)")
+        case let e as ParameterError: return (2, "error: \(e.description)")
+        case let e as DiffusionInputError: return (2, "error: \(e.description)")
+        case let e as ModelComputationError: return (3, "numerical failure: \(e.description)")
+        case let e as LinearAlgebraError: return (3, "numerical failure: \(e.description)")
+        case let e as SpectralError: return (3, "numerical failure: \(e.description)")
+        default:
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success { return (0, message) }
+            return (2, message.isEmpty ? "error: \(error)" : message)
+        }
+    }
+
+    static func writeError(_ message: String) {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    }
+}
+
+/// `collop check` found a failing identity (exit status 1).
+struct ChecksFailed: Error, CustomStringConvertible {
+    var names: [String]
+    var description: String { "check failed: \(names.joined(separator: ", "))" }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import CollisionOperator
+import Foundation
+import SpectralAnalysis
+
+/// `collop diffusion`: the diffusion pole λ0(q) at small q, D_fit and D_KG.
+struct DiffusionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diffusion",
+        abstract: "λ0(q) at small q along a direction, D_fit = lim iλ0/q² and the Kubo–Greenwood D_KG.",
+        discussion: """
+            Rows: q, λ0(q) (the mode of largest w0), w0 and D(ω,q) = iλ0/q² (Suslov (55)) at the given ω.
+            D(ω) is the q → 0 intercept of a least-squares fit iλ0/q² = D + Bq² + Cq⁴. For the metallic
+            ladder (--singular none) D_fit is the same fit at ω → 0 (the operator at ω = 0), which for
+            white noise equals D_KG = σ/ρ (Einstein relation, DESIGN §3.7). --method secular solves the
+            diagonal-plus-rank-one secular equation in O(N) per q; dense uses zgeev.
+            """
+    )
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Direction of q, dim numbers (normalized). [default: 1,0,…]", valueName: "n1,n2,…"))
+    var direction: String?
+    @Option(help: ArgumentHelp("Largest |q| of the ladder q_j = qmax·j/nq: a finite number > 0. [default: 0.1·γ/t ≈ 0.1/ℓ]", valueName: "q"))
+    var qmax: Double?
+    @Option(help: ArgumentHelp("Number of q points: an integer 1…100. [default: 5]", valueName: "n"))
+    var nq: Int = 5
+    @Option(help: ArgumentHelp("auto, secular or dense. [default: auto]", valueName: "method"))
+    var method: String = "auto"
+
+    func run() throws {
+        _ = try output.resolvedFormat()
+        let destination = try output.destination()
+        let resolved = try model.resolve()
+        guard (1...100).contains(nq) else { throw InputError("--nq: value \(nq) is out of range (allowed: an integer 1…100)") }
+        if let qmax, !(qmax.isFinite && qmax > 0) {
+            throw InputError("--qmax: value \(format(qmax)) is out of range (allowed: a finite number > 0)")
+        }
+        guard let chosen = DiffusionMethod(rawValue: method.lowercased()) else {
+            throw InputError("--method: value \(method) is not a method (allowed: auto, secular or dense)")
+        }
+        var unit: [Double]? = nil
+        let dimension = resolved.parameters.dimension
+        if let direction {
+            let parts = direction.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == dimension, parts.allSatisfy({ $0 != nil && $0!.isFinite }),
+                  parts.reduce(0, { $0 + $1! * $1! }) > 0 else {
+                throw InputError("--direction: value \(direction) is not a direction (allowed: \(dimension) finite numbers, comma-separated, not all zero)")
+            }
+            unit = parts.map { $0! }
+        }
+        let n = resolved.parameters.gridPointCount
+        let built = try buildModel(resolved, quiet: output.quiet)
+        let progress = Progress(enabled: !output.quiet && n >= 1024)
+        let analysis = try DiffusionAnalysis(model: built, direction: unit, maximumMomentum: qmax, count: nq, method: chosen) {
+            progress.stage("λ0(q): solve \($0 + 1) of \($1)")
+        }
+
+        var report = Report(command: "diffusion")
+        report.header = modelHeader(built)
+        report.add("direction", analysis.direction.map(format).joined(separator: ","))
+        report.add("qmax", analysis.points.last?.q ?? 0)
+        report.add("nq", analysis.points.count)
+        report.add("method", analysis.method.rawValue)
+        report.add("fit", "i*lambda0/q^2 = D + B q^2 + C q^4 (least squares)")
+        report.add("D_omega_re", analysis.diffusionAtOmega.real)
+        report.add("D_omega_im", analysis.diffusionAtOmega.imaginary)
+        report.add("fit_residual", analysis.fitResidual)
+        report.add("D_fit_re", analysis.fitted.real)
+        report.add("D_fit_im", analysis.fitted.imaginary)
+        report.add("D_fit_limit", analysis.staticDiffusion != nil ? "omega -> 0" : "omega as given")
+        report.add("D_KG_direction", analysis.kuboGreenwood)
+        report.add("relative_difference", analysis.relativeDifference)
+        if analysis.einsteinApplies {
+            report.add("einstein_tolerance", DiffusionAnalysis.einsteinTolerance)
+            report.add("einstein_status", analysis.relativeDifference <= DiffusionAnalysis.einsteinTolerance ? "PASS" : "FAIL")
+        } else {
+            report.add("einstein_status", "not an identity for this model (needs white noise and --singular none)")
+        }
+        var table = Table(name: "diffusion", columns: ["q", "lambda0_re", "lambda0_im", "w0", "D_re", "D_im"])
+        for point in analysis.points {
+            table.rows.append([.number(point.q), .number(point.lambda0.real), .number(point.lambda0.imaginary),
+                               .number(point.zeroModeOverlap), .number(point.diffusion.real), .number(point.diffusion.imaginary)])
+        }
+        report.tables.append(table)
+        try destination.write(try output.render(report))
+    }
+}

@@ -1,0 +1,235 @@
+import ArgumentParser
+import CollisionOperator
+import Foundation
+
+/// The model options every subcommand shares (DESIGN §5). Values are read as text and
+/// checked here, so that every complaint names the flag, the value and what is allowed.
+/// A `--config` file supplies the same keys; flags override it.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Lattice dimension d: \(ParameterName.dim.allowed). [default: 2]", valueName: "d"))
+    var dim: String?
+    @Option(help: ArgumentHelp("Points per axis L: \(ParameterName.size.allowed). [default: 16]", valueName: "L"))
+    var size: String?
+    @Option(help: ArgumentHelp("Hopping t of ε(k) = −2t Σ cos k_i: \(ParameterName.hopping.allowed). [default: 1]", valueName: "t"))
+    var hopping: String?
+    @Option(help: ArgumentHelp("Energy E: \(ParameterName.energy.allowed). [default: 0.3]", valueName: "E"))
+    var energy: String?
+    @Option(help: ArgumentHelp("Frequency ω: \(ParameterName.omega.allowed). [default: 1e-3]", valueName: "ω"))
+    var omega: String?
+    @Option(help: ArgumentHelp("External momentum q: \(ParameterName.q.allowed), need not be a grid vector. [default: 0]", valueName: "q1,q2,…"))
+    var q: String?
+    @Option(help: ArgumentHelp("Disorder width W, U0 = W²/12: \(ParameterName.disorder.allowed). [default: 2]", valueName: "W"))
+    var disorder: String?
+    @Option(help: ArgumentHelp("White-noise vertex U0 given directly: \(ParameterName.u0.allowed).", valueName: "U0"))
+    var u0: String?
+    @Option(help: ArgumentHelp("Disorder correlation radius r_c (0 = white noise): \(ParameterName.correlation.allowed). [default: 0]", valueName: "r_c"))
+    var correlation: String?
+    @Option(name: .customLong("self-energy"),
+            help: ArgumentHelp("Self-energy: scba (Ward identity exact) or fixed (Σ^R = −iγ, needs --gamma). [default: scba]", valueName: "scba|fixed"))
+    var selfEnergy: String?
+    @Option(help: ArgumentHelp("γ of --self-energy fixed: \(ParameterName.gamma.allowed).", valueName: "γ"))
+    var gamma: String?
+    @Option(help: ArgumentHelp("Singular vertex U^sing(k+k'): none, localized, lorentzian or cooperon. [default: localized]", valueName: "model"))
+    var singular: String?
+    @Option(help: ArgumentHelp("Length ξ of the localized/lorentzian correlator: \(ParameterName.xi.allowed). [default: 1.5]", valueName: "ξ"))
+    var xi: String?
+    @Option(help: ArgumentHelp("Range R of the localized correlator, |x| ≤ R: \(ParameterName.range.allowed). [default: 2]", valueName: "R"))
+    var range: String?
+    @Option(help: ArgumentHelp("Profile of the localized correlator: exp or power (Suslov (66)). [default: exp]", valueName: "exp|power"))
+    var profile: String?
+    @Option(help: ArgumentHelp("Exponent ζ of --profile power: \(ParameterName.zeta.allowed). [default: -0.5]", valueName: "ζ"))
+    var zeta: String?
+    @Option(help: ArgumentHelp("Amplitude F of U^sing: \(ParameterName.amplitude.allowed). [default: 2γU0, VW (40)]", valueName: "F"))
+    var amplitude: String?
+    @Option(help: ArgumentHelp("Diffusion constant D0 of the cooperon: \(ParameterName.d0.allowed). [default: Kubo–Greenwood D]", valueName: "D0"))
+    var d0: String?
+    @Option(name: .customLong("ward-projection"),
+            help: ArgumentHelp("Project 𝕃sing off √ΔG (Suslov (84)): on or off. [default: on]", valueName: "on|off"))
+    var wardProjection: String?
+    @Option(name: .customLong("scba-max-iterations"),
+            help: ArgumentHelp("Iteration limit of the SCBA loop: \(ParameterName.scbaMaxIterations.allowed). [default: 10000]", valueName: "n"))
+    var scbaMaxIterations: String?
+    @Option(help: ArgumentHelp("TOML or JSON file with the same keys (size = 24, singular = \"cooperon\", q = [0.1, 0] …); flags override it.", valueName: "file"))
+    var config: String?
+
+    /// The flags given on the command line, by parameter.
+    var flagValues: [ParameterName: String] {
+        let pairs: [(ParameterName, String?)] = [
+            (.dim, dim), (.size, size), (.hopping, hopping), (.energy, energy), (.omega, omega), (.q, q),
+            (.disorder, disorder), (.u0, u0), (.correlation, correlation), (.selfEnergy, selfEnergy),
+            (.gamma, gamma), (.singular, singular), (.xi, xi), (.range, range), (.profile, profile),
+            (.zeta, zeta), (.amplitude, amplitude), (.d0, d0), (.wardProjection, wardProjection),
+            (.scbaMaxIterations, scbaMaxIterations),
+        ]
+        var result: [ParameterName: String] = [:]
+        for (name, value) in pairs { if let value { result[name] = value } }
+        return result
+    }
+
+    /// Defaults ← config file ← flags, checked. Returns the parameters, where each came
+    /// from, and warnings about options the chosen model does not use.
+    func resolve() throws(InputError) -> ResolvedModel {
+        var settings: [ParameterName: (value: ConfigFile.Value, source: ParameterSources.Source)] = [:]
+        var sources = ParameterSources()
+        if let config {
+            let file = try ConfigFile(path: config)
+            try rejectConflicts(Set(file.values.keys), describe: { "config key '\($0.rawValue)' in \(config)" })
+            for (name, value) in file.values { settings[name] = (value, .config(path: config)) }
+        }
+        let flags = flagValues
+        try rejectConflicts(Set(flags.keys), describe: { "--\($0.rawValue)" })
+        for (name, text) in flags {
+            settings[name] = (.text(text), .flag)
+            // A flag for one of the two disorder spellings overrides the config's other one.
+            if name == .disorder { settings[.u0] = nil }
+            if name == .u0 { settings[.disorder] = nil }
+        }
+        for (name, setting) in settings { sources.sources[name] = setting.source }
+
+        var p = ModelParameters()
+        var gammaValue: Double?
+        var selfEnergyName = "scba"
+        for name in ParameterName.allCases {
+            guard let setting = settings[name] else { continue }
+            let reader = ValueReader(name: name, value: setting.value, label: sources.describe(name))
+            switch name {
+            case .dim: p.dimension = try reader.integer()
+            case .size: p.size = try reader.integer()
+            case .hopping: p.hopping = try reader.number()
+            case .energy: p.energy = try reader.number()
+            case .omega: p.omega = try reader.number()
+            case .q: p.q = try reader.list()
+            case .disorder: p.disorder = .width(try reader.number())
+            case .u0: p.disorder = .vertex(try reader.number())
+            case .correlation: p.correlationRadius = try reader.number()
+            case .selfEnergy: selfEnergyName = try reader.choice(["scba", "fixed"])
+            case .gamma: gammaValue = try reader.number()
+            case .singular: p.singular = SingularModel(rawValue: try reader.choice(SingularModel.allCases.map(\.rawValue)))!
+            case .xi: p.xi = try reader.number()
+            case .range: p.range = try reader.number()
+            case .profile: p.profile = CorrelatorProfile(rawValue: try reader.choice(CorrelatorProfile.allCases.map(\.rawValue)))!
+            case .zeta: p.zeta = try reader.number()
+            case .amplitude: p.amplitude = try reader.number()
+            case .d0: p.d0 = try reader.number()
+            case .wardProjection: p.wardProjection = try reader.switchValue()
+            case .scbaMaxIterations: p.scbaMaximumIterations = try reader.integer()
+            }
+        }
+        switch (selfEnergyName, gammaValue) {
+        case ("fixed", let gamma?): p.selfEnergy = .fixed(gamma: gamma)
+        case ("fixed", nil):
+            throw InputError("\(sources.describe(.selfEnergy)): value fixed needs --gamma (allowed: \(ParameterName.gamma.allowed))")
+        case (_, let gamma?):
+            throw InputError("\(sources.describe(.gamma)): value \(format(gamma)) has no effect with --self-energy scba (allowed: only with --self-energy fixed)")
+        default: p.selfEnergy = .scba
+        }
+        do {
+            try p.validate()
+        } catch {
+            throw inputError(error, sources: sources)
+        }
+        return ResolvedModel(parameters: p, sources: sources, warnings: unusedOptionWarnings(p, given: Set(settings.keys), sources: sources))
+    }
+
+    private func rejectConflicts(_ names: Set<ParameterName>, describe: (ParameterName) -> String) throws(InputError) {
+        if names.contains(.disorder) && names.contains(.u0) {
+            throw InputError("\(describe(.u0)): cannot be combined with \(describe(.disorder)) (allowed: one of the two; U0 = W²/12)")
+        }
+    }
+
+    private func unusedOptionWarnings(_ p: ModelParameters, given: Set<ParameterName>,
+                                      sources: ParameterSources) -> [String] {
+        var unused: [(ParameterName, String)] = []
+        if p.singular != .localized {
+            unused += [(.range, "--singular localized"), (.profile, "--singular localized")]
+        }
+        if p.singular != .localized || p.profile != .power { unused.append((.zeta, "--singular localized --profile power")) }
+        if p.singular != .localized && p.singular != .lorentzian { unused.append((.xi, "--singular localized or lorentzian")) }
+        if p.singular == .none { unused += [(.amplitude, "a singular vertex"), (.wardProjection, "a singular vertex")] }
+        if p.singular != .cooperon { unused.append((.d0, "--singular cooperon")) }
+        return unused.filter { given.contains($0.0) }.map { "warning: \(sources.describe($0.0)) has no effect without \($0.1)" }
+    }
+}
+
+/// A validated model and where its values came from.
+struct ResolvedModel: Sendable {
+    var parameters: ModelParameters
+    var sources: ParameterSources
+    var warnings: [String]
+}
+
+/// Reads one parameter's value, from a flag (text) or a config file (typed).
+private struct ValueReader {
+    let name: ParameterName
+    let value: ConfigFile.Value
+    let label: String
+
+    func fail(_ shown: String, _ reason: String) -> InputError {
+        InputError("\(label): value \(shown.isEmpty ? "\"\"" : shown) \(reason) (allowed: \(name.allowed))")
+    }
+
+    func number() throws(InputError) -> Double {
+        switch value {
+        case .number(let d): return d
+        case .integer(let i): return Double(i)
+        case .text(let raw):
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            guard let d = Double(text) else { throw fail(raw, "is not a number") }
+            return d
+        case .boolean(let b): throw fail("\(b)", "is not a number")
+        case .list(let l): throw fail("\(l)", "is not a single number")
+        }
+    }
+
+    func integer() throws(InputError) -> Int {
+        switch value {
+        case .integer(let i): return i
+        case .number(let d):
+            guard d.isFinite, d == d.rounded(), abs(d) < 1e15 else { throw fail(format(d), "is not an integer") }
+            return Int(d)
+        case .text(let raw):
+            guard let i = Int(raw.trimmingCharacters(in: .whitespaces)) else { throw fail(raw, "is not an integer") }
+            return i
+        case .boolean(let b): throw fail("\(b)", "is not an integer")
+        case .list(let l): throw fail("\(l)", "is not a single integer")
+        }
+    }
+
+    func list() throws(InputError) -> [Double] {
+        switch value {
+        case .list(let l): return l
+        case .number(let d): return [d]
+        case .integer(let i): return [Double(i)]
+        case .text(let raw):
+            let parts = raw.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            var numbers: [Double] = []
+            for part in parts {
+                guard let d = Double(part) else { throw fail(raw, "is not a comma-separated list of numbers") }
+                numbers.append(d)
+            }
+            return numbers
+        case .boolean(let b): throw fail("\(b)", "is not a list of numbers")
+        }
+    }
+
+    func choice(_ options: [String]) throws(InputError) -> String {
+        guard case .text(let raw) = value else { throw fail("\(value)", "is not one of the names") }
+        let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        guard options.contains(text) else { throw fail(raw, "is not one of the names") }
+        return text
+    }
+
+    func switchValue() throws(InputError) -> Bool {
+        switch value {
+        case .boolean(let b): return b
+        case .text(let raw):
+            switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "on", "true", "yes": return true
+            case "off", "false", "no": return false
+            default: throw fail(raw, "is not on or off")
+            }
+        default: throw fail("\(value)", "is not on or off")
+        }
+    }
+}

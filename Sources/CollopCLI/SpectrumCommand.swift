@@ -1,0 +1,95 @@
+import ArgumentParser
+import CollisionOperator
+import DenseLinearAlgebra
+import Foundation
+import SpectralAnalysis
+
+/// `collop spectrum`: the eigenvalue table of 𝕃.
+struct SpectrumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spectrum",
+        abstract: "Eigenvalues of 𝕃 sorted by |λ| (columns s re im abs w0).",
+        discussion: """
+            Assembles 𝕃 = 𝕃reg + 𝕃sing (Suslov (75), (76)) and diagonalizes it with LAPACK zgeev.
+            Columns: s (rank by |λ|), re and im of λ_s, abs = |λ_s|, and w0 = |sᴴv_s|/(‖s‖‖v_s‖),
+            the overlap of the eigenvector with the zero mode s = √ΔG (λ0 is the mode of largest w0).
+            The header carries every parameter used, γ, Σ^R, the trace check and the conditioning.
+            """
+    )
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table. [default: 0]", valueName: "K"))
+    var vectors: Int = 0
+
+    @Flag(name: .customLong("values-only"), help: "Eigenvalues only (zgeev without vectors, about half the time): drops the w0 column.")
+    var valuesOnly = false
+
+    func validate() throws {
+        guard vectors >= 0 else { throw InputError("--vectors: value \(vectors) is negative (allowed: an integer 0…N)") }
+        if valuesOnly && vectors > 0 {
+            throw InputError("--vectors: value \(vectors) needs eigenvectors, which --values-only turns off (allowed: 0 with --values-only)")
+        }
+    }
+
+    func run() throws {
+        _ = try output.resolvedFormat()
+        let destination = try output.destination()
+        let resolved = try model.resolve()
+        let n = resolved.parameters.gridPointCount
+        guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
+        let progress = Progress(enabled: !output.quiet && n >= 1024)
+        let built = try buildModel(resolved, quiet: output.quiet)
+        progress.stage("assembling 𝕃 (N = \(n))")
+        let op = try built.collisionOperator()
+        let withVectors = !valuesOnly
+        progress.stage("diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
+        let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: withVectors)
+        progress.stage("writing the table")
+
+        var report = Report(command: "spectrum")
+        report.header = modelHeader(built, fields: op.fields)
+        report.add("lapack_routine", spectrum.routine)
+        report.add("frobenius_norm", spectrum.frobeniusNorm)
+        report.add("trace_re", spectrum.trace.real)
+        report.add("trace_im", spectrum.trace.imaginary)
+        report.add("trace_residual", spectrum.traceResidual)
+        if withVectors {
+            let conditions = spectrum.modes.compactMap(\.condition)
+            report.add("max_condition", conditions.max() ?? 1)
+            let flagged = spectrum.modes.filter(\.nearExceptional).map { "\($0.index)" }
+            report.add("near_exceptional_modes", flagged.isEmpty ? "none" : flagged.joined(separator: ","))
+            report.add("near_exceptional_threshold", 1e-8)
+            report.add("degenerate_clusters", spectrum.degenerateClusters.isEmpty ? "none"
+                       : spectrum.degenerateClusters.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
+            if !spectrum.clustersLeftNonOrthogonal.isEmpty {
+                report.add("clusters_not_bilinear_orthogonalized",
+                           spectrum.clustersLeftNonOrthogonal.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
+            }
+            if let mode = spectrum.diffusionMode { report.add("lambda0_mode", mode.index) }
+        }
+
+        var table = Table(name: "spectrum", columns: withVectors ? ["s", "re", "im", "abs", "w0"] : ["s", "re", "im", "abs"])
+        for mode in spectrum.modes {
+            var row: [Cell] = [.integer(mode.index), .number(mode.value.real), .number(mode.value.imaginary), .number(mode.value.length)]
+            if withVectors { row.append(.number(mode.zeroModeOverlap ?? 0)) }
+            table.rows.append(row)
+        }
+        report.tables.append(table)
+
+        if vectors > 0, let basis = spectrum.vectors {
+            let grid = built.grid
+            var vectorTable = Table(name: "vectors", columns: ["s", "k_index"] + (1...grid.dimension).map { "n\($0)" } + ["re", "im"])
+            for s in 0..<vectors {
+                for k in 0..<grid.count {
+                    let e = basis[k, s]
+                    vectorTable.rows.append([.integer(s), .integer(k)] + (0..<grid.dimension).map { .integer(grid.digit(k, axis: $0)) }
+                                            + [.number(e.real), .number(e.imaginary)])
+                }
+            }
+            report.tables.append(vectorTable)
+        }
+        try destination.write(try output.render(report))
+    }
+}

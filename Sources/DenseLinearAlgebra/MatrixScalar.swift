@@ -1,0 +1,27 @@
+import Numerics
+
+/// The element types the dense matrices and LAPACK wrappers support:
+/// `Double` (real symmetric problems) and `Complex<Double>` (everything else).
+///
+/// `Complex<Double>` is two contiguous `Double`s, the layout of LAPACK's
+/// `double complex`, so a buffer of it is handed to LAPACKE without copying.
+public protocol MatrixScalar: Sendable, Equatable {
+    static var zero: Self { get }
+    static var one: Self { get }
+    /// True when every real component is finite (neither NaN nor ±∞).
+    var isFinite: Bool { get }
+    /// |x|², without the overflow protection of `hypot` (used for Frobenius norms).
+    var magnitudeSquared: Double { get }
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+}
+
+extension Double: MatrixScalar {
+    public static var one: Double { 1 }
+    public var magnitudeSquared: Double { self * self }
+}
+
+extension Complex: MatrixScalar where RealType == Double {
+    public var magnitudeSquared: Double { real * real + imaginary * imaginary }
+}

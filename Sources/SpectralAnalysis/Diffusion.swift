@@ -1,0 +1,155 @@
+import CollisionOperator
+import Foundation
+import DenseLinearAlgebra
+import Numerics
+
+/// How λ0(q) is computed.
+public enum DiffusionMethod: String, Sendable, CaseIterable {
+    /// `secular` when the operator is diagonal plus rank one, else `dense`.
+    case auto
+    /// Newton on the secular equation of 𝕃 = diag(M + ΔΣ) − (U0/N) s sᵀ: O(N) per q,
+    /// exact for white noise with `--singular none`.
+    case secular
+    /// Dense `zgeev` with vectors; λ0 is the mode of largest w0.
+    case dense
+}
+
+/// λ0 at one q along the direction.
+public struct DiffusionPoint: Sendable, Equatable {
+    /// |q| along the unit direction.
+    public var q: Double
+    public var lambda0: Complex<Double>
+    /// w0 of the diffusion mode.
+    public var zeroModeOverlap: Double
+    /// D(ω, q) = iλ0/q² (Suslov (55)).
+    public var diffusion: Complex<Double> { Complex(0, 1) * lambda0 / Complex(q * q) }
+}
+
+/// The diffusion pole at small q (DESIGN §3.7, Suslov (45), (55)): λ0(q) on a ladder of
+/// q along a direction, D(ω) from the least-squares fit iλ0/q² = D + B q² + C q⁴, and
+/// for the metallic ladder (`none`) the ω → 0 value D_fit compared with Kubo–Greenwood.
+public struct DiffusionAnalysis: Sendable {
+    public let direction: [Double]
+    public let omega: Double
+    public let method: DiffusionMethod
+    /// λ0(q) at the model's ω.
+    public let points: [DiffusionPoint]
+    /// D(ω) = lim_{q→0} iλ0/q² at the model's ω (fit intercept).
+    public let diffusionAtOmega: Complex<Double>
+    /// Root-mean-square residual of that fit, relative to |D(ω)|.
+    public let fitResidual: Double
+    /// D_fit = lim_{ω→0} lim_{q→0} iλ0/q², computed at ω = 0 (`none` only; nil otherwise).
+    public let staticDiffusion: Complex<Double>?
+    /// D_KG = σ/ρ along the direction.
+    public let kuboGreenwood: Double
+    /// True for white noise with `--singular none`, where D_fit = D_KG is an identity.
+    public let einsteinApplies: Bool
+
+    /// Relative tolerance of the Einstein identity (DESIGN §3.7).
+    public static let einsteinTolerance = 1e-3
+
+    /// D_fit: the ω → 0 value when available, else D(ω).
+    public var fitted: Complex<Double> { staticDiffusion ?? diffusionAtOmega }
+
+    /// |D_fit − D_KG| / D_KG.
+    public var relativeDifference: Double { (fitted - Complex(kuboGreenwood)).length / abs(kuboGreenwood) }
+
+    /// The default largest q: 0.1/ℓ with the mean free path ℓ ≈ t/γ.
+    public static func defaultMaximumMomentum(model: CollisionModel) -> Double {
+        0.1 * model.gamma / abs(model.parameters.hopping)
+    }
+
+    /// Runs the analysis.
+    /// - Parameters:
+    ///   - direction: any nonzero vector (normalized here); default axis 1.
+    ///   - maximumMomentum: largest |q|; the ladder is q_j = qmax·j/count, j = 1…count.
+    ///   - progress: called before each dense eigen-solve with (done, total); the secular
+    ///     path is O(N) per point and reports nothing.
+    public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double? = nil,
+                count: Int = 5, method: DiffusionMethod = .auto,
+                progress: ((Int, Int) -> Void)? = nil) throws {
+        let p = model.parameters
+        var unit = direction ?? [1] + [Double](repeating: 0, count: p.dimension - 1)
+        let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        unit = unit.map { $0 / length }
+        let rankOne = model.correlation.isWhiteNoise && p.singular == .none
+        let resolved: DiffusionMethod = method == .auto ? (rankOne ? .secular : .dense) : method
+        if resolved == .secular && !rankOne {
+            throw DiffusionInputError.secularNeedsRankOne
+        }
+        let qMax = maximumMomentum ?? Self.defaultMaximumMomentum(model: model)
+        let ladder = (1...max(count, 1)).map { qMax * Double($0) / Double(max(count, 1)) }
+        let staticNeeded = p.singular == .none
+        let total = ladder.count * (staticNeeded && p.omega != 0 ? 2 : 1)
+        var done = 0
+        func solve(_ q: Double, omega: Double) throws -> DiffusionPoint {
+            if resolved == .dense { progress?(done, total) }
+            defer { done += 1 }
+            return try Self.diffusionPoint(model: model, q: unit.map { $0 * q }, magnitude: q,
+                                           omega: omega, method: resolved)
+        }
+        points = try ladder.map { try solve($0, omega: p.omega) }
+        let fit = try Self.fitIntercept(points)
+        diffusionAtOmega = fit.intercept
+        fitResidual = fit.residual
+        if staticNeeded {
+            staticDiffusion = p.omega == 0 ? fit.intercept : try Self.fitIntercept(ladder.map { try solve($0, omega: 0) }).intercept
+        } else {
+            staticDiffusion = nil
+        }
+        self.direction = unit
+        self.omega = p.omega
+        self.method = resolved
+        kuboGreenwood = KuboGreenwood(grid: model.grid, band: model.band, energy: p.energy,
+                                      selfEnergy: model.selfEnergyAtEnergy, direction: unit).diffusion
+        einsteinApplies = rankOne
+    }
+
+    /// λ0 at the momentum vector `q` and frequency ω.
+    public static func diffusionPoint(model: CollisionModel, q: [Double], magnitude: Double,
+                                      omega: Double, method: DiffusionMethod) throws -> DiffusionPoint {
+        switch method {
+        case .secular, .auto:
+            let fields = try model.fields(q: q, omega: omega)
+            let diagonal = (0..<fields.count).map { Complex(fields.streaming[$0]) + fields.deltaSigma[$0] }
+            let s = fields.root
+            let firstOrder = (0..<fields.count).reduce(Complex<Double>.zero) { $0 + Complex(fields.streaming[$1]) * fields.deltaG[$1] }
+                / compensatedSum(fields.deltaG)
+            let pair = try DiagonalPlusRankOne.eigenpair(diagonal: diagonal, vector: s,
+                                                         coefficient: Complex(-model.parameters.u0 / Double(fields.count)),
+                                                         start: firstOrder)
+            let overlap = hermitianSum(s, pair.vector).length / (euclideanNorm(s) * euclideanNorm(pair.vector))
+            return DiffusionPoint(q: magnitude, lambda0: pair.value, zeroModeOverlap: min(overlap, 1))
+        case .dense:
+            let op = try model.collisionOperator(q: q, omega: omega)
+            let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
+            let mode = spectrum.diffusionMode!
+            return DiffusionPoint(q: magnitude, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap ?? 0)
+        }
+    }
+
+    /// Least-squares fit of iλ0/q² = D + B q² + C q⁴ (fewer terms for fewer points),
+    /// real and imaginary parts separately (`dgels`).
+    static func fitIntercept(_ points: [DiffusionPoint]) throws -> (intercept: Complex<Double>, residual: Double) {
+        let terms = min(3, points.count)
+        var design = RealMatrix(rows: points.count, columns: terms)
+        for (row, point) in points.enumerated() {
+            for column in 0..<terms { design[row, column] = pow(point.q * point.q, Double(column)) }
+        }
+        let real = try LeastSquares.solve(design, points.map(\.diffusion.real))
+        let imaginary = try LeastSquares.solve(design, points.map(\.diffusion.imaginary))
+        let intercept = Complex(real.coefficients[0], imaginary.coefficients[0])
+        let residual = (real.residualNorm * real.residualNorm + imaginary.residualNorm * imaginary.residualNorm).squareRoot()
+            / (Double(points.count).squareRoot() * max(intercept.length, .leastNormalMagnitude))
+        return (intercept, residual)
+    }
+}
+
+/// Input combinations the diffusion analysis refuses (exit status 2).
+public enum DiffusionInputError: Error, Equatable, Sendable, CustomStringConvertible {
+    case secularNeedsRankOne
+
+    public var description: String {
+        "--method: value secular needs a diagonal-plus-rank-one operator (allowed: white noise, --correlation 0, with --singular none; use dense or auto)"
+    }
+}

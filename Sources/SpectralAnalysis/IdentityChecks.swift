@@ -1,0 +1,143 @@
+import CollisionOperator
+import DenseLinearAlgebra
+import Numerics
+
+/// The outcome of one exact identity of DESIGN §3.
+public struct IdentityResult: Sendable, Equatable {
+    public enum Status: String, Sendable { case pass = "PASS", fail = "FAIL" }
+    /// Short machine name, e.g. `zero_mode_q0`.
+    public var name: String
+    /// The identity and its DESIGN/Suslov reference.
+    public var statement: String
+    public var residual: Double
+    public var tolerance: Double
+    public var status: Status
+    /// Extra figures (e.g. the rank and its cutoff).
+    public var detail: String
+
+    init(_ name: String, _ statement: String, residual: Double, tolerance: Double, detail: String = "",
+         passes: Bool? = nil) {
+        self.name = name
+        self.statement = statement
+        self.residual = residual
+        self.tolerance = tolerance
+        self.status = (passes ?? (residual <= tolerance)) ? .pass : .fail
+        self.detail = detail
+    }
+}
+
+/// Runs every identity of DESIGN §3 that applies to a model. Eigen-solves: 𝕃 at q (and
+/// at −q and at q = 0 when q ≠ 0), 𝕃1 for the rank; the Einstein relation for `none`
+/// with white noise.
+public struct IdentityChecker: Sendable {
+    public let model: CollisionModel
+
+    public init(model: CollisionModel) { self.model = model }
+
+    public static let symmetryTolerance = 1e-14
+    public static let zeroModeTolerance = 1e-12
+    public static let wardTolerance = 1e-12
+    public static let parityMatrixTolerance = 1e-12
+    public static let paritySpectrumTolerance = 1e-10
+
+    /// All applicable identities, in DESIGN order. `progress` receives a short stage name.
+    public func run(progress: ((String) -> Void)? = nil) throws -> [IdentityResult] {
+        let p = model.parameters
+        let q = p.momentum
+        let zero = [Double](repeating: 0, count: p.dimension)
+        let atZero = p.isZeroMomentum
+        var results: [IdentityResult] = []
+
+        progress?("assembling 𝕃 at q")
+        let op = try model.collisionOperator()
+        let matrix = op.fullMatrix
+        let norm = matrix.frobeniusNorm
+
+        // 1. Complex symmetry.
+        results.append(IdentityResult("complex_symmetry", "‖𝕃 − 𝕃ᵀ‖_F ≤ 1e-14 ‖𝕃‖_F (§3.1)",
+                                      residual: matrix.symmetryDefect / norm, tolerance: Self.symmetryTolerance))
+
+        // 2. Zero mode at q = 0 and L̂0's zero mode at q.
+        let opZero = atZero ? op : try model.collisionOperator(q: zero)
+        let matrixZero = atZero ? matrix : opZero.fullMatrix
+        let s0 = opZero.fields.root
+        let zeroResidual = euclideanNorm(try matrixZero.multiplied(by: s0)) / (matrixZero.frobeniusNorm * euclideanNorm(s0))
+        results.append(IdentityResult("zero_mode_q0", "‖𝕃 s‖ ≤ 1e-12 ‖𝕃‖_F ‖s‖ at q = 0, s = √ΔG (§3.2, Suslov (39))",
+                                      residual: zeroResidual, tolerance: Self.zeroModeTolerance))
+        if !atZero {
+            let s = op.fields.root
+            var reduced = try matrix.multiplied(by: s)
+            for k in reduced.indices { reduced[k] -= Complex(op.streamingDiagonal[k]) * s[k] }
+            results.append(IdentityResult("L0_zero_mode_q", "‖(𝕃 − diag M) s‖ ≤ 1e-12 ‖𝕃‖_F ‖s‖ at q (§3.2)",
+                                          residual: euclideanNorm(reduced) / (norm * euclideanNorm(s)),
+                                          tolerance: Self.zeroModeTolerance))
+        }
+
+        // 3. Ward identity.
+        results.append(IdentityResult("ward_residual_q0", "max|ΔΣ − (1/N)Σ U0 C ΔG| / max|ΔΣ| ≤ 1e-12 at q = 0 (§3.3, Suslov (13))",
+                                      residual: model.wardResidual(opZero.fields), tolerance: Self.wardTolerance))
+        if !atZero {
+            results.append(IdentityResult("ward_residual_q", "the same at q (shifted-grid SCBA) (§3.3)",
+                                          residual: model.wardResidual(op.fields), tolerance: Self.wardTolerance))
+        }
+
+        // 4. Parity: 𝕃_kk'(q) = 𝕃_{−k,−k'}(−q).
+        let minusQ = q.map { -$0 }
+        let matrixMinus = atZero ? matrix : try model.collisionOperator(q: minusQ).fullMatrix
+        let grid = model.grid
+        var parityDefect = 0.0
+        for j in 0..<grid.count {
+            let mj = Int(grid.negatedIndex[j])
+            for i in 0..<grid.count {
+                parityDefect += (matrix[i, j] - matrixMinus[Int(grid.negatedIndex[i]), mj]).magnitudeSquared
+            }
+        }
+        results.append(IdentityResult("parity_matrix", "‖𝕃(q) − Π𝕃(−q)Π‖_F ≤ 1e-12 ‖𝕃‖_F (§3.4, Suslov (A1))",
+                                      residual: parityDefect.squareRoot() / norm, tolerance: Self.parityMatrixTolerance))
+
+        // 5. Trace, and the zero eigenvalue at q = 0.
+        progress?("diagonalizing 𝕃 at q (zgeev, N = \(grid.count))")
+        let spectrum = try Spectrum(matrix: matrix, zeroMode: nil, computeVectors: false)
+        results.append(IdentityResult("trace", "|Σλ − tr 𝕃| ≤ 1e-10 |tr 𝕃| (§3.5)",
+                                      residual: spectrum.traceResidual, tolerance: Spectrum.traceTolerance))
+        let spectrumZero: Spectrum
+        if atZero {
+            spectrumZero = spectrum
+        } else {
+            progress?("diagonalizing 𝕃 at q = 0")
+            spectrumZero = try Spectrum(matrix: matrixZero, zeroMode: nil, computeVectors: false)
+        }
+        let smallest = spectrumZero.modes.first?.value.length ?? 0
+        results.append(IdentityResult("zero_eigenvalue_q0", "min|λ| ≤ 1e-12 ‖𝕃‖_F at q = 0 (§3.2)",
+                                      residual: smallest / spectrumZero.frobeniusNorm, tolerance: Self.zeroModeTolerance,
+                                      detail: "lambda0 = \(smallest)"))
+        if !atZero {
+            progress?("diagonalizing 𝕃 at −q")
+            let spectrumMinus = try Spectrum(matrix: matrixMinus, zeroMode: nil, computeVectors: false)
+            let scale = spectrum.modes.last?.value.length ?? 1
+            results.append(IdentityResult("parity_spectrum", "max|λ_s(q) − λ_s(−q)| ≤ 1e-10 max|λ| (§3.4)",
+                                          residual: spectralDistance(spectrum.values, spectrumMinus.values) / scale,
+                                          tolerance: Self.paritySpectrumTolerance))
+        }
+
+        // 6. rank 𝕃1 = |X| − 1 (|X| without the projection), localized model with 2R < L.
+        if let predicted = model.vertex.predictedRank(wardProjection: p.wardProjection) {
+            progress?("diagonalizing 𝕃1")
+            let rank = try SingularRank(operator: op)
+            let gap = "cutoff = \(rank.relativeCutoff)·max|η|; smallest kept |η| = \(rank.smallestKept.map { "\($0)" } ?? "none"), largest dropped |η| = \(rank.largestDropped.map { "\($0)" } ?? "none")"
+            results.append(IdentityResult("rank_L1", "rank 𝕃1 = \(p.wardProjection ? "|X| − 1" : "|X|") = \(predicted) (§3.6)",
+                                          residual: Double(abs(rank.rank - predicted)), tolerance: 0,
+                                          detail: "rank = \(rank.rank), |X| = \(model.vertex.correlatorSize ?? 0); \(gap)"))
+        }
+
+        // 7. Einstein relation for the metallic ladder with white noise.
+        if p.singular == .none && model.correlation.isWhiteNoise {
+            progress?("diffusion pole (Einstein relation)")
+            let diffusion = try DiffusionAnalysis(model: model)
+            results.append(IdentityResult("einstein", "|D_fit − D_KG| ≤ 1e-3 D_KG (§3.7, Suslov (23), (45))",
+                                          residual: diffusion.relativeDifference, tolerance: DiffusionAnalysis.einsteinTolerance,
+                                          detail: "D_fit = \(diffusion.fitted.real) + \(diffusion.fitted.imaginary)i, D_KG = \(diffusion.kuboGreenwood)"))
+        }
+        return results
+    }
+}

@@ -1,0 +1,3 @@
+import CollopCLI
+
+Collop.runAndExit()
