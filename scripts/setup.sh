@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what collop needs on a Debian machine, only when it is missing:
+# LAPACKE over OpenBLAS (liblapacke-dev, libopenblas-dev) and pkg-config.
+# Safe to run repeatedly; uses sudo when not root.
+set -euo pipefail
+
+packages=(liblapacke-dev libopenblas-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if ((${#missing[@]} > 0)); then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        echo "setup: swift is at /opt/swift/usr/bin; add it to PATH" >&2
+    else
+        echo "setup: no swift toolchain on PATH (Swift 6.x is required: https://www.swift.org/install/linux/)" >&2
+    fi
+    exit 1
+fi
