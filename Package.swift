@@ -58,21 +58,26 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "collop", dependencies: ["CollopCLI"]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "DenseLinearAlgebraTests",
-            dependencies: ["DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["DenseLinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .testTarget(
             name: "CollisionOperatorTests",
-            dependencies: ["CollisionOperator", "DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["CollisionOperator", "DenseLinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .testTarget(
             name: "SpectralAnalysisTests",
-            dependencies: ["SpectralAnalysis", "CollisionOperator", "DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["SpectralAnalysis", "CollisionOperator", "DenseLinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .testTarget(
             name: "CollopCLITests",
-            dependencies: ["CollopCLI", "collop"]
+            dependencies: ["CollopCLI", "collop", "TestSupport"]
         ),
     ]
 )

@@ -60,7 +60,7 @@ public struct CollisionModel: Sendable {
             if field.gamma <= 1e-10 * scale || field.values.contains(where: { $0.imaginary > 0 }) {
                 let edge = solver.band.halfWidth(dimension: parameters.dimension)
                 throw ParameterError(.energy, value: format(parameters.energy),
-                                     reason: "outside the disorder-broadened band: the SCBA gives γ = \(field.gamma) at z = \(format(energy)) (bare band |ε| ≤ \(format(edge)); or the disorder is too weak for L = \(parameters.size))")
+                                     reason: "outside the disorder-broadened band of this grid: the SCBA has no solution with γ > 0 at z = \(format(energy)) (it converges to γ = \(field.gamma)); either |E| is beyond the band edge (bare band |ε| ≤ \(format(edge))) or the disorder is too weak for L = \(parameters.size), whose level spacing then exceeds γ — take a larger L or a stronger disorder")
             }
             return field
         }

@@ -53,14 +53,25 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
 ///
 /// For correlated disorder the convolution is done through real-space moments,
 /// Σ_k = U0 Σ_x c_x e^{ik·x} ĝ_x with ĝ_x = (1/N) Σ_k e^{−ik·x} G_k: O(N·|x|) per step.
+///
+/// The fixed point is found by damped iteration Σ ← Σ + β(F(Σ) − Σ), accelerated by
+/// Anderson mixing over the last few steps (Walker & Ni 2011; the secant method when
+/// Σ is uniform). The contraction of the plain iteration, |U0⟨G²⟩|, approaches 1 on
+/// small or one-dimensional grids; the history removes that slowdown. An accelerated
+/// step that would leave the lower half plane (Im Σ < 0, retarded) is replaced by the
+/// plain damped step, which never does.
 public struct SCBASolver: Sendable {
     public let grid: MomentumGrid
     public let band: TightBindingBand
     public let u0: Double
     public let correlation: DisorderCorrelation
     public let maximumIterations: Int
-    /// Convergence: max_k |ΔΣ_k| ≤ tolerance·max(1, max_k |Σ_k|) (DESIGN: 1e-14).
+    /// Convergence: max_k |F(Σ)_k − Σ_k| ≤ tolerance·max(1, max_k |Σ_k|) (DESIGN: 1e-14).
     public let tolerance: Double
+    /// Damping β of the underlying fixed-point step.
+    public static let damping = 0.7
+    /// Number of previous steps the Anderson mixing uses.
+    public static let historyDepth = 6
 
     public init(grid: MomentumGrid, band: TightBindingBand, u0: Double, correlation: DisorderCorrelation,
                 maximumIterations: Int, tolerance: Double = 1e-14) {
@@ -72,53 +83,92 @@ public struct SCBASolver: Sendable {
         self.tolerance = tolerance
     }
 
-    /// Σ^R(z + i0) on the grid shifted by `shift`, by damped fixed-point iteration
-    /// (damping halves whenever the change grows). Throws `.selfEnergyNotConverged`.
+    /// Σ^R(z + i0) on the grid shifted by `shift`. Throws `.selfEnergyNotConverged`.
     public func retarded(energy z: Double, shift: [Double]) throws(ModelComputationError) -> SelfEnergyField {
         let energies = band.energies(on: grid, shiftedBy: shift)
         let n = grid.count
+        let uniform = correlation.isWhiteNoise
+        let width = uniform ? 1 : n     // a uniform Σ is iterated as one number
         let cZero = correlation.coefficients.reduce(0, +)
-        var sigma = [Complex<Double>](repeating: Complex(0, -max((u0 * max(cZero, 1e-12)).squareRoot(), 1e-3)), count: n)
-        var mapped = sigma
-        var green = sigma
-        var damping = 1.0
-        var previousChange = Double.infinity
-        let phases = correlation.isWhiteNoise ? nil : PhaseTable(grid: grid, vectors: correlation.vectors)
+        var sigma = [Complex<Double>](repeating: Complex(0, -max((u0 * max(cZero, 1e-12)).squareRoot(), 1e-3)), count: width)
+        let phases = uniform ? nil : PhaseTable(grid: grid, vectors: correlation.vectors)
         var moments = [Complex<Double>](repeating: .zero, count: correlation.vectors.count)
+        var green = [Complex<Double>](repeating: .zero, count: n)
 
-        for iteration in 1...maximumIterations {
-            for k in 0..<n { green[k] = reciprocal(Complex(z - energies[k]) - sigma[k]) }
-            if let phases {
-                for x in 0..<moments.count {
-                    var sum = Complex<Double>.zero
-                    for k in 0..<n { sum += phases.phase(point: k, vector: x).conjugate * green[k] }
-                    moments[x] = sum * Complex(correlation.coefficients[x] * u0 / Double(n))
-                }
-                for k in 0..<n {
-                    var sum = Complex<Double>.zero
-                    for x in 0..<moments.count { sum += phases.phase(point: k, vector: x) * moments[x] }
-                    mapped[k] = sum
-                }
-            } else {
-                let average = compensatedSum(green) * Complex(u0 / Double(n))
-                for k in 0..<n { mapped[k] = average }
+        /// F(Σ): the SCBA map.
+        func map(_ sigma: [Complex<Double>]) -> [Complex<Double>] {
+            for k in 0..<n { green[k] = reciprocal(Complex(z - energies[k]) - sigma[uniform ? 0 : k]) }
+            guard let phases else { return [compensatedSum(green) * Complex(u0 / Double(n))] }
+            for x in 0..<moments.count {
+                var sum = Complex<Double>.zero
+                for k in 0..<n { sum += phases.phase(point: k, vector: x).conjugate * green[k] }
+                moments[x] = sum * Complex(correlation.coefficients[x] * u0 / Double(n))
             }
-            var change = 0.0
-            var magnitude = 0.0
-            for k in 0..<n {
-                change = max(change, (mapped[k] - sigma[k]).length)
+            return (0..<n).map { k in
+                var sum = Complex<Double>.zero
+                for x in 0..<moments.count { sum += phases.phase(point: k, vector: x) * moments[x] }
+                return sum
+            }
+        }
+
+        let beta = Complex(Self.damping)
+        var stepHistory: [[Complex<Double>]] = []       // Δx
+        var residualHistory: [[Complex<Double>]] = []   // Δg
+        var previous: (x: [Complex<Double>], g: [Complex<Double>])? = nil
+        var lastChange = Double.infinity
+        for iteration in 1...maximumIterations {
+            let mapped = map(sigma)
+            let g = (0..<width).map { mapped[$0] - sigma[$0] }
+            var change = 0.0, magnitude = 0.0
+            for k in 0..<width {
+                change = max(change, g[k].length)
                 magnitude = max(magnitude, mapped[k].length)
             }
             guard change.isFinite else { break }
+            lastChange = change
             if change <= tolerance * max(1, magnitude) {
-                return SelfEnergyField(values: mapped, iterations: iteration, residual: change)
+                let values = uniform ? [Complex<Double>](repeating: mapped[0], count: n) : mapped
+                return SelfEnergyField(values: values, iterations: iteration, residual: change)
             }
-            if change > previousChange { damping = max(damping / 2, 1.0 / 64) }
-            previousChange = change
-            for k in 0..<n { sigma[k] += Complex(damping) * (mapped[k] - sigma[k]) }
+            if let previous {
+                stepHistory.append((0..<width).map { sigma[$0] - previous.x[$0] })
+                residualHistory.append((0..<width).map { g[$0] - previous.g[$0] })
+                if stepHistory.count > Self.historyDepth {
+                    stepHistory.removeFirst()
+                    residualHistory.removeFirst()
+                }
+            }
+            previous = (sigma, g)
+            let plain = (0..<width).map { sigma[$0] + beta * g[$0] }
+            var next = plain
+            if !residualHistory.isEmpty, width >= residualHistory.count,
+               let accelerated = andersonStep(sigma: sigma, residual: g, beta: beta,
+                                              steps: stepHistory, residuals: residualHistory),
+               accelerated.allSatisfy({ $0.isFinite && $0.imaginary < 0 }) {
+                next = accelerated
+            } else {
+                stepHistory.removeAll()
+                residualHistory.removeAll()
+            }
+            sigma = next
         }
         throw .selfEnergyNotConverged(energy: z, shift: shift, iterations: maximumIterations,
-                                      lastChange: previousChange, tolerance: tolerance)
+                                      lastChange: lastChange, tolerance: tolerance)
+    }
+
+    /// x + βg − Σ_j γ_j(Δx_j + βΔg_j) with γ = argmin ‖g − Σ_j γ_j Δg_j‖ (zgels); nil
+    /// when the history is numerically dependent.
+    private func andersonStep(sigma: [Complex<Double>], residual g: [Complex<Double>], beta: Complex<Double>,
+                              steps: [[Complex<Double>]], residuals: [[Complex<Double>]]) -> [Complex<Double>]? {
+        let width = g.count
+        var design = ComplexMatrix(rows: width, columns: residuals.count)
+        for (column, history) in residuals.enumerated() { design.setColumn(column, to: history) }
+        guard let solution = try? LeastSquares.solve(design, g) else { return nil }
+        var next = (0..<width).map { sigma[$0] + beta * g[$0] }
+        for (j, gammaJ) in solution.coefficients.enumerated() {
+            for k in 0..<width { next[k] -= gammaJ * (steps[j][k] + beta * residuals[j][k]) }
+        }
+        return next
     }
 }
 

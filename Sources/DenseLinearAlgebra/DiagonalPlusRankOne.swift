@@ -15,7 +15,7 @@ public enum DiagonalPlusRankOne {
         public var iterations: Int
     }
 
-    /// The eigenpair reached by Newton's method on the secular equation from `start`.
+    /// The eigenpair reached by damped Newton iteration on the secular equation from `start`.
     ///
     /// Converges when a step is below `relativeTolerance·|λ|` or below the round-off level
     /// of the step itself, 8ε(1 + |ρ| Σ|u_k²/(d_k − λ)|)/|f'(λ)| (the secular function
@@ -35,9 +35,8 @@ public enum DiagonalPlusRankOne {
         guard rho.isFinite, start.isFinite else { throw .nonFiniteInput(routine: solver, row: -1, column: -1) }
 
         let squares = u.map { $0 * $0 }
-        var lambda = start
-        var lastStep = Double.infinity
-        for iteration in 1...max(maximumIterations, 1) {
+        /// f(λ), f'(λ) and Σ|terms| (the round-off scale of f).
+        func secular(_ lambda: Complex<Double>) -> (f: Complex<Double>, derivative: Complex<Double>, magnitude: Double) {
             var f = Complex<Double>.zero
             var derivative = Complex<Double>.zero
             var magnitude = 0.0
@@ -48,17 +47,34 @@ public enum DiagonalPlusRankOne {
                 magnitude += term.length
                 derivative += term * inverse
             }
-            f = 1 + rho * f
-            derivative = rho * derivative
-            let step = f / derivative
+            return (1 + rho * f, rho * derivative, rho.length * magnitude)
+        }
+
+        // Newton with backtracking on |f|: |f| of an analytic function has no local
+        // minima other than its zeros, so halving a step that does not decrease |f|
+        // keeps the iteration away from the poles d_k and converges to a root.
+        var lambda = start
+        var current = secular(lambda)
+        var lastStep = Double.infinity
+        for iteration in 1...max(maximumIterations, 1) {
+            var step = current.f / current.derivative
             guard step.isFinite else { break }
-            lambda -= step
             lastStep = step.length
-            let roundoff = 8 * Double.ulpOfOne * (1 + rho.length * magnitude) / derivative.length
+            let roundoff = 8 * Double.ulpOfOne * (1 + current.magnitude) / current.derivative.length
             if lastStep <= max(relativeTolerance * lambda.length, roundoff) {
+                lambda -= step
                 let vector = d.indices.map { u[$0] / (d[$0] - lambda) }
                 return Eigenpair(value: lambda, vector: vector, iterations: iteration)
             }
+            var trial = secular(lambda - step)
+            var halvings = 0
+            while !(trial.f.length < current.f.length) && halvings < 40 {
+                step = step / Complex(2)
+                trial = secular(lambda - step)
+                halvings += 1
+            }
+            lambda -= step
+            current = trial
         }
         throw .iterationLimit(solver: solver, iterations: maximumIterations, lastChange: lastStep)
     }

@@ -1,8 +1,8 @@
 import CLapacke
 import Numerics
 
-/// Linear least squares min ‖A x − b‖₂ for a real full-column-rank A (m ≥ n) via
-/// LAPACK `dgels` (QR factorization).
+/// Linear least squares min ‖A x − b‖₂ for a full-column-rank A (m ≥ n) via LAPACK
+/// `dgels` (real) or `zgels` (complex), QR factorization.
 public enum LeastSquares {
     /// Solution x and the residual norm ‖A x − b‖₂.
     public struct Solution: Sendable {
@@ -41,5 +41,53 @@ public enum LeastSquares {
         }
         let residual = rhs[n..<m].reduce(0) { $0 + $1 * $1 }.squareRoot()
         return Solution(coefficients: Array(rhs[0..<n]), residualNorm: residual)
+    }
+
+    /// Complex solution x and the residual norm ‖A x − b‖₂.
+    public struct ComplexSolution: Sendable {
+        public var coefficients: [Complex<Double>]
+        public var residualNorm: Double
+    }
+
+    /// Solves min ‖A x − b‖₂ for complex A with `LAPACKE_zgels_work`.
+    /// - Throws: as the real version (`.algorithmFailure` keeps zgels' `info` for rank deficiency).
+    public static func solve(_ a: ComplexMatrix, _ b: [Complex<Double>]) throws(LinearAlgebraError) -> ComplexSolution {
+        let routine = "zgels"
+        let m = a.rows, n = a.columns
+        guard b.count == m, m >= n, n > 0 else {
+            throw .shapeMismatch(operation: routine, expected: "m ≥ n > 0 and b of length m = \(m)",
+                                 found: "A \(m)×\(n), b of length \(b.count)")
+        }
+        if let bad = a.firstNonFiniteElement() { throw .nonFiniteInput(routine: routine, row: bad.row, column: bad.column) }
+        if let bad = b.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteInput(routine: routine, row: bad, column: n) }
+        let rows = try Lapack.integer(m, routine: routine)
+        let cols = try Lapack.integer(n, routine: routine)
+        var factors = a
+        var rhs = b
+
+        func call(_ work: inout [Complex<Double>], _ lwork: collop_lapack_int) -> collop_lapack_int {
+            factors.withUnsafeMutableBufferPointer { aBuffer in
+                rhs.withUnsafeMutableBufferPointer { bBuffer in
+                    work.withUnsafeMutableBufferPointer { workBuffer in
+                        aBuffer.withLapackComplex { ap in
+                            bBuffer.withLapackComplex { bp in
+                                workBuffer.withLapackComplex { wp in
+                                    LAPACKE_zgels_work(Lapack.columnMajor, Lapack.flag("N"), rows, cols, 1,
+                                                       ap, rows, bp, rows, wp, lwork)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var query = [Complex<Double>](repeating: .zero, count: 1)
+        try Lapack.check(call(&query, -1), routine: routine, phase: .workspaceQuery) { _ in "workspace query failed" }
+        var work = [Complex<Double>](repeating: .zero, count: Lapack.workspaceLength(query[0].real, minimum: 1))
+        try Lapack.check(call(&work, collop_lapack_int(work.count)), routine: routine, phase: .computation) { info in
+            "diagonal element \(info) of the triangular factor is zero: the design matrix is rank deficient"
+        }
+        let residual = rhs[n..<m].reduce(0) { $0 + $1.magnitudeSquared }.squareRoot()
+        return ComplexSolution(coefficients: Array(rhs[0..<n]), residualNorm: residual)
     }
 }

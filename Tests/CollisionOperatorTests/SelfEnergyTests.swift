@@ -1,0 +1,63 @@
+import CollisionOperator
+import DenseLinearAlgebra
+import Foundation
+import Numerics
+import Testing
+
+@Suite("Self-consistent Born approximation")
+struct SelfEnergyTests {
+    /// Σ_k = (1/N) Σ_k' U0 C(k−k') / (z − ε(k'+shift) − Σ_k') checked by a direct O(N²) sum.
+    @Test(arguments: [
+        ModelCase(dimension: 1, size: 30, energy: 0.3, q: [0], singular: .none),
+        ModelCase(dimension: 2, size: 8, energy: -0.7, q: [0, 0], singular: .none, correlation: 0.8),
+        ModelCase(dimension: 3, size: 6, energy: 1.0, q: [0, 0, 0], singular: .none, correlation: 0.6),
+    ])
+    func fixedPointIsSelfConsistent(_ modelCase: ModelCase) throws {
+        let model = try CollisionModel(parameters: modelCase.parameters)
+        let shift = (0..<modelCase.dimension).map { 0.11 * Double($0 + 1) }
+        let z = modelCase.energy + 0.01
+        let field = try model.solver.retarded(energy: z, shift: shift)
+        let grid = model.grid
+        let energies = model.band.energies(on: grid, shiftedBy: shift)
+        var worst = 0.0
+        for k in 0..<grid.count {
+            var sum = Complex<Double>.zero
+            for k2 in 0..<grid.count {
+                let c = directCorrelation(model, zip(grid.momentum(k), grid.momentum(k2)).map { $0 - $1 })
+                sum += Complex(model.parameters.u0 * c) / (Complex(z - energies[k2]) - field.values[k2])
+            }
+            sum = sum / Complex(Double(grid.count))
+            worst = max(worst, (sum - field.values[k]).length)
+            #expect(field.values[k].imaginary < 0, "retarded: Im Σ < 0")
+        }
+        #expect(worst < 1e-13)
+    }
+
+    @Test func nonConvergenceIsAnError() throws {
+        var p = ModelParameters()
+        p.scbaMaximumIterations = 2
+        #expect(throws: ModelComputationError.self) { try CollisionModel(parameters: p) }
+    }
+
+    @Test func energyOutsideTheBandIsABadEnergy() {
+        var p = ModelParameters()
+        p.energy = 9
+        do {
+            _ = try CollisionModel(parameters: p)
+            Issue.record("E = 9 accepted")
+        } catch let error as ParameterError {
+            #expect(error.parameter == .energy)
+            #expect(error.reason.contains("outside"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func gammaAndDefaultAmplitude() throws {
+        let model = try CollisionModel(parameters: ModelParameters())
+        #expect(abs(model.gamma + model.selfEnergyAtEnergy.mean.imaginary) < 1e-15)
+        #expect(abs(model.amplitude - 2 * model.gamma * model.parameters.u0) < 1e-16)
+        // The Born estimate γ ≈ πρU0 with the SCBA density of states (white noise: exact).
+        #expect(abs(model.gamma - Double.pi * model.kuboGreenwood.densityOfStates * model.parameters.u0) < 1e-12)
+    }
+}

@@ -1,0 +1,57 @@
+import CollisionOperator
+import Testing
+
+@Suite("Parameter validation")
+struct ValidationTests {
+    static func violation(_ change: (inout ModelParameters) -> Void) -> ParameterName? {
+        var p = ModelParameters()
+        change(&p)
+        do { try p.validate(); return nil } catch { return error.parameter }
+    }
+
+    @Test func defaultsAreValid() throws { try ModelParameters().validate() }
+
+    @Test func eachRangeNamesItsParameter() {
+        #expect(Self.violation { $0.dimension = 0 } == .dim)
+        #expect(Self.violation { $0.dimension = 5 } == .dim)
+        #expect(Self.violation { $0.size = 1 } == .size)
+        #expect(Self.violation { $0.size = 100_000; $0.dimension = 4 } == .size)
+        #expect(Self.violation { $0.hopping = 0 } == .hopping)
+        #expect(Self.violation { $0.energy = .nan } == .energy)
+        #expect(Self.violation { $0.omega = 0 } == .omega)
+        #expect(Self.violation { $0.omega = -1e-3; $0.singular = .none } == .omega)
+        #expect(Self.violation { $0.q = [0.1] } == .q)
+        #expect(Self.violation { $0.q = [0.1, .infinity] } == .q)
+        #expect(Self.violation { $0.disorder = .width(0) } == .disorder)
+        #expect(Self.violation { $0.disorder = .vertex(-1) } == .u0)
+        #expect(Self.violation { $0.correlationRadius = -0.1 } == .correlation)
+        #expect(Self.violation { $0.correlationRadius = 3 } == .correlation)   // 2·9 ≥ 16
+        #expect(Self.violation { $0.selfEnergy = .fixed(gamma: 0) } == .gamma)
+        #expect(Self.violation { $0.xi = .nan } == .xi)
+        #expect(Self.violation { $0.range = 8 } == .range)                     // 2R = L
+        #expect(Self.violation { $0.zeta = .infinity } == .zeta)
+        #expect(Self.violation { $0.amplitude = 0 } == .amplitude)
+        #expect(Self.violation { $0.d0 = -2 } == .d0)
+        #expect(Self.violation { $0.scbaMaximumIterations = 0 } == .scbaMaxIterations)
+    }
+
+    @Test func boundaryValuesAreAccepted() {
+        #expect(Self.violation { $0.omega = 0; $0.singular = .none } == nil)
+        #expect(Self.violation { $0.range = 7.9 } == nil)
+        #expect(Self.violation { $0.range = 8; $0.singular = .lorentzian } == nil)   // R only matters for localized
+        #expect(Self.violation { $0.size = 2; $0.range = 0.5 } == nil)
+    }
+
+    @Test func messageNamesValueAndAllowedRange() {
+        var p = ModelParameters()
+        p.range = 9
+        do {
+            try p.validate()
+            Issue.record("2R ≥ L accepted")
+        } catch {
+            #expect(error.description.contains("--range"))
+            #expect(error.description.contains("9.0"))
+            #expect(error.description.contains("2R < L"))
+        }
+    }
+}
