@@ -20,11 +20,11 @@ struct DiffusionCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Direction of q, dim numbers (normalized). [default: 1,0,…]", valueName: "n1,n2,…"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Direction of q, dim numbers (normalized). [default: 1,0,…]", valueName: "n1,n2,…"))
     var direction: String?
-    @Option(help: ArgumentHelp("Largest |q| of the ladder q_j = qmax·j/nq: a finite number > 0. [default: 0.1·γ/t ≈ 0.1/ℓ]", valueName: "q"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Largest |q| of the ladder q_j = qmax·j/nq: a finite number > 0. [default: 0.1·γ/t ≈ 0.1/ℓ]", valueName: "q"))
     var qmax: Double?
-    @Option(help: ArgumentHelp("Number of q points: an integer 1…100. [default: 5]", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of q points: an integer 1…100. [default: 5]", valueName: "n"))
     var nq: Int = 5
     @Option(help: ArgumentHelp("auto, secular or dense. [default: auto]", valueName: "method"))
     var method: String = "auto"

@@ -4,52 +4,53 @@ import Foundation
 
 /// The model options every subcommand shares (DESIGN §5). Values are read as text and
 /// checked here, so that every complaint names the flag, the value and what is allowed.
-/// A `--config` file supplies the same keys; flags override it.
+/// Each option takes the next argument unconditionally, so negative numbers work
+/// (`--energy -0.4`). A `--config` file supplies the same keys; flags override it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Lattice dimension d: \(ParameterName.dim.allowed). [default: 2]", valueName: "d"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Lattice dimension d: \(ParameterName.dim.allowed). [default: 2]", valueName: "d"))
     var dim: String?
-    @Option(help: ArgumentHelp("Points per axis L: \(ParameterName.size.allowed). [default: 16]", valueName: "L"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Points per axis L: \(ParameterName.size.allowed). [default: 16]", valueName: "L"))
     var size: String?
-    @Option(help: ArgumentHelp("Hopping t of ε(k) = −2t Σ cos k_i: \(ParameterName.hopping.allowed). [default: 1]", valueName: "t"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hopping t of ε(k) = −2t Σ cos k_i: \(ParameterName.hopping.allowed). [default: 1]", valueName: "t"))
     var hopping: String?
-    @Option(help: ArgumentHelp("Energy E: \(ParameterName.energy.allowed). [default: 0.3]", valueName: "E"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Energy E: \(ParameterName.energy.allowed). [default: 0.3]", valueName: "E"))
     var energy: String?
-    @Option(help: ArgumentHelp("Frequency ω: \(ParameterName.omega.allowed). [default: 1e-3]", valueName: "ω"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Frequency ω: \(ParameterName.omega.allowed). [default: 1e-3]", valueName: "ω"))
     var omega: String?
-    @Option(help: ArgumentHelp("External momentum q: \(ParameterName.q.allowed), need not be a grid vector. [default: 0]", valueName: "q1,q2,…"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("External momentum q: \(ParameterName.q.allowed), need not be a grid vector. [default: 0]", valueName: "q1,q2,…"))
     var q: String?
-    @Option(help: ArgumentHelp("Disorder width W, U0 = W²/12: \(ParameterName.disorder.allowed). [default: 2]", valueName: "W"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Disorder width W, U0 = W²/12: \(ParameterName.disorder.allowed). [default: 2]", valueName: "W"))
     var disorder: String?
-    @Option(help: ArgumentHelp("White-noise vertex U0 given directly: \(ParameterName.u0.allowed).", valueName: "U0"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("White-noise vertex U0 given directly: \(ParameterName.u0.allowed).", valueName: "U0"))
     var u0: String?
-    @Option(help: ArgumentHelp("Disorder correlation radius r_c (0 = white noise): \(ParameterName.correlation.allowed). [default: 0]", valueName: "r_c"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Disorder correlation radius r_c (0 = white noise): \(ParameterName.correlation.allowed). [default: 0]", valueName: "r_c"))
     var correlation: String?
-    @Option(name: .customLong("self-energy"),
+    @Option(name: .customLong("self-energy"), parsing: .unconditional,
             help: ArgumentHelp("Self-energy: scba (Ward identity exact) or fixed (Σ^R = −iγ, needs --gamma). [default: scba]", valueName: "scba|fixed"))
     var selfEnergy: String?
-    @Option(help: ArgumentHelp("γ of --self-energy fixed: \(ParameterName.gamma.allowed).", valueName: "γ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("γ of --self-energy fixed: \(ParameterName.gamma.allowed).", valueName: "γ"))
     var gamma: String?
-    @Option(help: ArgumentHelp("Singular vertex U^sing(k+k'): none, localized, lorentzian or cooperon. [default: localized]", valueName: "model"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Singular vertex U^sing(k+k'): none, localized, lorentzian or cooperon. [default: localized]", valueName: "model"))
     var singular: String?
-    @Option(help: ArgumentHelp("Length ξ of the localized/lorentzian correlator: \(ParameterName.xi.allowed). [default: 1.5]", valueName: "ξ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Length ξ of the localized/lorentzian correlator: \(ParameterName.xi.allowed). [default: 1.5]", valueName: "ξ"))
     var xi: String?
-    @Option(help: ArgumentHelp("Range R of the localized correlator, |x| ≤ R: \(ParameterName.range.allowed). [default: 2]", valueName: "R"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Range R of the localized correlator, |x| ≤ R: \(ParameterName.range.allowed). [default: 2]", valueName: "R"))
     var range: String?
-    @Option(help: ArgumentHelp("Profile of the localized correlator: exp or power (Suslov (66)). [default: exp]", valueName: "exp|power"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Profile of the localized correlator: exp or power (Suslov (66)). [default: exp]", valueName: "exp|power"))
     var profile: String?
-    @Option(help: ArgumentHelp("Exponent ζ of --profile power: \(ParameterName.zeta.allowed). [default: -0.5]", valueName: "ζ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Exponent ζ of --profile power: \(ParameterName.zeta.allowed). [default: -0.5]", valueName: "ζ"))
     var zeta: String?
-    @Option(help: ArgumentHelp("Amplitude F of U^sing: \(ParameterName.amplitude.allowed). [default: 2γU0, VW (40)]", valueName: "F"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Amplitude F of U^sing: \(ParameterName.amplitude.allowed). [default: 2γU0, VW (40)]", valueName: "F"))
     var amplitude: String?
-    @Option(help: ArgumentHelp("Diffusion constant D0 of the cooperon: \(ParameterName.d0.allowed). [default: Kubo–Greenwood D]", valueName: "D0"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Diffusion constant D0 of the cooperon: \(ParameterName.d0.allowed). [default: Kubo–Greenwood D]", valueName: "D0"))
     var d0: String?
-    @Option(name: .customLong("ward-projection"),
+    @Option(name: .customLong("ward-projection"), parsing: .unconditional,
             help: ArgumentHelp("Project 𝕃sing off √ΔG (Suslov (84)): on or off. [default: on]", valueName: "on|off"))
     var wardProjection: String?
-    @Option(name: .customLong("scba-max-iterations"),
+    @Option(name: .customLong("scba-max-iterations"), parsing: .unconditional,
             help: ArgumentHelp("Iteration limit of the SCBA loop: \(ParameterName.scbaMaxIterations.allowed). [default: 10000]", valueName: "n"))
     var scbaMaxIterations: String?
-    @Option(help: ArgumentHelp("TOML or JSON file with the same keys (size = 24, singular = \"cooperon\", q = [0.1, 0] …); flags override it.", valueName: "file"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("TOML or JSON file with the same keys (size = 24, singular = \"cooperon\", q = [0.1, 0] …); flags override it.", valueName: "file"))
     var config: String?
 
     /// The flags given on the command line, by parameter.

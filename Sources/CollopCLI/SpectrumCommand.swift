@@ -20,7 +20,7 @@ struct SpectrumCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table. [default: 0]", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table. [default: 0]", valueName: "K"))
     var vectors: Int = 0
 
     @Flag(name: .customLong("values-only"), help: "Eigenvalues only (zgeev without vectors, about half the time): drops the w0 column.")

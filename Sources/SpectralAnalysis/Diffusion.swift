@@ -82,18 +82,25 @@ public struct DiffusionAnalysis: Sendable {
         let staticNeeded = p.singular == .none
         let total = ladder.count * (staticNeeded && p.omega != 0 ? 2 : 1)
         var done = 0
-        func solve(_ q: Double, omega: Double) throws -> DiffusionPoint {
-            if resolved == .dense { progress?(done, total) }
-            defer { done += 1 }
-            return try Self.diffusionPoint(model: model, q: unit.map { $0 * q }, magnitude: q,
-                                           omega: omega, method: resolved)
+        /// λ0 along the ladder; the secular path continues the branch from λ0(0) = 0,
+        /// starting each q at the previous λ0 scaled by (q/q_prev)².
+        func solveLadder(omega: Double) throws -> [DiffusionPoint] {
+            var result: [DiffusionPoint] = []
+            for q in ladder {
+                if resolved == .dense { progress?(done, total) }
+                let start = result.last.map { $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) } ?? .zero
+                result.append(try Self.diffusionPoint(model: model, q: unit.map { $0 * q }, magnitude: q,
+                                                      omega: omega, method: resolved, start: start))
+                done += 1
+            }
+            return result
         }
-        points = try ladder.map { try solve($0, omega: p.omega) }
+        points = try solveLadder(omega: p.omega)
         let fit = try Self.fitIntercept(points)
         diffusionAtOmega = fit.intercept
         fitResidual = fit.residual
         if staticNeeded {
-            staticDiffusion = p.omega == 0 ? fit.intercept : try Self.fitIntercept(ladder.map { try solve($0, omega: 0) }).intercept
+            staticDiffusion = p.omega == 0 ? fit.intercept : try Self.fitIntercept(solveLadder(omega: 0)).intercept
         } else {
             staticDiffusion = nil
         }
@@ -105,19 +112,20 @@ public struct DiffusionAnalysis: Sendable {
         einsteinApplies = rankOne
     }
 
-    /// λ0 at the momentum vector `q` and frequency ω.
+    /// λ0 at the momentum vector `q` and frequency ω. The secular path starts Newton's
+    /// method at `start` (λ0 → 0 as q → 0, so 0 at small q); the dense path takes the
+    /// mode of largest w0.
     public static func diffusionPoint(model: CollisionModel, q: [Double], magnitude: Double,
-                                      omega: Double, method: DiffusionMethod) throws -> DiffusionPoint {
+                                      omega: Double, method: DiffusionMethod,
+                                      start: Complex<Double> = .zero) throws -> DiffusionPoint {
         switch method {
         case .secular, .auto:
             let fields = try model.fields(q: q, omega: omega)
             let diagonal = (0..<fields.count).map { Complex(fields.streaming[$0]) + fields.deltaSigma[$0] }
             let s = fields.root
-            let firstOrder = (0..<fields.count).reduce(Complex<Double>.zero) { $0 + Complex(fields.streaming[$1]) * fields.deltaG[$1] }
-                / compensatedSum(fields.deltaG)
             let pair = try DiagonalPlusRankOne.eigenpair(diagonal: diagonal, vector: s,
                                                          coefficient: Complex(-model.parameters.u0 / Double(fields.count)),
-                                                         start: firstOrder)
+                                                         start: start)
             let overlap = hermitianSum(s, pair.vector).length / (euclideanNorm(s) * euclideanNorm(pair.vector))
             return DiffusionPoint(q: magnitude, lambda0: pair.value, zeroModeOverlap: min(overlap, 1))
         case .dense:

@@ -1,0 +1,210 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// End-to-end tests of the `collop` executable: exit statuses, tables and messages.
+@Suite("collop command line")
+struct CommandLineTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("collop-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func noArgumentsPrintsHelp() throws {
+        let result = try runCollop([])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("SUBCOMMANDS"))
+        #expect(result.stdout.contains("spectrum") && result.stdout.contains("check") && result.stdout.contains("diffusion"))
+    }
+
+    @Test func defaultSpectrumTable() throws {
+        let result = try runCollop(["spectrum"])
+        #expect(result.status == 0)
+        let rows = dataRows(result.stdout)
+        #expect(rows.count == 256)
+        #expect(result.stdout.contains("\ns\tre\tim\tabs\tw0\n"))
+        for key in ["dim", "size", "N", "hopping", "energy", "omega", "q", "disorder", "u0", "correlation", "self-energy",
+                    "gamma", "sigma_R_re", "singular", "xi", "range", "profile", "amplitude", "ward-projection",
+                    "lapack_routine", "trace_residual"] {
+            #expect(headerValue(result.stdout, key) != nil, "header key \(key)")
+        }
+        // Row 0 is the exact zero mode; |λ| ascending; 17 significant digits.
+        let first = rows[0]
+        #expect(Double(first[3])! < 1e-12 && Double(first[4])! > 1 - 1e-10)
+        let magnitudes = rows.map { Double($0[3])! }
+        #expect(magnitudes == magnitudes.sorted())
+        #expect(rows[1][1].replacingOccurrences(of: "-", with: "").split(separator: "e")[0].filter(\.isNumber).count == 17)
+    }
+
+    @Test func jsonCarriesTheSameFields() throws {
+        let tsv = try runCollop(["spectrum", "--size", "8"])
+        let json = try runCollop(["spectrum", "--size", "8", "--format", "json"])
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let header = try #require(object["header"] as? [String: Any])
+        let table = try #require(object["spectrum"] as? [String: Any])
+        let rows = try #require(table["rows"] as? [[String: Any]])
+        #expect(table["columns"] as? [String] == ["s", "re", "im", "abs", "w0"])
+        #expect(rows.count == 64)
+        #expect(header["N"] as? Int == 64)
+        // The same 17-digit numbers: every TSV row appears verbatim as a JSON row.
+        // (Foundation's JSON parser is not correctly rounded, so tokens are compared, not doubles.)
+        for (index, tsvRow) in dataRows(tsv.stdout).enumerated() {
+            let expected = "{\"s\": \(index), \"re\": \(tsvRow[1]), \"im\": \(tsvRow[2]), \"abs\": \(tsvRow[3]), \"w0\": \(tsvRow[4])}"
+            #expect(json.stdout.contains(expected), "row \(index)")
+        }
+        #expect(rows.map { $0["s"] as? Int } == (0..<64).map { $0 })
+    }
+
+    @Test func vectorsAreCNormalized() throws {
+        let result = try runCollop(["spectrum", "--size", "6", "--vectors", "3"])
+        #expect(result.status == 0)
+        let blocks = result.stdout.components(separatedBy: "\n\n\n")
+        #expect(blocks.count == 2)
+        let vectorRows = dataRows(blocks[1])
+        #expect(vectorRows.count == 3 * 36)
+        for s in 0..<3 {
+            var sumRe = 0.0, sumIm = 0.0
+            for row in vectorRows where row[0] == "\(s)" {
+                let re = Double(row[row.count - 2])!, im = Double(row[row.count - 1])!
+                sumRe += re * re - im * im
+                sumIm += 2 * re * im
+            }
+            #expect(abs(sumRe / 36 - 1) < 1e-10 && abs(sumIm / 36) < 1e-10, "(e, e) = 1 for mode \(s)")
+        }
+    }
+
+    @Test func checkPassesOnDefaultsAndFailsWithFixedSelfEnergy() throws {
+        let pass = try runCollop(["check"])
+        #expect(pass.status == 0)
+        #expect(dataRows(pass.stdout).allSatisfy { $0[3] == "PASS" })
+        let fail = try runCollop(["check", "--self-energy", "fixed", "--gamma", "0.2"])
+        #expect(fail.status == 1)
+        #expect(fail.stderr.contains("ward_residual_q0"))
+        #expect(dataRows(fail.stdout).contains { $0[0] == "zero_mode_q0" && $0[3] == "FAIL" })
+    }
+
+    /// Issue #2's done criterion: D_fit and D_KG agree to 1e-3.
+    @Test func diffusionReproducesKuboGreenwood() throws {
+        let result = try runCollop(["diffusion", "--singular", "none", "--dim", "2", "--size", "64", "--disorder", "1.5"])
+        #expect(result.status == 0)
+        let difference = try #require(headerValue(result.stdout, "relative_difference").flatMap(Double.init))
+        #expect(difference <= 1e-3)
+        #expect(headerValue(result.stdout, "einstein_status") == "PASS")
+        #expect(dataRows(result.stdout).count == 5)
+    }
+
+    static let badInputs: [([String], [String])] = [
+        (["spectrum", "--dim", "5"], ["--dim", "5", "1…4"]),
+        (["spectrum", "--size", "1"], ["--size", "1", "≥ 2"]),
+        (["spectrum", "--size", "abc"], ["--size", "abc", "integer"]),
+        (["spectrum", "--energy", "nan"], ["--energy", "nan", "finite"]),
+        (["spectrum", "--omega", "0"], ["--omega", "0", "> 0"]),
+        (["spectrum", "--omega", ""], ["--omega", "\"\"", "number"]),
+        (["spectrum", "--q", "0.1"], ["--q", "0.1", "components"]),
+        (["spectrum", "--range", "8"], ["--range", "8", "2R < L"]),
+        (["spectrum", "--singular", "weird"], ["--singular", "weird", "localized"]),
+        (["spectrum", "--disorder", "1", "--u0", "1"], ["--u0", "--disorder"]),
+        (["spectrum", "--gamma", "0.2"], ["--gamma", "fixed"]),
+        (["spectrum", "--self-energy", "fixed"], ["--self-energy", "--gamma"]),
+        (["spectrum", "--correlation", "3"], ["--correlation", "3"]),
+        (["spectrum", "--energy", "12"], ["--energy", "12", "band"]),
+        (["spectrum", "--vectors", "-1"], ["--vectors", "-1"]),
+        (["spectrum", "--format", "xml"], ["--format", "xml", "tsv or json"]),
+        (["diffusion", "--method", "secular"], ["--method", "secular"]),
+        (["diffusion", "--direction", "1"], ["--direction", "1"]),
+        (["spectrum", "--no-such-flag"], ["--no-such-flag"]),
+    ]
+
+    @Test(arguments: badInputs)
+    func badInputIsRefusedWithStatusTwo(arguments: [String], mentions: [String]) throws {
+        let result = try runCollop(arguments)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        for word in mentions { #expect(result.stderr.contains(word), "message should mention \(word): \(result.stderr)") }
+    }
+
+    @Test func scbaNonConvergenceIsANumericalFailure() throws {
+        let result = try runCollop(["spectrum", "--scba-max-iterations", "2"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("did not converge after 2 iterations"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func outputFileIsWrittenAtomically() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("table.tsv")
+        let ok = try runCollop(["spectrum", "--size", "6", "--output", file.path])
+        #expect(ok.status == 0 && ok.stdout.isEmpty)
+        let written = try String(contentsOf: file, encoding: .utf8)
+        #expect(dataRows(written).count == 36)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["table.tsv"])
+
+        let failed = directory.appendingPathComponent("failed.tsv")
+        let numerical = try runCollop(["spectrum", "--scba-max-iterations", "1", "--output", failed.path])
+        #expect(numerical.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: failed.path))
+
+        let missing = directory.appendingPathComponent("no/such/dir/table.tsv")
+        let bad = try runCollop(["spectrum", "--output", missing.path])
+        #expect(bad.status == 2 && bad.stderr.contains("--output") && bad.stderr.contains("missing directory"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["table.tsv"])
+    }
+
+    @Test func configFilesMatchFlagsAndFlagsOverrideThem() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let flags = ["--dim", "2", "--size", "8", "--energy", "-0.4", "--q", "0.2,0.1", "--singular", "lorentzian",
+                     "--xi", "2", "--ward-projection", "off"]
+        let reference = try runCollop(["spectrum"] + flags)
+        #expect(reference.status == 0)
+
+        let toml = directory.appendingPathComponent("model.toml")
+        try "# a model\ndim = 2\nsize = 8\nenergy = -0.4\nq = [0.2, 0.1]\nsingular = \"lorentzian\"\nxi = 2\nward-projection = false\n"
+            .write(to: toml, atomically: true, encoding: .utf8)
+        let fromTOML = try runCollop(["spectrum", "--config", toml.path])
+        #expect(fromTOML.stdout == reference.stdout)
+
+        let json = directory.appendingPathComponent("model.json")
+        try #"{"dim": 2, "size": 8, "energy": -0.4, "q": [0.2, 0.1], "singular": "lorentzian", "xi": 2, "ward-projection": "off"}"#
+            .write(to: json, atomically: true, encoding: .utf8)
+        let fromJSON = try runCollop(["spectrum", "--config", json.path])
+        #expect(fromJSON.stdout == reference.stdout)
+
+        let overridden = try runCollop(["spectrum", "--config", toml.path, "--size", "6", "--q", "0,0"])
+        #expect(headerValue(overridden.stdout, "size") == "6")
+        #expect(headerValue(overridden.stdout, "xi") == "2.0")
+    }
+
+    @Test func badConfigFilesNameTheProblem() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func run(_ name: String, _ text: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            let url = directory.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return try runCollop(["spectrum", "--config", url.path])
+        }
+        let typo = try run("typo.toml", "sise = 8\n")
+        #expect(typo.status == 2 && typo.stderr.contains("'sise'") && typo.stderr.contains("did you mean 'size'"))
+        let syntax = try run("broken.toml", "size = 8\nenergy = = 1\n")
+        #expect(syntax.status == 2 && syntax.stderr.contains("line 2"))
+        let jsonSyntax = try run("broken.json", "{\n  \"size\": 8,\n  energy\n}")
+        #expect(jsonSyntax.status == 2 && jsonSyntax.stderr.contains("line 3"))
+        let range = try run("range.toml", "size = 8\nrange = 4\n")
+        #expect(range.status == 2 && range.stderr.contains("config key 'range'") && range.stderr.contains("2R < L"))
+        let type = try run("type.toml", "size = \"big\"\n")
+        #expect(type.status == 2 && type.stderr.contains("'size'") && type.stderr.contains("big"))
+        let missing = try runCollop(["spectrum", "--config", directory.appendingPathComponent("nope.toml").path])
+        #expect(missing.status == 2 && missing.stderr.contains("no such file"))
+    }
+
+    @Test func sameCommandGivesByteIdenticalOutput() throws {
+        let arguments = ["spectrum", "--size", "10", "--correlation", "0.7", "--q", "0.1,0.05", "--vectors", "1"]
+        let first = try runCollop(arguments)
+        let second = try runCollop(arguments)
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+    }
+}
