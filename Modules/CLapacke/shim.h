@@ -16,9 +16,11 @@ typedef struct { double real; double imag; } collop_complex_double;
 // visible to Swift.
 typedef lapack_int collop_lapack_int;
 
-// OpenBLAS thread control and identification (libopenblas, Debian libopenblas-dev).
-void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
-char *openblas_get_config(void);
+// CBLAS from OpenBLAS: matrix products (zgemm) for the O(N³) overlap and projection work.
+#include <cblas.h>
+typedef blasint collop_blas_int;
+
+// OpenBLAS thread control and identification are declared by <cblas.h> above
+// (openblas_set_num_threads, openblas_get_num_threads, openblas_get_config).
 
 #endif

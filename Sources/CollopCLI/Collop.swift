@@ -24,7 +24,8 @@ public struct Collop: ParsableCommand {
               collop diffusion --singular none --dim 2 --size 64 --disorder 1.5
             """,
         version: collopVersion,
-        subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self]
+        subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self,
+                      HierarchyCommand.self, FlowCommand.self, DispersionCommand.self]
     )
 
     public init() {}

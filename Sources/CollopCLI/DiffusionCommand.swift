@@ -20,40 +20,18 @@ struct DiffusionCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Direction of q, dim numbers (normalized). [default: 1,0,…]", valueName: "n1,n2,…"))
-    var direction: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Largest |q| of the ladder q_j = qmax·j/nq: a finite number > 0. [default: 0.1·γ/t ≈ 0.1/ℓ]", valueName: "q"))
-    var qmax: Double?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Number of q points: an integer 1…100. [default: 5]", valueName: "n"))
-    var nq: Int = 5
-    @Option(help: ArgumentHelp("auto, secular or dense. [default: auto]", valueName: "method"))
-    var method: String = "auto"
+    @OptionGroup var ladder: LadderOptions
 
     func run() throws {
         _ = try output.resolvedFormat()
         let destination = try output.destination()
         let resolved = try model.resolve()
-        guard (1...100).contains(nq) else { throw InputError("--nq: value \(nq) is out of range (allowed: an integer 1…100)") }
-        if let qmax, !(qmax.isFinite && qmax > 0) {
-            throw InputError("--qmax: value \(format(qmax)) is out of range (allowed: a finite number > 0)")
-        }
-        guard let chosen = DiffusionMethod(rawValue: method.lowercased()) else {
-            throw InputError("--method: value \(method) is not a method (allowed: auto, secular or dense)")
-        }
-        var unit: [Double]? = nil
-        let dimension = resolved.parameters.dimension
-        if let direction {
-            let parts = direction.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == dimension, parts.allSatisfy({ $0 != nil && $0!.isFinite }),
-                  parts.reduce(0, { $0 + $1! * $1! }) > 0 else {
-                throw InputError("--direction: value \(direction) is not a direction (allowed: \(dimension) finite numbers, comma-separated, not all zero)")
-            }
-            unit = parts.map { $0! }
-        }
+        let options = try ladder.resolve(dimension: resolved.parameters.dimension, defaultCount: 5)
         let n = resolved.parameters.gridPointCount
         let built = try buildModel(resolved, quiet: output.quiet)
         let progress = Progress(enabled: !output.quiet && n >= 1024)
-        let analysis = try DiffusionAnalysis(model: built, direction: unit, maximumMomentum: qmax, count: nq, method: chosen) {
+        let analysis = try DiffusionAnalysis(model: built, direction: options.direction, maximumMomentum: options.qmax,
+                                             count: options.count, method: options.method) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         }
 

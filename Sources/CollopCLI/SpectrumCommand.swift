@@ -63,6 +63,10 @@ struct SpectrumCommand: ParsableCommand {
             report.add("near_exceptional_threshold", 1e-8)
             report.add("degenerate_clusters", spectrum.degenerateClusters.isEmpty ? "none"
                        : spectrum.degenerateClusters.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
+            if !spectrum.clustersWithSubspaceBasis.isEmpty {
+                report.add("clusters_with_orthonormal_eigenspace_basis",
+                           spectrum.clustersWithSubspaceBasis.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
+            }
             if !spectrum.clustersLeftNonOrthogonal.isEmpty {
                 report.add("clusters_not_bilinear_orthogonalized",
                            spectrum.clustersLeftNonOrthogonal.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))

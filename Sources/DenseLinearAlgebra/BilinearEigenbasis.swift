@@ -8,6 +8,13 @@ import Numerics
 /// so clusters of at most `maximumClusterSize` modes are re-orthogonalized by
 /// Gram–Schmidt in the bilinear product, pivoting on the largest |vᵀv|/‖v‖².
 ///
+/// LAPACK's vectors for a large cluster (a highly degenerate, semisimple eigenvalue of a
+/// non-normal matrix) can be nearly linearly dependent and so fail to span the
+/// eigenspace. When there is one cluster larger than `maximumClusterSize`, its vectors
+/// are rebuilt as an orthonormal (Hermitian) basis of the eigenspace: the orthogonal
+/// complement of the conjugated eigenvectors of all other eigenvalues, since those are
+/// bilinear-orthogonal to it (`zgeqrf` + `zungqr`, O(N²(N − m))).
+///
 /// The condition of mode s is 1/|vᵀv| for its Euclidean-normalized vector v (the
 /// eigenvalue condition number of a complex-symmetric matrix). A mode with
 /// |vᵀv| < `exceptionalThreshold` lies near an exceptional point: its vector is
@@ -21,7 +28,11 @@ public struct BilinearEigenbasis: Sendable {
     public var nearExceptional: [Bool]
     /// Degenerate clusters (eigenvalues equal within the tolerance), as mode indices.
     public var clusters: [[Int]]
-    /// Clusters too large to re-orthogonalize; their members are c-normalized one by one.
+    /// Large clusters whose vectors were rebuilt as a Hermitian-orthonormal basis of the
+    /// eigenspace (then c-normalized one by one, not bilinear-orthogonalized).
+    public var clustersWithSubspaceBasis: [[Int]]
+    /// Large clusters left with LAPACK's vectors (more than one large cluster, or the
+    /// complement could not be formed); c-normalized one by one.
     public var clustersLeftNonOrthogonal: [[Int]]
 
     /// Builds the basis.
@@ -38,8 +49,20 @@ public struct BilinearEigenbasis: Sendable {
         var basis = vectors
         var conditions = [Double](repeating: 1, count: m)
         var flags = [Bool](repeating: false, count: m)
-        let clusters = Self.clusters(of: values, tolerance: clusterTolerance)
+        let clusters = Self.groups(of: values, tolerance: clusterTolerance)
         var skipped: [[Int]] = []
+        var rebuilt: [[Int]] = []
+        let large = clusters.filter { $0.count > maximumClusterSize }
+        var replacement: [Int: [Complex<Double>]] = [:]
+        if large.count == 1 {
+            let members = Set(large[0])
+            let others = (0..<m).filter { !members.contains($0) }
+            if let basis = try? OrthonormalBasis.complement(of: vectors.columns(at: others).conjugated()),
+               basis.columns == large[0].count {
+                for (position, j) in large[0].enumerated() { replacement[j] = basis.column(position) }
+                rebuilt = large
+            }
+        }
 
         func euclideanNormalized(_ v: [Complex<Double>]) -> [Complex<Double>] {
             let norm = euclideanNorm(v)
@@ -62,8 +85,8 @@ public struct BilinearEigenbasis: Sendable {
 
         for cluster in clusters {
             if cluster.count == 1 || cluster.count > maximumClusterSize {
-                if cluster.count > 1 { skipped.append(cluster) }
-                for j in cluster { finish(vectors.column(j), column: j) }
+                if cluster.count > 1 && replacement[cluster[0]] == nil { skipped.append(cluster) }
+                for j in cluster { finish(replacement[j] ?? vectors.column(j), column: j) }
                 continue
             }
             // Pivoted Gram–Schmidt in the bilinear product: every pending vector is kept
@@ -95,12 +118,13 @@ public struct BilinearEigenbasis: Sendable {
         self.conditions = conditions
         self.nearExceptional = flags
         self.clusters = clusters
+        self.clustersWithSubspaceBasis = rebuilt
         self.clustersLeftNonOrthogonal = skipped
     }
 
     /// Groups indices whose eigenvalues agree within `tolerance` (single linkage along
-    /// the real axis, then in the plane).
-    static func clusters(of values: [Complex<Double>], tolerance: Double) -> [[Int]] {
+    /// the real axis, then in the plane), each group sorted, groups by first index.
+    public static func groups(of values: [Complex<Double>], tolerance: Double) -> [[Int]] {
         let order = values.indices.sorted { values[$0].real < values[$1].real }
         var parent = Array(values.indices)
         func root(_ i: Int) -> Int {

@@ -21,6 +21,10 @@ public struct DiffusionPoint: Sendable, Equatable {
     public var lambda0: Complex<Double>
     /// w0 of the diffusion mode.
     public var zeroModeOverlap: Double
+    /// λ0⁽¹⁾ = (s, M s)/(s, s), the first-order term (the second term of Suslov (44)).
+    public var firstOrder: Complex<Double>
+    /// λ0 − λ0⁽¹⁾.
+    public var remainder: Complex<Double> { lambda0 - firstOrder }
     /// D(ω, q) = iλ0/q² (Suslov (55)).
     public var diffusion: Complex<Double> { Complex(0, 1) * lambda0 / Complex(q * q) }
 }
@@ -73,27 +77,17 @@ public struct DiffusionAnalysis: Sendable {
         let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
         unit = unit.map { $0 / length }
         let rankOne = model.correlation.isWhiteNoise && p.singular == .none
-        let resolved: DiffusionMethod = method == .auto ? (rankOne ? .secular : .dense) : method
-        if resolved == .secular && !rankOne {
-            throw DiffusionInputError.secularNeedsRankOne
-        }
+        let resolved = try Self.resolve(method, model: model)
         let qMax = maximumMomentum ?? Self.defaultMaximumMomentum(model: model)
         let ladder = (1...max(count, 1)).map { qMax * Double($0) / Double(max(count, 1)) }
         let staticNeeded = p.singular == .none
         let total = ladder.count * (staticNeeded && p.omega != 0 ? 2 : 1)
         var done = 0
-        /// λ0 along the ladder; the secular path continues the branch from λ0(0) = 0,
-        /// starting each q at the previous λ0 scaled by (q/q_prev)².
         func solveLadder(omega: Double) throws -> [DiffusionPoint] {
-            var result: [DiffusionPoint] = []
-            for q in ladder {
-                if resolved == .dense { progress?(done, total) }
-                let start = result.last.map { $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) } ?? .zero
-                result.append(try Self.diffusionPoint(model: model, q: unit.map { $0 * q }, magnitude: q,
-                                                      omega: omega, method: resolved, start: start))
+            try Self.ladder(model: model, direction: unit, momenta: ladder, omega: omega, method: resolved) {
+                progress?(done, total)
                 done += 1
             }
-            return result
         }
         points = try solveLadder(omega: p.omega)
         let fit = try Self.fitIntercept(points)
@@ -112,6 +106,28 @@ public struct DiffusionAnalysis: Sendable {
         einsteinApplies = rankOne
     }
 
+    /// λ0 at each |q| of `momenta` along the unit `direction`. The secular path continues
+    /// the branch from λ0(0) = 0, starting each q at the previous λ0 scaled by (q/q_prev)².
+    /// `beforeDenseSolve` is called before each dense eigen-solve.
+    public static func ladder(model: CollisionModel, direction: [Double], momenta: [Double], omega: Double,
+                              method: DiffusionMethod, beforeDenseSolve: (() -> Void)? = nil) throws -> [DiffusionPoint] {
+        var result: [DiffusionPoint] = []
+        for q in momenta {
+            if method == .dense { beforeDenseSolve?() }
+            let start = result.last.map { $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) } ?? .zero
+            result.append(try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q,
+                                             omega: omega, method: method, start: start))
+        }
+        return result
+    }
+
+    /// Resolves `auto` and checks that `secular` applies: it needs white noise and `none`.
+    public static func resolve(_ method: DiffusionMethod, model: CollisionModel) throws -> DiffusionMethod {
+        let rankOne = model.correlation.isWhiteNoise && model.parameters.singular == .none
+        if method == .secular && !rankOne { throw DiffusionInputError.secularNeedsRankOne }
+        return method == .auto ? (rankOne ? .secular : .dense) : method
+    }
+
     /// λ0 at the momentum vector `q` and frequency ω. The secular path starts Newton's
     /// method at `start` (λ0 → 0 as q → 0, so 0 at small q); the dense path takes the
     /// mode of largest w0.
@@ -127,13 +143,22 @@ public struct DiffusionAnalysis: Sendable {
                                                          coefficient: Complex(-model.parameters.u0 / Double(fields.count)),
                                                          start: start)
             let overlap = hermitianSum(s, pair.vector).length / (euclideanNorm(s) * euclideanNorm(pair.vector))
-            return DiffusionPoint(q: magnitude, lambda0: pair.value, zeroModeOverlap: min(overlap, 1))
+            return DiffusionPoint(q: magnitude, lambda0: pair.value, zeroModeOverlap: min(overlap, 1),
+                                  firstOrder: firstOrderTerm(fields))
         case .dense:
             let op = try model.collisionOperator(q: q, omega: omega)
             let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
             let mode = spectrum.diffusionMode!
-            return DiffusionPoint(q: magnitude, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap ?? 0)
+            return DiffusionPoint(q: magnitude, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap ?? 0,
+                                  firstOrder: firstOrderTerm(op.fields))
         }
+    }
+
+    /// λ0⁽¹⁾ = (s, M s)/(s, s) = Σ_k M_k ΔG_k / Σ_k ΔG_k.
+    static func firstOrderTerm(_ fields: KineticFields) -> Complex<Double> {
+        var numerator = Complex<Double>.zero
+        for k in 0..<fields.count { numerator += Complex(fields.streaming[k]) * fields.deltaG[k] }
+        return numerator / compensatedSum(fields.deltaG)
     }
 
     /// Least-squares fit of iλ0/q² = D + B q² + C q⁴ (fewer terms for fewer points),

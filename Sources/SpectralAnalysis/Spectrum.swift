@@ -31,10 +31,10 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
 /// The eigen-decomposition of a collision operator, sorted by |λ| ascending, with the
 /// trace check of DESIGN §3.5 done after every diagonalization.
 public struct Spectrum: Sendable {
-    public let modes: [Mode]
+    public private(set) var modes: [Mode]
     /// c-normalized eigenvectors ((e, e) = (1/N) Σ e_k² = 1), column s ↔ `modes[s]`; nil
     /// when only eigenvalues were computed.
-    public let vectors: ComplexMatrix?
+    public private(set) var vectors: ComplexMatrix?
     public let trace: Complex<Double>
     public let eigenvalueSum: Complex<Double>
     /// |Σλ − tr 𝕃| / |tr 𝕃|.
@@ -44,9 +44,12 @@ public struct Spectrum: Sendable {
     /// The LAPACK routine used.
     public let routine: String
     /// Degenerate clusters of more than one mode (table indices).
-    public let degenerateClusters: [[Int]]
-    /// Degenerate clusters too large to re-orthogonalize in the bilinear product.
-    public let clustersLeftNonOrthogonal: [[Int]]
+    public private(set) var degenerateClusters: [[Int]]
+    /// Large degenerate clusters whose vectors are a Hermitian-orthonormal basis of the
+    /// eigenspace (rebuilt from the complement of the other eigenvectors).
+    public private(set) var clustersWithSubspaceBasis: [[Int]]
+    /// Large degenerate clusters left with LAPACK's (possibly dependent) vectors.
+    public private(set) var clustersLeftNonOrthogonal: [[Int]]
 
     /// Bound of the trace check, DESIGN §3.5.
     public static let traceTolerance = 1e-10
@@ -83,6 +86,7 @@ public struct Spectrum: Sendable {
         var vectors: ComplexMatrix? = nil
         var clusters: [[Int]] = []
         var skipped: [[Int]] = []
+        var rebuilt: [[Int]] = []
         if let raw = decomposition.vectors {
             var sorted = ComplexMatrix(rows: n, columns: n)
             for (position, original) in order.enumerated() { sorted.setColumn(position, to: raw.column(original)) }
@@ -101,6 +105,7 @@ public struct Spectrum: Sendable {
             vectors = basis.vectors
             clusters = basis.clusters.filter { $0.count > 1 }
             skipped = basis.clustersLeftNonOrthogonal
+            rebuilt = basis.clustersWithSubspaceBasis
         }
         self.modes = modes
         self.vectors = vectors
@@ -110,7 +115,27 @@ public struct Spectrum: Sendable {
         self.frobeniusNorm = norm
         self.routine = computeVectors ? "zgeev (LAPACKE_zgeev_work, jobvl=N, jobvr=V)" : "zgeev (LAPACKE_zgeev_work, jobvl=N, jobvr=N)"
         self.degenerateClusters = clusters
+        self.clustersWithSubspaceBasis = rebuilt
         self.clustersLeftNonOrthogonal = skipped
+    }
+
+    /// The same decomposition with its modes in another order: mode `order[k]` becomes
+    /// mode k (indices renumbered, clusters remapped). Downstream analyses must not depend
+    /// on LAPACK's order; this is how that is tested.
+    public func reordered(_ order: [Int]) -> Spectrum {
+        var copy = self
+        var position = [Int](repeating: 0, count: order.count)
+        for (k, original) in order.enumerated() { position[original] = k }
+        copy.modes = order.enumerated().map { k, original in
+            var mode = modes[original]
+            mode.index = k
+            return mode
+        }
+        copy.vectors = vectors?.columns(at: order)
+        copy.degenerateClusters = degenerateClusters.map { $0.map { position[$0] }.sorted() }
+        copy.clustersWithSubspaceBasis = clustersWithSubspaceBasis.map { $0.map { position[$0] }.sorted() }
+        copy.clustersLeftNonOrthogonal = clustersLeftNonOrthogonal.map { $0.map { position[$0] }.sorted() }
+        return copy
     }
 
     /// The diffusion mode λ0: the mode of largest w0 (DESIGN §4); nil without vectors.

@@ -1,0 +1,129 @@
+import ArgumentParser
+import CollisionOperator
+import Foundation
+import SpectralAnalysis
+
+/// `collop hierarchy`: the M0 / M1 / M∞ classification by scaling and by structure.
+struct HierarchyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hierarchy",
+        abstract: "Classify the spectrum into M0 (λ ~ ω), M1 (λ ~ 1), M∞ (λ ~ 1/ω) by scaling and by the structure of 𝕃1.",
+        discussion: """
+            Scaling: 𝕃 is diagonalized at each ω of --omegas, branches are followed by the optimal
+            assignment on eigenvector overlaps |v_iᴴ w_j|, and p = d log|λ|/d log ω is fitted:
+            M0 if p > 1 − δ (or |λ| ≤ 1e-9·max|λ| at every ω: an exact zero mode, p = nan),
+            M1 if |p| < δ, M∞ if p < −1 + δ, X (crossover) otherwise — never forced into a class.
+            Structure: rank 𝕃1 (cutoff printed) predicts |M∞|; Suslov (80) predicts the M∞ values,
+            the secular matrix (82) on the null space of 𝕃1 the M0 ⊕ M1 values. Every
+            disagreement is listed. The summary heads stdout as # lines; the main table is at the
+            smallest ω; further tables (branches, structure, ward) follow after blank lines.
+            """
+    )
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The ω ladder: ≥ 2 distinct finite numbers > 0, comma-separated. [default: 1e-3,1e-4,1e-5]", valueName: "ω1,ω2,…"))
+    var omegas: String = "1e-3,1e-4,1e-5"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Class half-width δ of the exponent windows: a number in (0, 0.5]. [default: 0.25]", valueName: "δ"))
+    var delta: String = "0.25"
+
+    /// The ladder, validated: ≥ 2 values, all finite and > 0, distinct.
+    static func parseLadder(_ text: String) throws(InputError) -> [Double] {
+        let allowed = "at least 2 distinct finite numbers > 0, comma-separated"
+        let values = try parseNumberList(text, flag: "--omegas", allowed: allowed)
+        guard values.count >= 2 else { throw InputError("--omegas: value \(text) has \(values.count) value (allowed: \(allowed))") }
+        if let bad = values.first(where: { !($0.isFinite && $0 > 0) }) {
+            throw InputError("--omegas: value \(text) contains \(format(bad)) (allowed: \(allowed))")
+        }
+        guard Set(values).count == values.count else {
+            throw InputError("--omegas: value \(text) repeats a frequency (allowed: \(allowed))")
+        }
+        return values
+    }
+
+    func run() throws {
+        _ = try output.resolvedFormat()
+        let destination = try output.destination()
+        let ladder = try Self.parseLadder(omegas)
+        guard let delta = Double(delta.trimmingCharacters(in: .whitespaces)), delta > 0, delta <= 0.5 else {
+            throw InputError("--delta: value \(self.delta) is out of range (allowed: a number in (0, 0.5])")
+        }
+        let resolved = try model.resolve()
+        if model.omega != nil { Progress.warn("warning: --omega has no effect in hierarchy; the ladder is --omegas", quiet: output.quiet) }
+        var parameters = resolved.parameters
+        parameters.omega = ladder.min()!
+        let n = parameters.gridPointCount
+        let progress = Progress(enabled: !output.quiet && n >= 512)
+        let built = try buildModel(ResolvedModel(parameters: parameters, sources: resolved.sources, warnings: resolved.warnings),
+                                   quiet: output.quiet)
+        let analysis = try HierarchyAnalysis(model: built, omegas: ladder, delta: delta) { progress.stage($0) }
+
+        var report = Report(command: "hierarchy")
+        report.header = modelHeader(built).filter { $0.key != "omega" }
+        report.add("omegas", analysis.omegas.map(format).joined(separator: ","))
+        report.add("table_omega", .parameter(analysis.omegas.last!))
+        report.add("delta", .parameter(delta))
+        report.add("scaling_rule", "M0: p > 1-delta or |lambda| <= 1e-9 max|lambda| at every omega (p = nan); M1: |p| < delta; Minf: p < -1+delta; X: otherwise")
+        let scaling = analysis.scalingCounts, structural = analysis.structuralCounts
+        for family in SpectralFamily.allCases { report.add("scaling_\(family.rawValue)", scaling[family] ?? 0) }
+        if let structure = analysis.structure {
+            for family in SpectralFamily.allCases where family != .crossover { report.add("structural_\(family.rawValue)", structural[family] ?? 0) }
+            report.add("rank_L1", structure.rank)
+            report.add("rank_cutoff", "|eta| > \(structure.relativeCutoff) * max|eta| = \(formatNumber(structure.relativeCutoff * (structure.singularEigenvalues.first?.length ?? 0)))")
+            report.add("null_L1_M0_count", structure.zeroCount)
+            let disagreements = analysis.disagreements
+            report.add("agreement", "\(analysis.branches.count - disagreements.count) of \(analysis.branches.count)")
+            let listed = disagreements.prefix(40).map { "s=\($0.index):\($0.fit.family.rawValue)/\($0.structural!.family.rawValue)" }
+            report.add("disagreements", disagreements.isEmpty ? "none"
+                       : listed.joined(separator: ",") + (disagreements.count > 40 ? ",… (\(disagreements.count) in all: rows with agrees = no in the structure table)" : ""))
+        } else {
+            report.add("structural", "not applicable: the cooperon has no L1 = omega*Lsing (only Q = 0 is singular in omega)")
+        }
+        let crossings = analysis.avoidedCrossings
+        report.add("avoided_crossings", crossings.isEmpty ? "none"
+                   : crossings.map { "s=\($0.index)(\(String(format: "%.3f", $0.minimumConfidence)))" }.joined(separator: ","))
+        report.add("avoided_crossing_threshold", BranchTracker.avoidedCrossingThreshold)
+        if !analysis.ward.isEmpty {
+            report.add("ward_max_overlap_L1", analysis.ward.map(\.singularOverlap).max() ?? 0)
+            report.add("ward_max_overlap_L", analysis.ward.flatMap(\.fullOverlaps).max() ?? 0)
+            let exponents = analysis.ward.compactMap(\.exponent)
+            report.add("ward_min_exponent", exponents.isEmpty ? "none (all overlaps below \(HierarchyAnalysis.wardFloor): cancelled to round-off)"
+                       : formatNumber(exponents.min()!))
+        }
+
+        var main = Table(name: "hierarchy", columns: ["s", "re", "im", "abs", "w0", "class", "p", "residual"])
+        var branchTable = Table(name: "branches", columns: ["s", "omega", "re", "im", "abs", "overlap", "class"])
+        var structure = Table(name: "structure", columns: ["s", "class", "structural", "predicted_re", "predicted_im", "agrees", "min_overlap"])
+        for branch in analysis.branches {
+            let value = branch.values.last!
+            main.rows.append([.integer(branch.index), .number(value.real), .number(value.imaginary), .number(value.length),
+                              .number(branch.zeroModeOverlap), .text(branch.fit.family.rawValue),
+                              .number(branch.fit.exponent ?? .nan), .number(branch.fit.residual)])
+            for (k, omega) in analysis.omegas.enumerated() {
+                let v = branch.values[k]
+                branchTable.rows.append([.integer(branch.index), .parameter(omega), .number(v.real), .number(v.imaginary),
+                                         .number(v.length), .number(k == 0 ? 1 : branch.confidences[k - 1]),
+                                         .text(branch.fit.family.rawValue)])
+            }
+            if let prediction = branch.structural {
+                structure.rows.append([.integer(branch.index), .text(branch.fit.family.rawValue), .text(prediction.family.rawValue),
+                                       .number(prediction.value.real), .number(prediction.value.imaginary),
+                                       .text(branch.agrees ? "yes" : "no"), .number(branch.minimumConfidence)])
+            }
+        }
+        report.tables = [main, branchTable]
+        if analysis.structure != nil { report.tables.append(structure) }
+        if !analysis.ward.isEmpty {
+            var ward = Table(name: "ward", columns: ["s", "eta_re", "eta_im", "overlap_L1"]
+                             + analysis.omegas.indices.map { "overlap_omega\($0 + 1)" } + ["exponent"])
+            for entry in analysis.ward {
+                ward.rows.append([.integer(entry.branch), .number(entry.eta.real), .number(entry.eta.imaginary), .number(entry.singularOverlap)]
+                                 + entry.fullOverlaps.map { .number($0) } + [.number(entry.exponent ?? .nan)])
+            }
+            report.tables.append(ward)
+        }
+        try destination.write(try output.render(report))
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import CollisionOperator
+import Foundation
+import SpectralAnalysis
+
+/// The q-ladder options shared by `diffusion` and `dispersion`.
+struct LadderOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp("Direction of q: dim finite numbers, comma-separated, not all zero (normalized). [default: 1,0,…]", valueName: "n1,n2,…"))
+    var direction: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Largest |q| of the ladder q_j = qmax·j/nq: a finite number > 0. [default: diffusion 0.1·γ/t ≈ 0.1/ℓ, dispersion 1]", valueName: "q"))
+    var qmax: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of q points: an integer 1…1000. [default: diffusion 5, dispersion 10]", valueName: "n"))
+    var nq: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("λ0 solver: auto (secular when 𝕃 is diagonal plus rank one, i.e. white noise with --singular none; else dense), secular or dense. [default: auto]", valueName: "method"))
+    var method: String = "auto"
+
+    struct Resolved {
+        var direction: [Double]?
+        var qmax: Double?
+        var count: Int
+        var method: DiffusionMethod
+    }
+
+    func resolve(dimension: Int, defaultCount: Int) throws(InputError) -> Resolved {
+        var resolved = Resolved(direction: nil, qmax: nil, count: defaultCount, method: .auto)
+        if let direction {
+            let parts = try parseNumberList(direction, flag: "--direction",
+                                            allowed: "\(dimension) finite numbers, comma-separated, not all zero")
+            guard parts.count == dimension, parts.allSatisfy(\.isFinite), parts.contains(where: { $0 != 0 }) else {
+                throw InputError("--direction: value \(direction) is not a direction (allowed: \(dimension) finite numbers, comma-separated, not all zero)")
+            }
+            resolved.direction = parts
+        }
+        if let qmax {
+            guard let value = Double(qmax.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
+                throw InputError("--qmax: value \(qmax.isEmpty ? "\"\"" : qmax) is out of range (allowed: a finite number > 0)")
+            }
+            resolved.qmax = value
+        }
+        if let nq {
+            guard let value = Int(nq.trimmingCharacters(in: .whitespaces)), (1...1000).contains(value) else {
+                throw InputError("--nq: value \(nq.isEmpty ? "\"\"" : nq) is out of range (allowed: an integer 1…1000)")
+            }
+            resolved.count = value
+        }
+        guard let chosen = DiffusionMethod(rawValue: method.lowercased()) else {
+            throw InputError("--method: value \(method) is not a method (allowed: auto, secular or dense)")
+        }
+        resolved.method = chosen
+        return resolved
+    }
+}
+
+/// "a,b,c" as numbers, or an input error naming the flag.
+func parseNumberList(_ text: String, flag: String, allowed: String) throws(InputError) -> [Double] {
+    var numbers: [Double] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
+            throw InputError("\(flag): value \(text.isEmpty ? "\"\"" : text) is not a comma-separated list of numbers (allowed: \(allowed))")
+        }
+        numbers.append(value)
+    }
+    return numbers
+}

@@ -1,0 +1,82 @@
+import CLapacke
+import Numerics
+
+/// How an operand enters a product.
+public enum MatrixOperation: Sendable {
+    case none
+    /// Aᵀ (no conjugation).
+    case transpose
+    /// Aᴴ.
+    case adjoint
+
+    var cblas: CBLAS_TRANSPOSE {
+        switch self {
+        case .none: return CblasNoTrans
+        case .transpose: return CblasTrans
+        case .adjoint: return CblasConjTrans
+        }
+    }
+}
+
+extension Matrix where Scalar == Complex<Double> {
+    /// C = op(A)·op(B) through BLAS `zgemm` (OpenBLAS, multi-threaded).
+    /// - Throws: `.shapeMismatch` when the inner dimensions differ, `.orderTooLarge`
+    ///   when a dimension exceeds the BLAS integer range.
+    public static func product(_ a: ComplexMatrix, _ opA: MatrixOperation = .none,
+                               _ b: ComplexMatrix, _ opB: MatrixOperation = .none) throws(LinearAlgebraError) -> ComplexMatrix {
+        let (m, k) = opA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        let (kb, n) = opB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
+        guard k == kb else {
+            throw .shapeMismatch(operation: "zgemm", expected: "inner dimensions equal", found: "\(m)×\(k) times \(kb)×\(n)")
+        }
+        var c = ComplexMatrix(rows: m, columns: n)
+        guard m > 0, n > 0, k > 0 else { return c }
+        guard let m32 = collop_blas_int(exactly: m), let n32 = collop_blas_int(exactly: n),
+              let k32 = collop_blas_int(exactly: k), collop_blas_int(exactly: a.rows) != nil,
+              collop_blas_int(exactly: b.rows) != nil else {
+            throw .orderTooLarge(routine: "zgemm", order: max(m, n, k))
+        }
+        var one = Complex<Double>.one
+        var zero = Complex<Double>.zero
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    cblas_zgemm(CblasColMajor, opA.cblas, opB.cblas, m32, n32, k32,
+                                &one, ap.baseAddress, collop_blas_int(max(a.rows, 1)),
+                                bp.baseAddress, collop_blas_int(max(b.rows, 1)),
+                                &zero, cp.baseAddress, collop_blas_int(max(m, 1)))
+                }
+            }
+        }
+        return c
+    }
+
+    /// The columns `range` as a new matrix.
+    public func columns(_ range: Range<Int>) -> ComplexMatrix {
+        var out = ComplexMatrix(rows: rows, columns: range.count)
+        out.withUnsafeMutableBufferPointer { target in
+            elements.withUnsafeBufferPointer { source in
+                for (position, j) in range.enumerated() {
+                    for i in 0..<rows { target[i + position * rows] = source[i + j * rows] }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The columns at `indices`, in that order.
+    public func columns(at indices: [Int]) -> ComplexMatrix {
+        var out = ComplexMatrix(rows: rows, columns: indices.count)
+        for (position, j) in indices.enumerated() { out.setColumn(position, to: column(j)) }
+        return out
+    }
+
+    /// Element-wise complex conjugate.
+    public func conjugated() -> ComplexMatrix {
+        var out = self
+        out.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { buffer[i] = buffer[i].conjugate }
+        }
+        return out
+    }
+}

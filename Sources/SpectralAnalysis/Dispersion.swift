@@ -1,0 +1,31 @@
+import CollisionOperator
+import Numerics
+
+/// λ0(q) along a direction, beyond the small-q fit (DESIGN §4, §5 `dispersion`): for each
+/// q the diffusion mode λ0 (largest w0), the first-order term λ0⁽¹⁾ = (s, M s)/(s, s), the
+/// remainder λ0 − λ0⁽¹⁾ (∝ ω when the current mode lies in the range of 𝕃1) and
+/// D(ω, q) = iλ0/q².
+public struct DispersionAnalysis: Sendable {
+    public let direction: [Double]
+    public let method: DiffusionMethod
+    public let points: [DiffusionPoint]
+
+    /// q_j = qmax·j/count, j = 1…count.
+    public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double, count: Int,
+                method: DiffusionMethod = .auto, progress: ((Int, Int) -> Void)? = nil) throws {
+        let d = model.parameters.dimension
+        var unit = direction ?? [1] + [Double](repeating: 0, count: d - 1)
+        let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        unit = unit.map { $0 / length }
+        let resolved = try DiffusionAnalysis.resolve(method, model: model)
+        let momenta = (1...max(count, 1)).map { maximumMomentum * Double($0) / Double(max(count, 1)) }
+        var done = 0
+        points = try DiffusionAnalysis.ladder(model: model, direction: unit, momenta: momenta,
+                                              omega: model.parameters.omega, method: resolved) {
+            progress?(done, momenta.count)
+            done += 1
+        }
+        self.direction = unit
+        self.method = resolved
+    }
+}
