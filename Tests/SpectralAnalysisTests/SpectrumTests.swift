@@ -137,3 +137,30 @@ struct SingularStructureTests {
         #expect(multisetDistance(rest, Array(predicted)) <= 1e-11 * largest)
     }
 }
+
+@Suite("Large degenerate clusters")
+struct LargeClusterTests {
+    /// The 243-fold ΔΣ eigenvalue of the reference case: LAPACK's vectors are nearly
+    /// dependent, the rebuilt basis is orthonormal and still made of eigenvectors.
+    @Test func rebuiltClusterBasisIsOrthonormalEigenvectors() throws {
+        let op = try CollisionModel(parameters: ModelParameters()).collisionOperator()
+        let matrix = op.fullMatrix
+        let spectrum = try Spectrum(matrix: matrix, zeroMode: op.fields.root, computeVectors: true)
+        let cluster = try #require(spectrum.clustersWithSubspaceBasis.first)
+        #expect(cluster.count == 243)
+        #expect(spectrum.clustersLeftNonOrthogonal.isEmpty)
+        let vectors = try #require(spectrum.vectors).columns(at: cluster)
+        var normalized = vectors
+        for j in 0..<vectors.columns {
+            let column = vectors.column(j)
+            let norm = euclideanNorm(column)
+            normalized.setColumn(j, to: column.map { $0 / Complex(norm) })
+        }
+        let gram = try ComplexMatrix.product(normalized, .adjoint, normalized)
+        var worst = 0.0
+        for j in 0..<gram.columns { for i in 0..<gram.rows { worst = max(worst, (gram[i, j] - (i == j ? .one : .zero)).length) } }
+        #expect(worst < 1e-12)
+        let values = cluster.map { spectrum.modes[$0].value }
+        #expect(eigenResidual(matrix, values: values, vectors: normalized) < 1e-12)
+    }
+}
