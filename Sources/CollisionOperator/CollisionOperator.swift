@@ -62,8 +62,11 @@ public struct CollisionOperator: Sendable {
         tau = bilinearSum(s, u)
     }
 
-    /// a·𝕃reg + b·𝕃sing as a dense column-major matrix.
-    public func matrix(regularWeight a: Complex<Double> = .one, singularWeight b: Complex<Double> = .one) -> ComplexMatrix {
+    /// a·𝕃reg + b·𝕃sing as a dense column-major matrix, checked element by element:
+    /// a NaN or infinite element (inputs beyond double range, e.g. F/ω overflowing) is a
+    /// `.nonFiniteOperator` error, never a matrix handed on to LAPACK.
+    public func matrix(regularWeight a: Complex<Double> = .one,
+                       singularWeight b: Complex<Double> = .one) throws(ModelComputationError) -> ComplexMatrix {
         let n = grid.count
         var result = ComplexMatrix(rows: n, columns: n)
         let s = fields.root, u = projectedVector
@@ -112,17 +115,24 @@ public struct CollisionOperator: Sendable {
                 }
             }
         }
+        if let bad = result.firstNonFiniteElement() {
+            let largestVertex = singularKernel?.map(\.length).max() ?? 0
+            throw .nonFiniteOperator(row: bad.row, column: bad.column,
+                                     detail: "max |U^sing| = \(largestVertex), U0 = \(u0), max |s_k|² = \(fields.root.map(\.magnitudeSquared).max() ?? 0) — an input (amplitude F, ω, disorder) is beyond double precision")
+        }
         return result
     }
 
     /// 𝕃 = 𝕃reg + 𝕃sing.
-    public var fullMatrix: ComplexMatrix { matrix() }
+    public var fullMatrix: ComplexMatrix { get throws(ModelComputationError) { try matrix() } }
     /// 𝕃reg alone (Suslov (75)).
-    public var regularMatrix: ComplexMatrix { matrix(regularWeight: .one, singularWeight: .zero) }
+    public var regularMatrix: ComplexMatrix { get throws(ModelComputationError) { try matrix(regularWeight: .one, singularWeight: .zero) } }
     /// 𝕃sing alone (Suslov (76)).
-    public var singularMatrix: ComplexMatrix { matrix(regularWeight: .zero, singularWeight: .one) }
+    public var singularMatrix: ComplexMatrix { get throws(ModelComputationError) { try matrix(regularWeight: .zero, singularWeight: .one) } }
     /// 𝕃1 = ω·𝕃sing (Suslov (77)), meaningful for the `localized` and `lorentzian` models.
-    public var singularOneMatrix: ComplexMatrix { matrix(regularWeight: .zero, singularWeight: Complex(omega)) }
+    public var singularOneMatrix: ComplexMatrix {
+        get throws(ModelComputationError) { try matrix(regularWeight: .zero, singularWeight: Complex(omega)) }
+    }
     /// diag(M_k): the streaming term, so that 𝕃 − diag M = L̂0 (Suslov (36)).
     public var streamingDiagonal: [Double] { fields.streaming }
 }

@@ -31,6 +31,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
     case nonFinite(quantity: String, index: Int)
     /// Im ΔG_k ≥ 0 somewhere, so √ΔG has no continuous principal branch.
     case deltaGNotInLowerHalfPlane(index: Int, value: Complex<Double>)
+    /// The assembled 𝕃 has a NaN or infinite element (the inputs overflow double precision).
+    case nonFiniteOperator(row: Int, column: Int, detail: String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
             return "SCBA self-energy at z = \(format(energy))\(where_) did not converge after \(iterations) iterations: last change \(lastChange) > tolerance \(tolerance) (raise --scba-max-iterations or change the energy/disorder)"
         case let .nonFinite(quantity, index):
             return "\(quantity) is not finite at grid point \(index)"
+        case let .nonFiniteOperator(row, column, detail):
+            return "the collision operator 𝕃 has a NaN or infinite element at (\(row), \(column)): \(detail); LAPACK was not called"
         case let .deltaGNotInLowerHalfPlane(index, value):
             return "ΔG at grid point \(index) = \(value.real) + \(value.imaginary)i is not in the lower half plane; √ΔG is undefined"
         }

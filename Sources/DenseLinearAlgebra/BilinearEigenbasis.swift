@@ -38,28 +38,29 @@ public struct BilinearEigenbasis: Sendable {
     /// Builds the basis.
     /// - Parameters:
     ///   - values: eigenvalues, `values[j]` belonging to column j of `vectors`.
-    ///   - vectors: right eigenvectors (any normalization).
+    ///   - vectors: right eigenvectors (any normalization); consumed and normalized in
+    ///     place, so pass `consume` to avoid a copy of the N × N buffer.
     ///   - weight: w in (x, y) = w Σ x_i y_i (1/N for the collision operator's product).
     ///   - clusterTolerance: eigenvalues with |λ_i − λ_j| ≤ this are one cluster.
-    public init(values: [Complex<Double>], vectors: ComplexMatrix, weight: Double,
+    public init(values: [Complex<Double>], vectors: consuming ComplexMatrix, weight: Double,
                 clusterTolerance: Double, exceptionalThreshold: Double = 1e-8,
                 maximumClusterSize: Int = 64) {
         let n = vectors.rows
         let m = vectors.columns
-        var basis = vectors
+        // Every column is read before it is overwritten, so the buffer is reused in place.
+        var basis = consume vectors
         var conditions = [Double](repeating: 1, count: m)
         var flags = [Bool](repeating: false, count: m)
         let clusters = Self.groups(of: values, tolerance: clusterTolerance)
         var skipped: [[Int]] = []
         var rebuilt: [[Int]] = []
         let large = clusters.filter { $0.count > maximumClusterSize }
-        var replacement: [Int: [Complex<Double>]] = [:]
         if large.count == 1 {
             let members = Set(large[0])
             let others = (0..<m).filter { !members.contains($0) }
-            if let basis = try? OrthonormalBasis.complement(of: vectors.columns(at: others).conjugated()),
-               basis.columns == large[0].count {
-                for (position, j) in large[0].enumerated() { replacement[j] = basis.column(position) }
+            if let complement = try? OrthonormalBasis.complement(of: basis.columns(at: others).conjugated()),
+               complement.columns == large[0].count {
+                for (position, j) in large[0].enumerated() { basis.setColumn(j, to: complement.column(position)) }
                 rebuilt = large
             }
         }
@@ -85,14 +86,14 @@ public struct BilinearEigenbasis: Sendable {
 
         for cluster in clusters {
             if cluster.count == 1 || cluster.count > maximumClusterSize {
-                if cluster.count > 1 && replacement[cluster[0]] == nil { skipped.append(cluster) }
-                for j in cluster { finish(replacement[j] ?? vectors.column(j), column: j) }
+                if cluster.count > 1 && !rebuilt.contains(cluster) { skipped.append(cluster) }
+                for j in cluster { finish(basis.column(j), column: j) }
                 continue
             }
             // Pivoted Gram–Schmidt in the bilinear product: every pending vector is kept
             // orthogonal to the finished ones, the next pivot is the pending vector with
             // the largest |vᵀv|/‖v‖², and it is re-orthogonalized once before use.
-            var pending = cluster.map { euclideanNormalized(vectors.column($0)) }
+            var pending = cluster.map { euclideanNormalized(basis.column($0)) }
             var done: [[Complex<Double>]] = []
             func removeComponent(along e: [Complex<Double>], from v: inout [Complex<Double>]) {
                 let coefficient = bilinearSum(e, v) * Complex(weight)

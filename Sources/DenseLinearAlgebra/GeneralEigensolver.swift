@@ -31,7 +31,7 @@ public enum GeneralEigensolver {
         let order = try Lapack.integer(n, routine: routine)
         let vectorOrder = computeVectors ? n : 1
 
-        var a = matrix
+        var a = consume matrix
         var values = [Complex<Double>](repeating: .zero, count: n)
         var right = ComplexMatrix(rows: vectorOrder, columns: vectorOrder)
         var left = [Complex<Double>](repeating: .zero, count: 1)

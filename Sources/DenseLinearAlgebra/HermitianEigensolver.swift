@@ -23,7 +23,7 @@ public enum HermitianEigensolver {
         let n = matrix.rows
         if n == 0 { return .init(values: [], vectors: computeVectors ? matrix : nil) }
         let order = try Lapack.integer(n, routine: routine)
-        var a = matrix
+        var a = consume matrix
         var values = [Double](repeating: 0, count: n)
         let job = Lapack.flag(computeVectors ? "V" : "N")
 
@@ -67,7 +67,7 @@ public enum HermitianEigensolver {
         let n = matrix.rows
         if n == 0 { return .init(values: [], vectors: computeVectors ? matrix : nil) }
         let order = try Lapack.integer(n, routine: routine)
-        var a = matrix
+        var a = consume matrix
         var values = [Double](repeating: 0, count: n)
         let job = Lapack.flag(computeVectors ? "V" : "N")
 

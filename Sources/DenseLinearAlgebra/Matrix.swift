@@ -8,7 +8,7 @@ import Numerics
 /// the buffer to LAPACK without a copy when the caller no longer needs it.
 public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     public let rows: Int
-    public let columns: Int
+    public private(set) var columns: Int
     /// Column-major elements, `rows * columns` of them.
     public private(set) var elements: [Scalar]
 
@@ -64,6 +64,13 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     /// Column `j` as an array.
     public func column(_ j: Int) -> [Scalar] {
         Array(elements[(j * rows)..<((j + 1) * rows)])
+    }
+
+    /// Drops the first `count` columns in place (no second buffer is allocated).
+    public mutating func removeLeadingColumns(_ count: Int) {
+        let k = min(max(count, 0), columns)
+        elements.removeFirst(k * rows)
+        columns -= k
     }
 
     /// Replaces column `j`; `values.count` must equal `rows`.

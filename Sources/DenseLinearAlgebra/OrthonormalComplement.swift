@@ -72,6 +72,7 @@ public enum OrthonormalBasis {
         try Lapack.check(ungqr(&query, -1), routine: "zungqr", phase: .workspaceQuery) { _ in "workspace query failed" }
         work = [Complex<Double>](repeating: .zero, count: Lapack.workspaceLength(query[0].real, minimum: n))
         try Lapack.check(ungqr(&work, collop_lapack_int(work.count)), routine: "zungqr", phase: .computation) { _ in "forming Q failed" }
-        return q.columns(k..<n)
+        q.removeLeadingColumns(k)
+        return q
     }
 }

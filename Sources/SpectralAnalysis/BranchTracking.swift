@@ -25,11 +25,16 @@ public enum BranchTracker {
                                                    found: "vectors missing or of different size")
         }
         let n = a.columns
-        let va = unitColumns(a), vb = unitColumns(b)
-        let overlaps = try ComplexMatrix.product(va, .adjoint, vb)      // (i, j) = v_iᴴ w_j
+        // (i, j) = v_iᴴ w_j for unit vectors: the product of the stored vectors scaled by
+        // their norms (no normalized copies of the two N × N bases).
+        var overlaps = try ComplexMatrix.product(a, .adjoint, b)
+        let normsA = (0..<n).map { euclideanNorm(a.column($0)) }, normsB = (0..<n).map { euclideanNorm(b.column($0)) }
         var cost = [Double](repeating: 0, count: n * n)
         for j in 0..<n {
-            for i in 0..<n { cost[i * n + j] = 1 - overlaps[i, j].length }
+            for i in 0..<n {
+                overlaps[i, j] = overlaps[i, j] / Complex(max(normsA[i] * normsB[j], .leastNormalMagnitude))
+                cost[i * n + j] = 1 - overlaps[i, j].length
+            }
         }
         let target = try OptimalAssignment.minimumCost(cost, rows: n, columns: n)
 
@@ -37,8 +42,8 @@ public enum BranchTracker {
         // cluster is judged by projecting onto the cluster's span: the matched vector of the
         // other spectrum should lie in it. Where either side is degenerate the better of the
         // two projections is the confidence (a cluster that splits keeps each piece in its span).
-        let sourceClusters = try ClusterProjector(spectrum: first, unitVectors: va)
-        let targetClusters = try ClusterProjector(spectrum: second, unitVectors: vb)
+        let sourceClusters = try ClusterProjector(spectrum: first, vectors: a)
+        let targetClusters = try ClusterProjector(spectrum: second, vectors: b)
         var confidence = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let j = target[i]
@@ -72,14 +77,14 @@ public enum BranchTracker {
         /// (WᴴW)⁺ per cluster, or nil when the cluster's unit vectors are orthonormal.
         let inverseGram: [ComplexMatrix?]
 
-        init(spectrum: Spectrum, unitVectors: ComplexMatrix) throws {
+        init(spectrum: Spectrum, vectors: ComplexMatrix) throws {
             clusters = spectrum.degenerateClusters
-            var clusterOf = [Int](repeating: -1, count: unitVectors.columns)
+            var clusterOf = [Int](repeating: -1, count: vectors.columns)
             for (c, cluster) in clusters.enumerated() { for k in cluster { clusterOf[k] = c } }
             self.clusterOf = clusterOf
             let orthonormal = Set(spectrum.clustersWithSubspaceBasis.map { $0[0] })
             inverseGram = try clusters.map { cluster in
-                orthonormal.contains(cluster[0]) ? nil : try BranchTracker.pseudoInverseGram(unitVectors.columns(at: cluster))
+                orthonormal.contains(cluster[0]) ? nil : try BranchTracker.pseudoInverseGram(BranchTracker.unitColumns(vectors.columns(at: cluster)))
             }
         }
 

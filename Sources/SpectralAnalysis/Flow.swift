@@ -10,7 +10,6 @@ public struct FlowAnalysis: Sendable {
     public struct Branch: Sendable {
         /// Position at t = 1 (|λ| ascending).
         public var index: Int
-        public var modes: [Int]
         public var values: [Complex<Double>]
         /// Confidence of each match t_k → t_{k+1}.
         public var confidences: [Double]
@@ -27,40 +26,43 @@ public struct FlowAnalysis: Sendable {
     public init(model: CollisionModel, steps: Int, progress: ((String) -> Void)? = nil) throws {
         let op = try model.collisionOperator()
         let couplings = (0...steps).map { Double($0) / Double(steps) }
-        var spectra: [Spectrum] = []
+        let n = op.order
+        // Incremental tracking: two spectra with eigenvectors alive at a time.
+        var current = Array(0..<n)
+        var values = [[Complex<Double>]](repeating: [], count: n)
+        var confidences = [[Double]](repeating: [], count: n)
+        var previous: Spectrum? = nil
+        var zeroModes = 0
         for (k, t) in couplings.enumerated() {
             progress?("t = \(format(t)) (\(k + 1) of \(couplings.count)): diagonalizing 𝕃sing + t·𝕃reg")
-            let matrix = op.matrix(regularWeight: Complex(t), singularWeight: .one)
-            spectra.append(try Spectrum(matrix: matrix, zeroMode: op.fields.root, computeVectors: true))
+            let spectrum = try Spectrum(matrix: op.matrix(regularWeight: Complex(t), singularWeight: .one),
+                                        zeroMode: op.fields.root, computeVectors: true)
+            if let previous {
+                let step = try BranchTracker.match(from: previous, to: spectrum)
+                for i in 0..<n {
+                    confidences[i].append(step.confidence[current[i]])
+                    current[i] = step.target[current[i]]
+                }
+            } else {
+                let scale = spectrum.modes.last?.value.length ?? 0
+                zeroModes = spectrum.modes.filter { $0.value.length <= ScalingFit.zeroThreshold * scale }.count
+            }
+            for i in 0..<n { values[i].append(spectrum.modes[current[i]].value) }
+            previous = spectrum
         }
-        var tracking: [TrackingStep] = []
-        for k in 0..<(spectra.count - 1) {
-            progress?("tracking t = \(format(couplings[k])) → \(format(couplings[k + 1]))")
-            tracking.append(try BranchTracker.match(from: spectra[k], to: spectra[k + 1]))
-        }
-        var labels: [StructuralAnalysis.Prediction?] = Array(repeating: nil, count: op.order)
+        let finalValues = previous!.values
+        previous = nil
+        var labels: [StructuralAnalysis.Prediction?] = Array(repeating: nil, count: n)
         if StructuralAnalysis.applies(to: model.parameters.singular) {
             progress?("structural classification at t = 1")
             let structure = try StructuralAnalysis(operator: op)
-            labels = try structure.label(spectra.last!.values)
+            labels = try structure.label(finalValues)
         }
-        let first = spectra[0]
-        let scale = first.modes.last?.value.length ?? 0
-        zeroModesAtStart = first.modes.filter { $0.value.length <= ScalingFit.zeroThreshold * scale }.count
+        zeroModesAtStart = zeroModes
         rank = try SingularRank(operator: op).rank
-
-        var branches: [Branch] = []
-        for start in 0..<op.order {
-            var modes = [start]
-            var confidences: [Double] = []
-            for step in tracking {
-                confidences.append(step.confidence[modes.last!])
-                modes.append(step.target[modes.last!])
-            }
-            branches.append(Branch(index: modes.last!, modes: modes, values: zip(spectra, modes).map { $0.modes[$1].value },
-                                   confidences: confidences, family: labels[modes.last!]?.family))
-        }
+        self.branches = (0..<n).map { i in
+            Branch(index: current[i], values: values[i], confidences: confidences[i], family: labels[current[i]]?.family)
+        }.sorted { $0.index < $1.index }
         self.couplings = couplings
-        self.branches = branches.sorted { $0.index < $1.index }
     }
 }

@@ -11,8 +11,6 @@ public struct HierarchyAnalysis: Sendable {
     public struct Branch: Sendable {
         /// Row s of the table: the position of the branch at the smallest ω (|λ| ascending).
         public var index: Int
-        /// Mode index at each ω of the ladder (ladder order).
-        public var modes: [Int]
         /// λ at each ω.
         public var values: [Complex<Double>]
         /// Confidence of each match between neighbouring ω (ladder count − 1 values).
@@ -64,61 +62,72 @@ public struct HierarchyAnalysis: Sendable {
                 progress: ((String) -> Void)? = nil) throws {
         let ladder = omegas.sorted(by: >)
         let n = model.grid.count
-        var spectra: [Spectrum] = []
-        var operators: [CollisionOperator] = []
-        for (position, omega) in ladder.enumerated() {
-            progress?("ω = \(format(omega)) (\(position + 1) of \(ladder.count)): assembling and diagonalizing 𝕃 (zgeev, N = \(n))")
+        // Incremental: only two spectra with eigenvectors are alive at a time. Branch i is
+        // followed from mode i at the largest ω; `current[i]` is its mode at the present ω.
+        var current = Array(0..<n)
+        var values = [[Complex<Double>]](repeating: [], count: n)
+        var confidences = [[Double]](repeating: [], count: n)
+        var fullOverlaps = [[Double]](repeating: [], count: n)
+        var previous: Spectrum? = nil
+        var scales: [Double] = []
+        var lastOperator: CollisionOperator? = nil
+        for (k, omega) in ladder.enumerated() {
+            progress?("ω = \(format(omega)) (\(k + 1) of \(ladder.count)): assembling and diagonalizing 𝕃 (zgeev, N = \(n))")
             let op = try model.collisionOperator(omega: omega)
-            spectra.append(try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true))
-            operators.append(op)
+            let spectrum = try Spectrum(matrix: op.matrix(), zeroMode: op.fields.root, computeVectors: true)
+            if let previous {
+                progress?("tracking branches ω = \(format(ladder[k - 1])) → \(format(omega)) (optimal assignment on |v_iᴴ w_j|)")
+                let step = try BranchTracker.match(from: previous, to: spectrum)
+                for i in 0..<n {
+                    confidences[i].append(step.confidence[current[i]])
+                    current[i] = step.target[current[i]]
+                }
+            }
+            // Suslov (84) overlaps of every mode with √ΔG at this ω (kept for the M∞ branches).
+            let vectors = spectrum.vectors!
+            let overlapOfMode = (0..<n).map { Self.zeroModeOverlap(op.fields.root, vectors.column($0)) }
+            for i in 0..<n {
+                values[i].append(spectrum.modes[current[i]].value)
+                fullOverlaps[i].append(overlapOfMode[current[i]])
+            }
+            scales.append(spectrum.modes.last?.value.length ?? 0)
+            previous = spectrum
+            lastOperator = op
         }
-        var steps: [TrackingStep] = []
-        for k in 0..<(ladder.count - 1) {
-            progress?("tracking branches ω = \(format(ladder[k])) → \(format(ladder[k + 1])) (optimal assignment on |v_iᴴ w_j|)")
-            steps.append(try BranchTracker.match(from: spectra[k], to: spectra[k + 1]))
-        }
-        let last = spectra.last!
+        let last = previous!
         var structure: StructuralAnalysis? = nil
         var labels: [StructuralAnalysis.Prediction?] = Array(repeating: nil, count: n)
+        let lastValues = last.values
+        let lastOverlaps = last.modes.map { $0.zeroModeOverlap ?? 0 }
+        previous = nil
         if StructuralAnalysis.applies(to: model.parameters.singular) {
             progress?("structural classification: 𝕃1 rank, Suslov (80) and the secular matrix (82)")
-            let analysis = try StructuralAnalysis(operator: operators.last!)
-            labels = try analysis.label(last.values)
+            let analysis = try StructuralAnalysis(operator: lastOperator!)
+            labels = try analysis.label(lastValues)
             structure = analysis
         }
-        let scales = spectra.map { $0.modes.last?.value.length ?? 0 }
 
         var branches: [Branch] = []
-        for start in 0..<n {
-            var modes = [start]
-            var confidences: [Double] = []
-            for step in steps {
-                confidences.append(step.confidence[modes.last!])
-                modes.append(step.target[modes.last!])
+        var ward: [WardOverlap] = []
+        for i in 0..<n {
+            let fit = ScalingFit(omegas: ladder, magnitudes: values[i].map(\.length), scales: scales, delta: delta)
+            let s = current[i]
+            let branch = Branch(index: s, values: values[i], confidences: confidences[i], fit: fit,
+                                structural: labels[s], zeroModeOverlap: lastOverlaps[s])
+            branches.append(branch)
+            if let structure, let prediction = labels[s], prediction.family == .mInfinity, let u = prediction.vectorIndex {
+                let singular = Self.zeroModeOverlap(lastOperator!.fields.root, structure.infiniteVectors.column(u))
+                var exponent: Double? = nil
+                if fullOverlaps[i].allSatisfy({ $0 > Self.wardFloor }) {
+                    exponent = ScalingFit(omegas: ladder, magnitudes: fullOverlaps[i], scales: fullOverlaps[i].map { _ in 0 },
+                                          delta: delta).exponent
+                }
+                ward.append(WardOverlap(branch: s, eta: structure.singularEigenvalues[u], singularOverlap: singular,
+                                        fullOverlaps: fullOverlaps[i], exponent: exponent))
             }
-            let values = zip(spectra, modes).map { $0.modes[$1].value }
-            let fit = ScalingFit(omegas: ladder, magnitudes: values.map(\.length), scales: scales, delta: delta)
-            let s = modes.last!
-            branches.append(Branch(index: s, modes: modes, values: values, confidences: confidences, fit: fit,
-                                   structural: labels[s], zeroModeOverlap: last.modes[s].zeroModeOverlap ?? 0))
         }
         branches.sort { $0.index < $1.index }
-
-        // Suslov (84): overlaps of the M∞ modes with √ΔG.
-        var ward: [WardOverlap] = []
-        for branch in branches where branch.structural?.family == .mInfinity {
-            guard let structure, let u = branch.structural?.vectorIndex else { continue }
-            let singular = Self.zeroModeOverlap(operators.last!.fields.root, structure.infiniteVectors.column(u))
-            let full = (0..<ladder.count).map { k in
-                Self.zeroModeOverlap(operators[k].fields.root, spectra[k].vectors!.column(branch.modes[k]))
-            }
-            var exponent: Double? = nil
-            if full.allSatisfy({ $0 > Self.wardFloor }) {
-                exponent = ScalingFit(omegas: ladder, magnitudes: full, scales: full.map { _ in 0 }, delta: delta).exponent
-            }
-            ward.append(WardOverlap(branch: branch.index, eta: structure.singularEigenvalues[u], singularOverlap: singular,
-                                    fullOverlaps: full, exponent: exponent))
-        }
+        ward.sort { $0.branch < $1.branch }
         self.omegas = ladder
         self.delta = delta
         self.branches = branches

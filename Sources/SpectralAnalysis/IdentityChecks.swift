@@ -50,7 +50,7 @@ public struct IdentityChecker: Sendable {
 
         progress?("assembling 𝕃 at q")
         let op = try model.collisionOperator()
-        let matrix = op.fullMatrix
+        let matrix = try op.fullMatrix
         let norm = matrix.frobeniusNorm
 
         // 1. Complex symmetry.
@@ -59,7 +59,7 @@ public struct IdentityChecker: Sendable {
 
         // 2. Zero mode at q = 0 and L̂0's zero mode at q.
         let opZero = atZero ? op : try model.collisionOperator(q: zero)
-        let matrixZero = atZero ? matrix : opZero.fullMatrix
+        let matrixZero = atZero ? matrix : try opZero.fullMatrix
         let s0 = opZero.fields.root
         let zeroResidual = euclideanNorm(try matrixZero.multiplied(by: s0)) / (matrixZero.frobeniusNorm * euclideanNorm(s0))
         results.append(IdentityResult("zero_mode_q0", "‖𝕃 s‖ ≤ 1e-12 ‖𝕃‖_F ‖s‖ at q = 0, s = √ΔG (§3.2, Suslov (39))",

@@ -65,7 +65,7 @@ public struct Spectrum: Sendable {
         let n = matrix.rows
         let trace = matrix.trace
         let norm = matrix.frobeniusNorm
-        let decomposition = try GeneralEigensolver.decompose(matrix, computeVectors: computeVectors)
+        var decomposition = try GeneralEigensolver.decompose(consume matrix, computeVectors: computeVectors)
         let sum = decomposition.values.reduce(Complex<Double>.zero, +)
         let residual = trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
         guard residual <= Self.traceTolerance else {
@@ -87,10 +87,11 @@ public struct Spectrum: Sendable {
         var clusters: [[Int]] = []
         var skipped: [[Int]] = []
         var rebuilt: [[Int]] = []
-        if let raw = decomposition.vectors {
-            var sorted = ComplexMatrix(rows: n, columns: n)
-            for (position, original) in order.enumerated() { sorted.setColumn(position, to: raw.column(original)) }
-            let basis = BilinearEigenbasis(values: sortedValues, vectors: sorted, weight: 1 / Double(max(n, 1)),
+        if decomposition.vectors != nil {
+            // Sort the columns, releasing LAPACK's buffer before the basis is normalized in place.
+            let sorted = decomposition.vectors!.columns(at: order)
+            decomposition.vectors = nil
+            let basis = BilinearEigenbasis(values: sortedValues, vectors: consume sorted, weight: 1 / Double(max(n, 1)),
                                            clusterTolerance: 1e4 * Double.ulpOfOne * norm)
             let zeroNorm = zeroMode.map(euclideanNorm)
             for s in 0..<n {

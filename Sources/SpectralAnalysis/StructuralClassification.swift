@@ -44,27 +44,30 @@ public struct StructuralAnalysis: Sendable {
     public init(operator op: CollisionOperator, relativeCutoff: Double = defaultCutoff) throws {
         let n = op.order
         let omega = op.omega
-        let one = try Spectrum(matrix: op.singularOneMatrix, zeroMode: nil, computeVectors: true)
-        let order = one.modes.indices.sorted { one.modes[$0].value.length > one.modes[$1].value.length }
-        let eta = order.map { one.modes[$0].value }
-        let largest = eta.first?.length ?? 0
-        let r = largest > 0 ? eta.prefix { $0.length > relativeCutoff * largest }.count : 0
-        let vectors = one.vectors!.columns(at: Array(order.prefix(r)))
+        let inverseN = Complex<Double>(1 / Double(n))
+        // Only the r eigenvectors of the M∞ modes are kept from 𝕃1's decomposition.
+        let (eta, r, vectors): ([Complex<Double>], Int, ComplexMatrix) = try {
+            let one = try Spectrum(matrix: op.singularOneMatrix, zeroMode: nil, computeVectors: true)
+            let order = one.modes.indices.sorted { one.modes[$0].value.length > one.modes[$1].value.length }
+            let eta = order.map { one.modes[$0].value }
+            let largest = eta.first?.length ?? 0
+            let r = largest > 0 ? eta.prefix { $0.length > relativeCutoff * largest }.count : 0
+            return (eta, r, one.vectors!.columns(at: Array(order.prefix(r))))
+        }()
         self.omega = omega
         singularEigenvalues = eta
         self.relativeCutoff = relativeCutoff
         rank = r
         infiniteVectors = vectors
-
-        let regular = op.regularMatrix
-        let inverseN = Complex<Double>(1 / Double(n))
-        var predictions: [Prediction] = []
+        let largest = eta.first?.length ?? 0
 
         // (80) with degenerate perturbation theory inside each η-cluster.
-        let regularU = try ComplexMatrix.product(regular, .none, vectors)                     // 𝕃reg u
+        var regular: ComplexMatrix? = try op.regularMatrix
+        let regularScale = regular!.frobeniusNorm / Double(n).squareRoot()
+        let regularU = try ComplexMatrix.product(regular!, .none, vectors)                    // 𝕃reg u
         let block = try ComplexMatrix.product(vectors, .transpose, regularU)                   // uᵀ 𝕃reg u
-        let etaClusters = BilinearEigenbasis.groups(of: Array(eta.prefix(r)), tolerance: 1e-8 * largest)
-        for cluster in etaClusters {
+        var predictions: [Prediction] = []
+        for cluster in BilinearEigenbasis.groups(of: Array(eta.prefix(r)), tolerance: 1e-8 * largest) {
             let sub = ComplexMatrix(order: cluster.count) { block[cluster[$0], cluster[$1]] * inverseN }
             let shifts = try GeneralEigensolver.decompose(sub, computeVectors: false).values
             let meanEta = cluster.reduce(Complex<Double>.zero) { $0 + eta[$1] } / Complex(Double(cluster.count))
@@ -73,43 +76,47 @@ public struct StructuralAnalysis: Sendable {
                                               vectorIndex: cluster[position]))
             }
         }
-
-        // (82) on the null space of 𝕃1.
-        if r < n {
-            let basis = try OrthonormalBasis.complement(of: vectors.conjugated())          // B, N × (N − r)
-            let regularB = try ComplexMatrix.product(regular, .none, basis)                 // 𝕃reg B
-            func projectOntoNull(_ y: ComplexMatrix) throws -> ComplexMatrix {              // Q y
-                guard r > 0 else { return y }
-                let coefficients = try ComplexMatrix.product(vectors, .transpose, y)        // uᵀ y
-                let back = try ComplexMatrix.product(vectors, .none, coefficients)
-                var out = y
-                for j in 0..<out.columns { for i in 0..<n { out[i, j] -= back[i, j] * inverseN } }
-                return out
-            }
-            var secondOrder = regularB
-            if r > 0 {
-                var weighted = try ComplexMatrix.product(vectors, .transpose, regularB)     // uᵀ 𝕃reg B
-                for s in 0..<r {
-                    let scale = Complex<Double>(omega / Double(n)) / eta[s]
-                    for j in 0..<weighted.columns { weighted[s, j] *= scale }
-                }
-                let correction = try ComplexMatrix.product(regularU, .none, weighted)       // ω 𝕃reg R 𝕃reg B
-                for j in 0..<secondOrder.columns { for i in 0..<n { secondOrder[i, j] -= correction[i, j] } }
-            }
-            let secular = try ComplexMatrix.product(basis, .adjoint, projectOntoNull(secondOrder))
-            let leading = try ComplexMatrix.product(basis, .adjoint, projectOntoNull(regularB))
-            let values = try Spectrum(matrix: secular, zeroMode: nil, computeVectors: false).values    // ascending |λ|
-            let leadingValues = try GeneralEigensolver.decompose(leading, computeVectors: false).values
-            // Zero relative to the scale of 𝕃reg (its rms eigenvalue ‖𝕃reg‖_F/√N), so a null
-            // space that is all zeros is still recognized.
-            let leadingScale = max(leadingValues.map(\.length).max() ?? 0, regular.frobeniusNorm / Double(n).squareRoot())
-            let nullity = leadingValues.filter { $0.length <= relativeCutoff * leadingScale }.count
-            zeroCount = nullity
-            for (position, value) in values.enumerated() {
-                predictions.append(Prediction(value: value, family: position < nullity ? .m0 : .m1, vectorIndex: nil))
-            }
-        } else {
+        guard r < n else {
             zeroCount = 0
+            self.predictions = predictions
+            return
+        }
+
+        // (82) on the null space of 𝕃1, with buffers released as soon as they are used.
+        /// y ← Q y = y − U (Uᵀ y)/N.
+        func projectOntoNull(_ y: inout ComplexMatrix) throws {
+            guard r > 0 else { return }
+            let back = try ComplexMatrix.product(vectors, .none, ComplexMatrix.product(vectors, .transpose, y))
+            for j in 0..<y.columns { for i in 0..<n { y[i, j] -= back[i, j] * inverseN } }
+        }
+        let basis = try OrthonormalBasis.complement(of: vectors.conjugated())                 // B, N × (N − r)
+        var regularB = try ComplexMatrix.product(regular!, .none, basis)                       // 𝕃reg B
+        regular = nil
+        var projected = regularB
+        try projectOntoNull(&projected)
+        let leading = try ComplexMatrix.product(basis, .adjoint, projected)                   // Bᴴ Q 𝕃reg B
+        projected = ComplexMatrix(rows: 0, columns: 0)
+        let leadingValues = try GeneralEigensolver.decompose(leading, computeVectors: false).values
+        if r > 0 {
+            var weighted = try ComplexMatrix.product(vectors, .transpose, regularB)            // uᵀ 𝕃reg B
+            for s in 0..<r {
+                let scale = Complex<Double>(omega / Double(n)) / eta[s]
+                for j in 0..<weighted.columns { weighted[s, j] *= scale }
+            }
+            let correction = try ComplexMatrix.product(regularU, .none, weighted)              // ω 𝕃reg R 𝕃reg B
+            for j in 0..<regularB.columns { for i in 0..<n { regularB[i, j] -= correction[i, j] } }
+        }
+        try projectOntoNull(&regularB)
+        let secular = try ComplexMatrix.product(basis, .adjoint, regularB)                    // Bᴴ Q T B
+        regularB = ComplexMatrix(rows: 0, columns: 0)
+        let values = try Spectrum(matrix: secular, zeroMode: nil, computeVectors: false).values    // ascending |λ|
+        // Zero relative to the scale of 𝕃reg (its rms eigenvalue ‖𝕃reg‖_F/√N), so a null
+        // space that is all zeros is still recognized.
+        let leadingScale = max(leadingValues.map(\.length).max() ?? 0, regularScale)
+        let nullity = leadingValues.filter { $0.length <= relativeCutoff * leadingScale }.count
+        zeroCount = nullity
+        for (position, value) in values.enumerated() {
+            predictions.append(Prediction(value: value, family: position < nullity ? .m0 : .m1, vectorIndex: nil))
         }
         self.predictions = predictions
     }

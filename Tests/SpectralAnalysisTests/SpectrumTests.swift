@@ -31,7 +31,7 @@ struct SpectrumTests {
         let (label, p) = spectrumCases[index]
         let model = try CollisionModel(parameters: p)
         let op = try model.collisionOperator()
-        let matrix = op.fullMatrix
+        let matrix = try op.fullMatrix
         let spectrum = try Spectrum(matrix: matrix, zeroMode: op.fields.root, computeVectors: true)
         #expect(spectrum.traceResidual <= Spectrum.traceTolerance, "\(label)")
         let magnitudes = spectrum.modes.map { $0.value.length }
@@ -144,7 +144,7 @@ struct LargeClusterTests {
     /// dependent, the rebuilt basis is orthonormal and still made of eigenvectors.
     @Test func rebuiltClusterBasisIsOrthonormalEigenvectors() throws {
         let op = try CollisionModel(parameters: ModelParameters()).collisionOperator()
-        let matrix = op.fullMatrix
+        let matrix = try op.fullMatrix
         let spectrum = try Spectrum(matrix: matrix, zeroMode: op.fields.root, computeVectors: true)
         let cluster = try #require(spectrum.clustersWithSubspaceBasis.first)
         #expect(cluster.count == 243)
