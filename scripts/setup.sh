@@ -4,7 +4,7 @@
 # Safe to run repeatedly; uses sudo when not root.
 set -euo pipefail
 
-packages=(liblapacke-dev libopenblas-dev pkg-config)
+packages=(liblapacke-dev libopenblas-dev pkg-config parallel gnuplot-nox)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

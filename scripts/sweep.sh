@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Runs a parameter sweep of collop: every point of the Cartesian product of a sweep
+# description's [vary] table is one independent `collop` run, scheduled by GNU parallel.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+usage: scripts/sweep.sh [options] SWEEP.toml
+
+Expands the sweep description into points (the Cartesian product of [vary]) and runs each
+point as one `collop COMMAND --config base.json ARGS --KEY VALUE… --output
+OUTDIR/points/NAME.tsv` through GNU parallel. Rerunning the same command resumes: points
+whose table is complete are skipped, the rest (interrupted or failed) are computed.
+
+options:
+  -o, --out DIR          output directory (default: out/<name of SWEEP without extension>)
+  -j, --jobs N           points run at once per host (GNU parallel -j; default: one per core)
+  -S, --sshlogin LOGIN   run points on LOGIN too (GNU parallel --sshlogin; repeatable, ':' is
+                         this machine); OUTDIR, this checkout and COLLOP must be at the same
+                         paths on every host (shared file system)
+      --sshloginfile F   GNU parallel --sshloginfile
+      --shard I/N        run only slice I of N (1 ≤ I ≤ N; points I, I+N, I+2N, … of the
+                         product), e.g. one Slurm array task: --shard "$SLURM_ARRAY_TASK_ID/8"
+      --threads T        OPENBLAS_NUM_THREADS of each point (default 1; 'auto' leaves it unset)
+      --list             print each point of the shard (complete/todo) and its command; run nothing
+  -q, --quiet            progress lines only for failures, plus the summary
+  -h, --help             this text
+
+sweep description (TOML, or JSON with the same structure):
+  command = "hierarchy"                 # spectrum|check|diffusion|hierarchy|flow|dispersion
+  args = ["--omegas", "1e-3,1e-4"]      # fixed extra arguments (optional)
+  [base]                                # model keys, as in a --config file (optional)
+  size = 12
+  [vary]                                # any collop option, without the dashes
+  xi = [1.0, 1.5, 2.0]
+  range = [1, 2]
+  omega = { start = 1e-5, stop = 1e-2, num = 4, scale = "log" }   # or a range
+
+output in OUTDIR:
+  points/NAME.tsv   one table per point, NAME = key=value,key=value (e.g. xi=1.5,range=2)
+  points.tsv        the index: point name and its swept values
+  failures.tsv      points whose latest attempt failed: point, exit status, first stderr line
+  failed/NAME.err   the full stderr and command of each failed point
+  runs.log          start/ok/fail/interrupted events of every attempt (time, run, point, host)
+
+COLLOP: path of the collop binary (default: built with `swift build -c release`).
+exit status: 0 every point of the shard complete, 1 some point failed, 2 bad sweep file or
+options, 130 interrupted (rerun the same command to resume).
+EOF
+}
+
+die() {
+    echo "sweep: $*" >&2
+    exit 2
+}
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+
+outdir="" shard="1/1" threads=1 list=0 quiet=()
+parallel_options=() sshlogin=()
+while [ "$#" -gt 0 ]; do
+    case $1 in
+        -h | --help) usage; exit 0 ;;
+        -o | --out) [ "$#" -ge 2 ] || die "$1 needs a directory"; outdir=$2; shift 2 ;;
+        -j | --jobs) [ "$#" -ge 2 ] || die "$1 needs a number"; parallel_options+=(-j "$2"); shift 2 ;;
+        -S | --sshlogin) [ "$#" -ge 2 ] || die "$1 needs a login"; sshlogin+=(--sshlogin "$2"); shift 2 ;;
+        --sshloginfile) [ "$#" -ge 2 ] || die "$1 needs a file"; sshlogin+=(--sshloginfile "$2"); shift 2 ;;
+        --shard) [ "$#" -ge 2 ] || die "$1 needs I/N"; shard=$2; shift 2 ;;
+        --threads) [ "$#" -ge 2 ] || die "$1 needs a number or auto"; threads=$2; shift 2 ;;
+        --list) list=1; shift ;;
+        -q | --quiet) quiet=(--quiet); shift ;;
+        --) shift; break ;;
+        -*) die "unknown option $1 (see scripts/sweep.sh -h)" ;;
+        *) break ;;
+    esac
+done
+[ "$#" -eq 1 ] || { usage >&2; exit 2; }
+sweep=$1
+[ -f "$sweep" ] || die "no sweep description at $sweep"
+[[ $threads == auto || $threads =~ ^[1-9][0-9]*$ ]] || die "--threads $threads: expected a positive integer or auto"
+if [ -z "$outdir" ]; then
+    stem=$(basename "$sweep")
+    outdir="out/${stem%.*}"
+fi
+command -v python3 >/dev/null 2>&1 || die "python3 is required (Debian: apt-get install python3)"
+helper="$here/sweep/sweep.py"
+
+if [ "$list" -eq 1 ]; then
+    exec python3 "$helper" plan "$sweep" "$outdir" --shard "$shard" --list
+fi
+
+command -v parallel >/dev/null 2>&1 || die "GNU parallel is not installed: run scripts/setup.sh (Debian package 'parallel')"
+parallel --version 2>/dev/null | grep -q "GNU parallel" ||
+    die "'parallel' on PATH is not GNU parallel (moreutils?): install the Debian package 'parallel'"
+
+if [ -n "${COLLOP:-}" ]; then
+    collop=$COLLOP
+else
+    [ -x /opt/swift/usr/bin/swift ] && export PATH="$PATH:/opt/swift/usr/bin"
+    (cd "$root" && swift build -c release --product collop >&2)
+    collop="$(cd "$root" && swift build -c release --show-bin-path)/collop"
+fi
+[ -x "$collop" ] || die "collop is not executable at $collop (set COLLOP)"
+collop=$(cd "$(dirname "$collop")" && pwd)/$(basename "$collop")
+
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+todo=$(mktemp "${TMPDIR:-/tmp}/collop-sweep.XXXXXX")
+trap 'rm -f "$todo"' EXIT
+
+status=0
+python3 "$helper" plan "$sweep" "$outdir" --shard "$shard" >"$todo" || status=$?
+[ "$status" -eq 0 ] || exit "$status"
+IFS=$'\t' read -r _ _ skipped <"$todo"
+total=$(($(wc -l <"$todo") - 1))
+
+if [ "$total" -eq 0 ]; then
+    python3 "$helper" failures "$outdir"
+    echo "sweep: nothing to compute; tables in $outdir/points" >&2
+    exit 0
+fi
+
+# GNU parallel runs each job in its own process group, so a job would outlive a sweep
+# killed with SIGKILL; locally each job gets SIGKILL when GNU parallel dies instead.
+guard=()
+if [ "${#sshlogin[@]}" -eq 0 ] && setpriv --pdeathsig KILL true 2>/dev/null; then
+    guard=(setpriv --pdeathsig KILL)
+fi
+
+interrupted=0
+trap 'interrupted=1' INT TERM HUP
+run_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
+set +e
+parallel --will-cite --colsep '\t' --halt never "${parallel_options[@]}" "${sshlogin[@]}" \
+    "${guard[@]}" "$here/sweep/run-point.sh" "$outdir" "$run_id" "$threads" "$collop" < <(tail -n +2 "$todo") |
+    python3 "$helper" progress "$outdir" --total "$total" --skipped "$skipped" "${quiet[@]}"
+statuses=("${PIPESTATUS[@]}")
+set -e
+
+if [ "$interrupted" -eq 1 ]; then
+    echo "sweep: interrupted; completed tables are kept — rerun the same command to resume" >&2
+    exit 130
+fi
+case ${statuses[1]} in
+    0) echo "sweep: tables in $outdir/points" >&2; exit 0 ;;
+    1) exit 1 ;;
+    4) echo "sweep: GNU parallel stopped (exit ${statuses[0]}) before every point reported; rerun to resume" >&2; exit 1 ;;
+    *) echo "sweep: progress reader failed (exit ${statuses[1]})" >&2; exit 1 ;;
+esac

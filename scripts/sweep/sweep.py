@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""Helper of scripts/sweep.sh and scripts/merge.sh (Python 3.11+, standard library only).
+
+    sweep.py plan SWEEP OUTDIR [--shard I/N] [--list]
+        Reads a sweep description (TOML, or JSON), expands the Cartesian product of its
+        [vary] table into points, writes OUTDIR/sweep.json, OUTDIR/points.tsv and
+        OUTDIR/base.json, and prints the points of the shard that still need computing,
+        after a first line "#<TAB>points in the shard<TAB>already complete", one per line:
+        NAME<TAB>collop argument<TAB>collop argument…
+    sweep.py progress OUTDIR --total N --skipped K [--quiet]
+        Reads the status lines of scripts/sweep/run-point.sh from stdin and prints
+        progress on stderr; at end of input rewrites OUTDIR/failures.tsv. Exit status
+        0 all done, 1 some point failed, 4 input ended before every point reported.
+    sweep.py failures OUTDIR
+        Rewrites OUTDIR/failures.tsv from OUTDIR/failed/*.err.
+    sweep.py merge OUTDIR [--table NAME] [--keys K1,K2] [--summary] [--partial] [-o FILE]
+        Joins the per-point tables into one long table (see scripts/merge.sh -h).
+
+Exit status 2 means bad input (sweep file, arguments, disagreeing headers); the message
+names the file and the offending key or value.
+"""
+
+import itertools
+import json
+import math
+import os
+import re
+import signal
+import sys
+import tempfile
+import time
+
+COMMANDS = ("spectrum", "check", "diffusion", "hierarchy", "flow", "dispersion")
+TOP_KEYS = ("command", "args", "base", "vary")
+RESERVED_ARGS = ("--output", "--config")
+
+
+class BadInput(Exception):
+    """Reported as `sweep: message` with exit status 2."""
+
+
+# ---------------------------------------------------------------- small utilities
+
+def write_atomically(path, text):
+    """Writes `text` to `path` through a temporary file in the same directory + rename."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def format_scalar(value, where):
+    """The command-line spelling of a TOML scalar (bool → on/off, float → shortest repr)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BadInput(f"{where}: {value} is not a finite number")
+        return repr(value)
+    if isinstance(value, str):
+        if value == "" or any(c in value for c in "\t\n\r"):
+            raise BadInput(f"{where}: {value!r} is not allowed (empty, or contains a tab or newline)")
+        return value
+    raise BadInput(f"{where}: a {type(value).__name__} is not allowed (use a number, a string, a boolean or a list of numbers)")
+
+
+def format_value(value, where):
+    """Flag spelling of one point value: scalars as above, lists comma-joined (like --q)."""
+    if isinstance(value, list):
+        if not value:
+            raise BadInput(f"{where}: an empty list is not a value")
+        return ",".join(format_scalar(element, where) for element in value)
+    return format_scalar(value, where)
+
+
+def name_part(text):
+    """The piece of a point name for one value: path-safe, no commas (they separate keys)."""
+    return re.sub(r"[^A-Za-z0-9.+\-_]", "_", text.replace(",", "_"))
+
+
+def expand_range(spec, where):
+    """{start, stop, num, scale = "lin"|"log"} → the list of values (12 significant digits)."""
+    unknown = set(spec) - {"start", "stop", "num", "scale"}
+    if unknown or not {"start", "stop", "num"} <= set(spec):
+        raise BadInput(f"{where}: a range is {{ start = a, stop = b, num = n, scale = \"lin\"|\"log\" }}; got keys {sorted(spec)}")
+    start, stop, num = spec["start"], spec["stop"], spec["num"]
+    scale = spec.get("scale", "lin")
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (start, stop)):
+        raise BadInput(f"{where}: start and stop must be numbers")
+    if not isinstance(num, int) or isinstance(num, bool) or num < 1:
+        raise BadInput(f"{where}: num must be an integer ≥ 1, got {num!r}")
+    if scale not in ("lin", "log"):
+        raise BadInput(f"{where}: scale must be \"lin\" or \"log\", got {scale!r}")
+    if scale == "log" and (start <= 0 or stop <= 0):
+        raise BadInput(f"{where}: a log range needs start > 0 and stop > 0")
+    if num == 1:
+        return [float(start)]
+    values = []
+    for i in range(num):
+        f = i / (num - 1)
+        x = start * (stop / start) ** f if scale == "log" else start + (stop - start) * f
+        values.append(float(f"{x:.12g}"))
+    return values
+
+
+# ---------------------------------------------------------------- the sweep description
+
+def load_description(path):
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise BadInput(f"cannot read the sweep description {path}: {error.strerror}")
+    text = data.decode("utf-8", errors="replace")
+    if path.lower().endswith(".json") or text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise BadInput(f"{path} is not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}")
+    try:
+        import tomllib
+    except ImportError:
+        raise BadInput(f"{path}: reading TOML needs Python 3.11 (tomllib); this is {sys.version.split()[0]} — write the description as JSON instead")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BadInput(f"{path} is not valid TOML: {error}")
+
+
+def resolve(path):
+    """Validates the description; returns (command, args, base, vary) with vary = [(key, [values])]."""
+    d = load_description(path)
+    if not isinstance(d, dict):
+        raise BadInput(f"{path}: the top level must be a table")
+    unknown = [k for k in d if k not in TOP_KEYS]
+    if unknown:
+        raise BadInput(f"{path}: unknown key {unknown[0]!r}; allowed top-level keys: {', '.join(TOP_KEYS)}")
+    command = d.get("command")
+    if command not in COMMANDS:
+        raise BadInput(f"{path}: command = {command!r}; allowed: {', '.join(COMMANDS)}")
+    args = d.get("args", [])
+    if not isinstance(args, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool) for a in args):
+        raise BadInput(f"{path}: args must be a list of strings (collop arguments), e.g. args = [\"--omegas\", \"1e-3,1e-4\"]")
+    args = [a if isinstance(a, str) else format_scalar(a, f"{path}: args") for a in args]
+    for a in args:
+        if a.split("=")[0] in RESERVED_ARGS or a == "-o":
+            raise BadInput(f"{path}: args must not contain {a!r}: the sweep sets --output per point and passes [base] as --config")
+    base = d.get("base", {})
+    if not isinstance(base, dict):
+        raise BadInput(f"{path}: [base] must be a table of model keys")
+    for key, value in base.items():
+        if isinstance(value, dict):
+            raise BadInput(f"{path}: base.{key} is a table; [base] holds model keys with plain values (as in a --config file)")
+    vary_table = d.get("vary")
+    if not isinstance(vary_table, dict) or not vary_table:
+        raise BadInput(f"{path}: [vary] is missing or empty; give at least one key = [values]")
+    vary = []
+    for key, spec in vary_table.items():
+        where = f"{path}: vary.{key}"
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", key):
+            raise BadInput(f"{where}: a key must be a collop option name without the dashes (e.g. xi, range, self-energy)")
+        if key in ("output", "config", "format", "quiet"):
+            raise BadInput(f"{where}: --{key} cannot be swept")
+        if isinstance(spec, dict):
+            values = expand_range(spec, where)
+        elif isinstance(spec, list):
+            values = spec
+        else:
+            values = [spec]
+        if not values:
+            raise BadInput(f"{where}: no values")
+        spelled = [format_value(v, where) for v in values]
+        if len(set(spelled)) != len(spelled):
+            raise BadInput(f"{where}: repeated value in {spelled}")
+        vary.append((key, spelled))
+    return command, args, base, vary
+
+
+def points_of(vary):
+    """[(name, [(key, value)])] in Cartesian-product order (the last key varies fastest)."""
+    keys = [k for k, _ in vary]
+    points = []
+    for combination in itertools.product(*[values for _, values in vary]):
+        pairs = list(zip(keys, combination))
+        name = ",".join(f"{k}={name_part(v)}" for k, v in pairs)
+        points.append((name, pairs))
+    names = [n for n, _ in points]
+    if len(set(names)) != len(names):
+        raise BadInput("two points get the same file name after making their values path-safe; change the values")
+    longest = max(names, key=len)
+    if len(longest) + 4 > 240:
+        raise BadInput(f"point name too long for a file name ({len(longest)} characters): vary fewer keys or shorter values")
+    return points
+
+
+def is_complete(table):
+    """A table is complete iff it exists (collop renames a finished file) and has a header row."""
+    try:
+        with open(table, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.strip() and not line.startswith("#"):
+                    return True
+    except OSError:
+        return False
+    return False
+
+
+def command_plan(argv):
+    import argparse
+    parser = argparse.ArgumentParser(prog="sweep.py plan")
+    parser.add_argument("sweep")
+    parser.add_argument("outdir")
+    parser.add_argument("--shard", default="1/1")
+    parser.add_argument("--list", action="store_true", help="print every point of the shard with its status; write nothing")
+    a = parser.parse_args(argv)
+    match = re.fullmatch(r"(\d+)/(\d+)", a.shard)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise BadInput(f"--shard {a.shard}: expected I/N with 1 ≤ I ≤ N (e.g. --shard 3/8)")
+    shard, shards = int(match.group(1)), int(match.group(2))
+    command, args, base, vary = resolve(a.sweep)
+    points = points_of(vary)
+    outdir = os.path.abspath(a.outdir)
+    identity = {"command": command, "args": args, "base": base, "vary_keys": [k for k, _ in vary]}
+    stored_path = os.path.join(outdir, "sweep.json")
+    if os.path.exists(stored_path):
+        try:
+            with open(stored_path, encoding="utf-8") as handle:
+                stored = json.load(handle)
+        except (OSError, json.JSONDecodeError):
+            stored = None
+        if stored is not None and {k: stored.get(k) for k in identity} != identity:
+            differing = [k for k in identity if stored.get(k) != identity[k]]
+            raise BadInput(f"{outdir} holds a sweep with a different {', '.join(differing)} than {a.sweep}; "
+                           "its tables would not belong to this sweep — use another --out directory or remove it "
+                           "(adding values to [vary] is fine)")
+    base_path = os.path.join(outdir, "base.json")
+    fixed = [command] + (["--config", base_path] if base else []) + args
+    mine = [(i, p) for i, p in enumerate(points) if i % shards == shard - 1]
+    if a.list:
+        for _, (name, pairs) in mine:
+            state = "complete" if is_complete(os.path.join(outdir, "points", name + ".tsv")) else "todo"
+            flags = [x for k, v in pairs for x in (f"--{k}", v)]
+            print(f"{state}\t{name}\tcollop " + " ".join(fixed + flags))
+        return 0
+    for sub in ("points", "failed"):
+        os.makedirs(os.path.join(outdir, sub), exist_ok=True)
+    write_atomically(stored_path, json.dumps({**identity, "sweep_file": os.path.abspath(a.sweep),
+                                              "vary": {k: v for k, v in vary}}, indent=2) + "\n")
+    if base:
+        write_atomically(base_path, json.dumps(base, indent=2) + "\n")
+    index = ["\t".join(["point"] + [k for k, _ in vary])]
+    index += ["\t".join([name] + [v for _, v in pairs]) for name, pairs in points]
+    write_atomically(os.path.join(outdir, "points.tsv"), "\n".join(index) + "\n")
+    skipped = 0
+    lines = []
+    for _, (name, pairs) in mine:
+        if is_complete(os.path.join(outdir, "points", name + ".tsv")):
+            skipped += 1
+            continue
+        flags = [x for k, v in pairs for x in (f"--{k}", v)]
+        lines.append("\t".join([name] + fixed + flags))
+    sys.stdout.write(f"#\t{len(mine)}\t{skipped}\n" + "".join(line + "\n" for line in lines))
+    sys.stderr.write(f"sweep: {len(points)} points; shard {shard}/{shards} has {len(mine)}: "
+                     f"{skipped} already complete, {len(lines)} to compute\n")
+    return 0
+
+
+# ---------------------------------------------------------------- progress and failures
+
+def read_index(outdir):
+    path = os.path.join(outdir, "points.tsv")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
+    except OSError:
+        raise BadInput(f"{outdir} is not a sweep output directory (no points.tsv); run scripts/sweep.sh first")
+    return rows[0][1:], [(r[0], r[1:]) for r in rows[1:]]
+
+
+def rewrite_failures(outdir):
+    """OUTDIR/failures.tsv: one row per point of the sweep whose latest attempt failed."""
+    _, points = read_index(outdir)
+    rows = []
+    for name, _ in points:
+        record = os.path.join(outdir, "failed", name + ".err")
+        try:
+            with open(record, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            continue
+        status = lines[0].removeprefix("status=") if lines else "?"
+        stderr = lines[lines.index("--- stderr ---") + 1:] if "--- stderr ---" in lines else []
+        message = next((l.strip() for l in stderr if l.strip()), "(no message on stderr)")
+        rows.append(f"{name}\t{status}\t{message.replace(chr(9), ' ')}\tfailed/{name}.err")
+    write_atomically(os.path.join(outdir, "failures.tsv"),
+                     "point\tstatus\tmessage\tdetail\n" + "".join(r + "\n" for r in rows))
+    return len(rows)
+
+
+def clock(seconds):
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def command_progress(argv):
+    import argparse
+    parser = argparse.ArgumentParser(prog="sweep.py progress")
+    parser.add_argument("outdir")
+    parser.add_argument("--total", type=int, required=True)
+    parser.add_argument("--skipped", type=int, default=0)
+    parser.add_argument("--quiet", action="store_true")
+    a = parser.parse_args(argv)
+    # Ctrl-C reaches the whole process group: the jobs die, GNU parallel exits and this
+    # reader sees end of input, then reports what was done.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    started = time.monotonic()
+    done = failed = interrupted = 0
+    for line in sys.stdin:
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) < 4 or fields[0] not in ("ok", "fail", "interrupted", "skip"):
+            sys.stderr.write(line)  # anything else a job printed
+            continue
+        event, name, status, seconds = fields[:4]
+        if event == "interrupted":
+            interrupted += 1
+            continue
+        done += 1
+        if event == "fail":
+            failed += 1
+        elapsed = time.monotonic() - started
+        remaining = elapsed / done * (a.total - done)
+        if not a.quiet or event == "fail":
+            what = f"FAILED (exit {status}): {fields[5] if len(fields) > 5 else ''}" if event == "fail" else \
+                   ("already complete" if event == "skip" else f"ok {float(seconds):.2f}s")
+            sys.stderr.write(f"sweep: [{a.skipped + done}/{a.skipped + a.total}] {name} {what} | failed {failed} | "
+                             f"elapsed {clock(elapsed)} | remaining ~{clock(remaining)}\n")
+    elapsed = time.monotonic() - started
+    listed = rewrite_failures(a.outdir)
+    failures_path = os.path.join(a.outdir, "failures.tsv")
+    sys.stderr.write(f"sweep: {done - failed} computed, {failed} failed, {a.skipped} already complete, "
+                     f"{a.total - done} not run; elapsed {clock(elapsed)}\n")
+    if listed:
+        sys.stderr.write(f"sweep: {listed} failed point(s) listed in {failures_path}\n")
+    if done < a.total:
+        return 4
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------- merge
+
+class Table:
+    def __init__(self, name):
+        self.name, self.meta, self.header, self.rows = name, {}, None, []
+
+
+def parse_tables(path):
+    """The tables of one collop TSV file: [Table], the first named 'main'."""
+    tables = [Table("main")]
+    with open(path, encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.rstrip("\n")
+            current = tables[-1]
+            if not line.strip():
+                continue
+            if line.startswith("#"):
+                match = re.match(r"#\s*([^=]+?)\s*=\s*(.*)$", line)
+                if match and match.group(1) == "table":
+                    tables.append(Table(match.group(2).strip()))
+                elif match and match.group(1) not in current.meta:
+                    current.meta[match.group(1)] = match.group(2)
+                continue
+            if current.header is None:
+                current.header = line.split("\t")
+            else:
+                current.rows.append(line.split("\t"))
+    return [t for t in tables if t.header is not None or t.name == "main"]
+
+
+def command_merge(argv):
+    import argparse
+    parser = argparse.ArgumentParser(prog="merge.sh")
+    parser.add_argument("outdir")
+    parser.add_argument("--table", default="main")
+    parser.add_argument("--keys", default="")
+    parser.add_argument("--summary", action="store_true")
+    parser.add_argument("--partial", action="store_true")
+    parser.add_argument("-o", "--output")
+    a = parser.parse_args(argv)
+    outdir = os.path.abspath(a.outdir)
+    swept, points = read_index(outdir)
+    keys = [k for k in a.keys.split(",") if k]
+    if a.summary and not keys:
+        raise BadInput("--summary needs --keys K1,K2,… (the header keys to tabulate per point)")
+    present, missing = [], []
+    for name, values in points:
+        table = os.path.join(outdir, "points", name + ".tsv")
+        (present if is_complete(table) else missing).append((name, values, table))
+    if missing and not a.partial:
+        sys.stderr.write(f"merge: {len(missing)} of {len(points)} points have no complete table (first: {missing[0][0]}); "
+                         "finish the sweep (rerun scripts/sweep.sh) or pass --partial\n")
+        return 1
+    if not present:
+        raise BadInput(f"{outdir}: no complete point table to merge")
+    reference = None
+    body = []
+    for name, values, path in present:
+        try:
+            tables = parse_tables(path)
+        except (OSError, UnicodeDecodeError) as error:
+            raise BadInput(f"cannot read {path}: {error}")
+        meta = tables[0].meta
+        key_values = []
+        for k in keys:
+            if k not in meta:
+                raise BadInput(f"header key {k!r} is missing from {path}")
+            key_values.append(meta[k])
+        if a.summary:
+            body.append(values + key_values)
+            continue
+        chosen = next((t for t in tables if t.name == a.table), None)
+        if chosen is None or chosen.header is None:
+            names = ", ".join(t.name for t in tables if t.header is not None)
+            raise BadInput(f"{path} has no table {a.table!r} (it has: {names})")
+        if reference is None:
+            reference = (path, chosen.header)
+        elif chosen.header != reference[1]:
+            raise BadInput(f"refusing to merge: the header of table {a.table!r} differs between\n"
+                           f"  {reference[0]}: {' '.join(reference[1])}\n  {path}: {' '.join(chosen.header)}")
+        for row in chosen.rows:
+            body.append(values + key_values + row)
+    own = [] if a.summary else reference[1]
+    leading = [f"sweep_{k}" if k in own or k in keys else k for k in swept]
+    header = leading + keys + own
+    with open(os.path.join(outdir, "sweep.json"), encoding="utf-8") as handle:
+        description = json.load(handle)
+    comments = [f"# collop-merge {description.get('command')}",
+                f"# sweep = {description.get('sweep_file')}",
+                f"# swept = {','.join(swept)}",
+                f"# merged_table = {'summary' if a.summary else a.table}",
+                f"# keys = {','.join(keys) if keys else 'none'}",
+                f"# points = {len(present)} of {len(points)}"]
+    if missing:
+        comments.append(f"# missing_points = {' '.join(n for n, _, _ in missing)}")
+    text = "\n".join(comments + ["\t".join(header)] + ["\t".join(r) for r in body]) + "\n"
+    if a.output == "-":
+        sys.stdout.write(text)
+        return 0
+    output = a.output or os.path.join(outdir, "summary.tsv" if a.summary else
+                                      ("merged.tsv" if a.table == "main" else f"merged-{a.table}.tsv"))
+    write_atomically(output, text)
+    sys.stderr.write(f"merge: {len(present)} of {len(points)} points, {len(body)} rows, "
+                     f"{len(header)} columns → {output}\n")
+    return 0
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        sys.stdout.write(__doc__)
+        return 0 if len(argv) >= 2 else 2
+    commands = {"plan": command_plan, "progress": command_progress, "merge": command_merge,
+                "failures": lambda rest: (rewrite_failures(rest[0]), 0)[1]}
+    if argv[1] not in commands:
+        sys.stderr.write(f"sweep.py: unknown subcommand {argv[1]!r}\n")
+        return 2
+    try:
+        return commands[argv[1]](argv[2:])
+    except BadInput as error:
+        prefix = "merge" if argv[1] == "merge" else "sweep"
+        sys.stderr.write(f"{prefix}: {error}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
