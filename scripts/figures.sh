@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Runs collop for the tables behind the five figures and plots them with gnuplot.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+usage: scripts/figures.sh [--docs] [-j N] [OUTDIR]
+
+Writes into OUTDIR (default out/figures):
+  tables/     the collop tables the figures are drawn from (flow, hierarchy, dispersion ×2,
+              and the sweep of examples/sweep-xi.toml with its merged summary)
+  data/       the columns handed to gnuplot (extracted by name by scripts/plots/prepare.py)
+  fig1-flow.png/.svg        Suslov's Fig. 4: |λ| of L_sing + t·L_reg against t, by final class
+  fig2-ladder.png/.svg      |λ_s| against ω (log–log), by scaling class, slope guides +1, 0, −1
+  fig3-plane.png/.svg       the spectrum in the complex plane at one ω, by class
+  fig4-dispersion.png/.svg  λ0(q) and D(ω,q), metallic and localized side by side
+  fig5-sweep.png/.svg       |M∞| and |M1| against ξ for each R, from the merged sweep
+Every number plotted comes from those tables; the model parameters are the arrays at the
+top of this script. --docs also copies the PNGs of figures 1–3 into docs/.
+-j N is passed to scripts/sweep.sh for the sweep of figure 5.
+
+Needs gnuplot (Debian gnuplot-nox) and GNU parallel (scripts/setup.sh installs both) and
+COLLOP (path of the collop binary; default: built with `swift build -c release`).
+EOF
+}
+
+# The runs behind the figures (small: the whole script takes a few seconds).
+flow_args=(--size 10 --correlation 1 --omega 1e-4 --steps 40)
+ladder_args=(--size 10 --correlation 1 --omegas "1e-2,3e-3,1e-3,3e-4,1e-4,3e-5,1e-5")
+plane_omega=1e-2
+dispersion_args=(--size 24 --disorder 3 --qmax 0.3 --nq 12)
+sweep_file=examples/sweep-xi.toml
+sweep_x=xi
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+docs=0 outdir="" jobs=()
+while [ "$#" -gt 0 ]; do
+    case $1 in
+        -h | --help) usage; exit 0 ;;
+        --docs) docs=1; shift ;;
+        -j | --jobs) [ "$#" -ge 2 ] || { echo "figures: $1 needs a number" >&2; exit 2; }; jobs=(-j "$2"); shift 2 ;;
+        -*) echo "figures: unknown option $1 (see scripts/figures.sh -h)" >&2; exit 2 ;;
+        *) [ -z "$outdir" ] || { usage >&2; exit 2; }; outdir=$1; shift ;;
+    esac
+done
+outdir=${outdir:-out/figures}
+
+command -v gnuplot >/dev/null 2>&1 || { echo "figures: gnuplot is not installed: run scripts/setup.sh (Debian package gnuplot-nox)" >&2; exit 2; }
+command -v python3 >/dev/null 2>&1 || { echo "figures: python3 is required" >&2; exit 2; }
+
+if [ -z "${COLLOP:-}" ]; then
+    [ -x /opt/swift/usr/bin/swift ] && export PATH="$PATH:/opt/swift/usr/bin"
+    (cd "$root" && swift build -c release --product collop >&2)
+    COLLOP="$(cd "$root" && swift build -c release --show-bin-path)/collop"
+fi
+[ -x "$COLLOP" ] || { echo "figures: collop is not executable at $COLLOP" >&2; exit 2; }
+export COLLOP
+
+mkdir -p "$outdir/tables" "$outdir/data"
+outdir=$(cd "$outdir" && pwd)
+tables=$outdir/tables data=$outdir/data
+started=$(date +%s.%N)
+
+step() { echo "figures: $*" >&2; }
+
+step "collop flow ${flow_args[*]}"
+"$COLLOP" flow "${flow_args[@]}" --quiet --output "$tables/flow.tsv"
+step "collop hierarchy ${ladder_args[*]}"
+"$COLLOP" hierarchy "${ladder_args[@]}" --quiet --output "$tables/hierarchy.tsv"
+step "collop dispersion ${dispersion_args[*]} (metallic and localized)"
+"$COLLOP" dispersion "${dispersion_args[@]}" --singular none --quiet --output "$tables/dispersion-metallic.tsv"
+"$COLLOP" dispersion "${dispersion_args[@]}" --singular localized --quiet --output "$tables/dispersion-localized.tsv"
+step "sweep $sweep_file"
+rm -rf "$tables/sweep"  # a fresh sweep: every figure comes from this run
+"$here/sweep.sh" --quiet "${jobs[@]}" -o "$tables/sweep" "$root/$sweep_file"
+"$here/merge.sh" --summary --keys scaling_M0,scaling_M1,scaling_Minf,scaling_X,rank_L1 \
+    -o "$tables/sweep-summary.tsv" "$tables/sweep"
+
+prepare=$here/plots/prepare.py
+python3 "$prepare" flow "$tables/flow.tsv" "$data"
+python3 "$prepare" ladder "$tables/hierarchy.tsv" "$data"
+python3 "$prepare" plane "$tables/hierarchy.tsv" "$plane_omega" "$data"
+python3 "$prepare" dispersion "$tables/dispersion-metallic.tsv" "$tables/dispersion-localized.tsv" "$data"
+python3 "$prepare" sweep "$tables/sweep-summary.tsv" "$sweep_x" "$data"
+
+png=png
+if gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1; then png=pngcairo; fi
+
+# Plots into a temporary name and renames, so a figure is never half written.
+plot() {
+    local script=$1 name=$2 format=$3 extension=$4
+    local target="$outdir/$name.$extension" temporary
+    temporary=$(mktemp "$outdir/.$name.XXXXXX")
+    if ! gnuplot -e "datadir='$data'; out='$temporary'; fmt='$format'; common='$here/plots/common.gp'" \
+        "$here/plots/$script" 2>"$temporary.log"; then
+        cat "$temporary.log" >&2
+        rm -f "$temporary" "$temporary.log"
+        echo "figures: gnuplot failed on $script" >&2
+        exit 3
+    fi
+    # gnuplot warnings (e.g. an empty data set) are worth seeing
+    if [ -s "$temporary.log" ]; then sed "s|^|figures: $script: |" "$temporary.log" >&2; fi
+    rm -f "$temporary.log"
+    chmod 644 "$temporary"
+    mv -f "$temporary" "$target"
+}
+
+for figure in fig1-flow fig2-ladder fig3-plane fig4-dispersion fig5-sweep; do
+    plot "$figure.gp" "$figure" "$png" png
+    plot "$figure.gp" "$figure" svg svg
+done
+
+if [ "$docs" -eq 1 ]; then
+    mkdir -p "$root/docs"
+    for figure in fig1-flow fig2-ladder fig3-plane; do
+        cp "$outdir/$figure.png" "$root/docs/$figure.png"
+    done
+    step "copied figures 1–3 to docs/"
+fi
+elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+step "wrote $outdir/fig{1..5}-*.png and .svg in ${elapsed}s"

@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""Turns collop tables into gnuplot data files (standard library only).
+
+    prepare.py flow       FLOW.tsv              DATADIR   → fig1-<class>.dat, fig1.gp
+    prepare.py ladder     HIERARCHY.tsv         DATADIR   → fig2-<class>.dat, fig2.gp
+    prepare.py plane      HIERARCHY.tsv OMEGA   DATADIR   → fig3-<class>.dat, fig3.gp
+    prepare.py dispersion METALLIC.tsv LOCALIZED.tsv DATADIR → fig4-{metallic,localized}.dat, fig4.gp
+    prepare.py sweep      SUMMARY.tsv X         DATADIR   → fig5-<group>.dat, fig5.gp
+
+Columns are found by name in the collop (or merged) tables; the positions in the .dat
+files written here are fixed and documented next to each writer. Each figN.gp holds
+gnuplot variables derived from the tables (class list, model description, anchors of
+guide lines, D_KG …), so the plot scripts contain no numbers taken from a run.
+"""
+
+import math
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sweep"))
+from sweep import parse_tables  # noqa: E402
+
+CLASS_ORDER = ["M0", "M1", "Minf", "X", "-"]
+
+
+def class_file(name):
+    return "none" if name == "-" else name
+
+
+def table(tables, name, path):
+    for t in tables:
+        if t.name == name and t.header is not None:
+            return t
+    raise SystemExit(f"prepare: {path} has no table {name!r}")
+
+
+def columns(t, *names):
+    """Indices of `names` in the table header (by name, never by position)."""
+    missing = [n for n in names if n not in t.header]
+    if missing:
+        raise SystemExit(f"prepare: table {t.name!r} lacks column(s) {', '.join(missing)} (has: {' '.join(t.header)})")
+    return [t.header.index(n) for n in names]
+
+
+def number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def quote(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def model_line(meta):
+    """A one-line description of the model, from the table's `# key = value` header."""
+    parts = []
+    for key, label in (("dim", "d"), ("size", "L"), ("energy", "E"), ("disorder", "W"),
+                       ("correlation", "r_c"), ("omega", "ω")):
+        if key in meta:
+            parts.append(f"{label} = {short(meta[key])}")
+    singular = meta.get("singular")
+    if singular:
+        detail = "metallic ladder (U^{sing} = 0)" if singular == "none" else singular
+        if singular in ("localized", "lorentzian") and "xi" in meta:
+            detail += f" ξ = {short(meta['xi'])}"
+        if singular == "localized" and "range" in meta:
+            detail += f", R = {short(meta['range'])}"
+        parts.append(detail)
+    q = meta.get("q")
+    if q and any(number(x) != 0 for x in q.split(",")):
+        parts.append(f"q = ({q})")
+    return ", ".join(parts)
+
+
+def short(text):
+    """A number for a gnuplot enhanced-text label: 0.3, 12, 10^{-4}, 3·10^{-5}."""
+    value = number(text)
+    if math.isnan(value):
+        return text
+    if value != 0 and (abs(value) < 0.1 or abs(value) >= 1e5):
+        mantissa, exponent = f"{value:.3e}".split("e")
+        mantissa = f"{float(mantissa):g}"
+        power = f"10^{{{int(exponent)}}}"
+        return power if mantissa == "1" else f"{mantissa}·{power}"
+    return f"{value:g}"
+
+
+def ladder_text(text):
+    """'0.01,0.003,…,1e-05' → '10^{-2} … 10^{-5} (7 values)'."""
+    values = [v for v in text.split(",") if v]
+    if len(values) <= 3:
+        return ", ".join(short(v) for v in values)
+    return f"{short(values[0])} … {short(values[-1])} ({len(values)} values)"
+
+
+def write_vars(path, variables):
+    with open(path, "w", encoding="utf-8") as handle:
+        for key, value in variables.items():
+            if isinstance(value, str):
+                handle.write(f"{key} = {quote(value)}\n")
+            else:
+                handle.write(f"{key} = {value!r}\n")
+
+
+def write_blocks(path, blocks):
+    """blocks: list of row lists; a blank line separates blocks (one gnuplot line each)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for rows in blocks:
+            for row in rows:
+                handle.write(" ".join(f"{x!r}" if isinstance(x, float) else str(x) for x in row) + "\n")
+            handle.write("\n")
+
+
+def zero_factor(meta, key):
+    """The factor f of collop's exact-zero rule '|lambda| <= f max|lambda|' in a header line."""
+    match = re.search(r"<=\s*([0-9.eE+-]+)\s*max", meta.get(key, ""))
+    return float(match.group(1)) if match else 1e-9
+
+
+# ---------------------------------------------------------------- figure 1: flow
+
+def flow(path, datadir):
+    tables = parse_tables(path)
+    t = tables[0]
+    it, ib, ia, ic = columns(t, "t", "branch", "abs", "class")
+    branches = {}
+    for row in t.rows:
+        branches.setdefault((row[ic], row[ib]), []).append((number(row[it]), number(row[ia])))
+    largest = max(a for rows in branches.values() for _, a in rows)
+    floor = zero_factor(t.meta, "zero_threshold") * largest
+    present = []
+    for cls in CLASS_ORDER:
+        blocks = [sorted(rows) for (c, _), rows in sorted(branches.items(), key=lambda kv: int(kv[0][1])) if c == cls]
+        if not blocks:
+            continue
+        present.append(cls)
+        # columns: t, |λ| (exact zeros, below the floor, are drawn on the floor)
+        write_blocks(os.path.join(datadir, f"fig1-{class_file(cls)}.dat"),
+                     [[(tt, max(a, floor)) for tt, a in rows] for rows in blocks])
+    counts = {cls: sum(1 for (c, _) in branches if c == cls) for cls in present}
+    write_vars(os.path.join(datadir, "fig1.gp"), {
+        "classes": " ".join(class_file(c) for c in present),
+        "counts": " ".join(str(counts[c]) for c in present),
+        "model": model_line(t.meta),
+        "floor": floor,
+        "zeros_t0": t.meta.get("zero_modes_at_t0", "?"),
+        "rank_L1": t.meta.get("rank_L1", "?"),
+    })
+
+
+# ---------------------------------------------------------------- figures 2 and 3: hierarchy
+
+def hierarchy(path):
+    tables = parse_tables(path)
+    main = tables[0]
+    branches = table(tables, "branches", path)
+    ms, mp = columns(main, "s", "p")
+    exact_zero = {row[ms] for row in main.rows if row[mp] == "nan"}
+    return main, branches, exact_zero
+
+
+def ladder(path, datadir):
+    main, branches, exact_zero = hierarchy(path)
+    bs, bo, ba, bc = columns(branches, "s", "omega", "abs", "class")
+    series = {}
+    for row in branches.rows:
+        if row[bs] in exact_zero:
+            continue
+        series.setdefault(row[bs], (row[bc], []))[1].append((number(row[bo]), number(row[ba])))
+    omegas = sorted({w for _, rows in series.values() for w, _ in rows})
+    present, counts, anchors = [], [], {}
+    middle = math.sqrt(omegas[0] * omegas[-1])
+    nearest = min(omegas, key=lambda w: abs(math.log(w / middle)))
+    for cls in CLASS_ORDER:
+        blocks = [sorted(rows) for s, (c, rows) in sorted(series.items(), key=lambda kv: int(kv[0])) if c == cls]
+        if not blocks:
+            continue
+        present.append(cls)
+        counts.append(len(blocks))
+        # columns: ω, |λ|
+        write_blocks(os.path.join(datadir, f"fig2-{class_file(cls)}.dat"), blocks)
+        at_middle = [a for rows in blocks for w, a in rows if w == nearest and a > 0]
+        if at_middle:
+            anchors[cls] = math.exp(sum(math.log(a) for a in at_middle) / len(at_middle))
+    everything = [a for _, rows in series.values() for _, a in rows if a > 0]
+    centre = math.sqrt(min(everything) * max(everything))
+    # Guides |λ| = A (ω/ω_anchor)^p through the geometric mean of the family that should
+    # follow them (M0: p = +1, M1: 0, M∞: −1) at the middle ω of the ladder.
+    write_vars(os.path.join(datadir, "fig2.gp"), {
+        "classes": " ".join(class_file(c) for c in present),
+        "counts": " ".join(str(c) for c in counts),
+        "model": model_line(main.meta),
+        "ladder": ladder_text(main.meta.get("omegas", "")),
+        "omega_anchor": nearest,
+        "guide_plus": anchors.get("M0", centre),
+        "guide_zero": anchors.get("M1", centre),
+        "guide_minus": anchors.get("Minf", centre),
+        "omega_min": omegas[0],
+        "omega_max": omegas[-1],
+        "exact_zeros": len(exact_zero),
+    })
+
+
+def plane(path, omega, datadir):
+    main, branches, _ = hierarchy(path)
+    bo, br, bi, bc = columns(branches, "omega", "re", "im", "class")
+    target = float(omega)
+    omegas = sorted({number(row[bo]) for row in branches.rows})
+    chosen = min(omegas, key=lambda w: abs(math.log(w / target)))
+    present, counts = [], []
+    for cls in CLASS_ORDER:
+        # columns: Re λ, Im λ
+        rows = [(number(r[br]), number(r[bi])) for r in branches.rows if r[bc] == cls and number(r[bo]) == chosen]
+        if not rows:
+            continue
+        present.append(cls)
+        counts.append(len(rows))
+        write_blocks(os.path.join(datadir, f"fig3-{class_file(cls)}.dat"), [rows])
+    write_vars(os.path.join(datadir, "fig3.gp"), {
+        "classes": " ".join(class_file(c) for c in present),
+        "counts": " ".join(str(c) for c in counts),
+        "model": re.sub(r"ω = [^,]*, ", "", model_line(main.meta)),
+        "omega": chosen,
+        "omega_text": short(repr(chosen)),
+        "ladder": ladder_text(main.meta.get("omegas", "")),
+    })
+
+
+# ---------------------------------------------------------------- figure 4: dispersion
+
+def dispersion(metallic, localized, datadir):
+    variables = {}
+    for side, path in (("metallic", metallic), ("localized", localized)):
+        t = parse_tables(path)[0]
+        idx = columns(t, "q", "lambda0_re", "lambda0_im", "D_re", "D_im")
+        # columns: q, Re λ0, Im λ0, Re D, Im D
+        write_blocks(os.path.join(datadir, f"fig4-{side}.dat"), [[[number(r[i]) for i in idx] for r in t.rows]])
+        variables[f"model_{side}"] = model_line(t.meta)
+        variables[f"D_KG_{side}"] = number(t.meta.get("D_KG", "nan"))
+    write_vars(os.path.join(datadir, "fig4.gp"), variables)
+
+
+# ---------------------------------------------------------------- figure 5: sweep summary
+
+def sweep(path, x, datadir):
+    t = parse_tables(path)[0]
+    swept = [k for k in t.meta.get("swept", "").split(",") if k]
+    if x not in swept:
+        raise SystemExit(f"prepare: {x!r} is not a swept parameter of {path} (swept: {', '.join(swept)})")
+    others = [k for k in swept if k != x]
+    labels = {"xi": "ξ", "range": "R", "size": "L", "disorder": "W", "correlation": "r_c", "omega": "ω"}
+    ix, iinf, im1 = columns(t, x, "scaling_Minf", "scaling_M1")
+    irank = t.header.index("rank_L1") if "rank_L1" in t.header else None
+    igroup = [t.header.index(k) for k in others]
+    groups = {}
+    for row in t.rows:
+        key = ",".join(f"{labels.get(k, k)}={row[i]}" for k, i in zip(others, igroup))
+        groups.setdefault(key, []).append(row)
+    names = []
+    for n, (key, rows) in enumerate(sorted(groups.items(), key=lambda kv: [number(v.split("=")[-1]) for v in kv[0].split(",")] if kv[0] else [0])):
+        names.append(key or "all")
+        # columns: x, |M∞| (scaling), |M1| (scaling), rank L1 (structural |M∞|, nan if absent)
+        write_blocks(os.path.join(datadir, f"fig5-{n}.dat"),
+                     [sorted([(number(r[ix]), number(r[iinf]), number(r[im1]),
+                               number(r[irank]) if irank is not None else float("nan")) for r in rows])])
+    write_vars(os.path.join(datadir, "fig5.gp"), {
+        "groups": len(names),
+        "group_names": " ".join(names),
+        "xlabel": labels.get(x, x),
+        "has_rank": 1 if irank is not None else 0,
+    })
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        sys.stdout.write(__doc__)
+        return 0
+    kind, args = argv[1], argv[2:]
+    handlers = {"flow": (flow, 2), "ladder": (ladder, 2), "plane": (plane, 3),
+                "dispersion": (dispersion, 3), "sweep": (sweep, 3)}
+    if kind not in handlers or len(args) != handlers[kind][1]:
+        sys.stderr.write(__doc__)
+        return 2
+    os.makedirs(args[-1], exist_ok=True)
+    handlers[kind][0](*args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
