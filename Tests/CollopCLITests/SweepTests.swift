@@ -1,0 +1,383 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// scripts/sweep.sh, scripts/merge.sh and scripts/figures.sh driven end to end with the
+/// built collop (COLLOP is passed, so the scripts never build). They need GNU parallel,
+/// python3 and gnuplot, which scripts/setup.sh installs.
+@Suite("sweeps, merge and figures")
+struct SweepTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func installed(_ tool: String) -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
+    }
+
+    static let toolsInstalled = installed("parallel") && installed("python3")
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("collop-sweep-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Starts `scripts/<script> arguments` with COLLOP set; output goes to files (no pipe can fill up).
+    func start(_ script: String, _ arguments: [String], in directory: URL, collop: String? = nil) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = Self.root.appendingPathComponent("scripts/\(script)")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["COLLOP"] = collop ?? collopExecutable().path
+        process.environment = environment
+        let tag = UUID().uuidString
+        let out = directory.appendingPathComponent(".stdout-\(tag)"), err = directory.appendingPathComponent(".stderr-\(tag)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    func finish(_ started: (Process, URL, URL)) throws -> Result {
+        started.0.waitUntilExit()
+        return Result(status: started.0.terminationStatus,
+                      stdout: try String(contentsOf: started.1, encoding: .utf8),
+                      stderr: try String(contentsOf: started.2, encoding: .utf8))
+    }
+
+    func run(_ script: String, _ arguments: [String], in directory: URL, collop: String? = nil) throws -> Result {
+        try finish(start(script, arguments, in: directory, collop: collop))
+    }
+
+    func write(_ text: String, to url: URL) throws {
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Names of the complete point tables (a header row present) in OUTDIR/points.
+    func completeTables(_ outdir: URL) -> Set<String> {
+        let points = outdir.appendingPathComponent("points")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: points.path)) ?? []
+        return Set(names.filter { name in
+            guard name.hasSuffix(".tsv"), !name.hasPrefix("."),
+                  let text = try? String(contentsOf: points.appendingPathComponent(name), encoding: .utf8) else { return false }
+            return text.split(separator: "\n").contains { !$0.hasPrefix("#") && !$0.isEmpty }
+        }.map { String($0.dropLast(4)) })
+    }
+
+    /// runs.log as (run, event, point) triples, runs in order of appearance.
+    func events(_ outdir: URL) throws -> (runs: [String], events: [(run: String, event: String, point: String)]) {
+        let text = try String(contentsOf: outdir.appendingPathComponent("runs.log"), encoding: .utf8)
+        var runs: [String] = []
+        var events: [(String, String, String)] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 7 else { continue }
+            if !runs.contains(fields[1]) { runs.append(fields[1]) }
+            events.append((fields[1], fields[2], fields[3]))
+        }
+        return (runs, events)
+    }
+
+    func count(_ events: [(run: String, event: String, point: String)], run: String? = nil, event: String, point: String) -> Int {
+        events.filter { (run == nil || $0.run == run) && $0.event == event && $0.point == point }.count
+    }
+
+    func inode(_ url: URL) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int)
+    }
+
+    /// Rows of a TSV file after its comment lines: header first.
+    func tsvRows(_ url: URL) throws -> [[String]] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    // MARK: - interruption, resume, failures
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func interruptedSweepResumesAndComputesEveryPointOnce() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        // 9 points: range = 9 violates 2R < L = 16, so 3 of them fail with exit status 2,
+        // and they sit between the good ones in the run order.
+        try write("""
+            command = "hierarchy"
+            [base]
+            size = 16
+            [vary]
+            range = [1, 9, 2]
+            xi = [1.0, 1.5, 2.0]
+            """, to: work.appendingPathComponent("sweep.toml"))
+        let outdir = work.appendingPathComponent("out")
+        let good = ["1", "2"].flatMap { r in ["1.0", "1.5", "2.0"].map { "range=\(r),xi=\($0)" } }
+        let bad = ["1.0", "1.5", "2.0"].map { "range=9,xi=\($0)" }
+
+        // Run 1, one point at a time, killed (SIGKILL to the whole process group) once two
+        // tables exist.
+        let first = try start("sweep.sh", ["-j", "1", "-o", outdir.path, "sweep.toml"], in: work)
+        let pid = first.0.processIdentifier
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let processGroup = stat.split(separator: ")").last!.split(separator: " ")[2]
+        try #require(Int32(processGroup) == pid, "the sweep must lead its own process group to be killed as one")
+        let deadline = Date().addingTimeInterval(60)
+        while completeTables(outdir).count < 2 && first.0.isRunning && Date() < deadline {
+            usleep(10_000)
+        }
+        kill(-pid, SIGKILL)
+        let killed = try finish(first)
+        #expect(killed.status == SIGKILL && first.0.terminationReason == .uncaughtSignal)
+        usleep(300_000)  // the jobs die with GNU parallel (parent-death signal)
+        let before = completeTables(outdir)
+        try #require(before.count >= 2 && before.count < good.count, "interrupted after \(before.count) of \(good.count) points")
+        var inodes: [String: Int] = [:]
+        for name in before { inodes[name] = try inode(outdir.appendingPathComponent("points/\(name).tsv")) }
+        let afterKill = try events(outdir)
+        for name in good + bad {
+            #expect(count(afterKill.events, event: "start", point: name) <= 1, "\(name) started twice in run 1")
+        }
+
+        // Run 2 resumes: computes exactly the missing good points, fails the bad ones again.
+        let second = try run("sweep.sh", ["-j", "2", "-o", outdir.path, "sweep.toml"], in: work)
+        #expect(second.status == 1, "a failed point makes the sweep exit 1")
+        #expect(second.stderr.contains("\(before.count) already complete"))
+        #expect(second.stderr.contains("3 failed point(s) listed in"))
+        #expect(completeTables(outdir) == Set(good))
+        let log = try events(outdir)
+        try #require(log.runs.count == 2)
+        let resumed = log.runs[1]
+        for name in good {
+            let okFirst = count(log.events, run: log.runs[0], event: "ok", point: name)
+            let okSecond = count(log.events, run: resumed, event: "ok", point: name)
+            if before.contains(name) {
+                #expect(okSecond == 0 && count(log.events, run: resumed, event: "start", point: name) == 0, "\(name) recomputed")
+                #expect(try inode(outdir.appendingPathComponent("points/\(name).tsv")) == inodes[name], "\(name) rewritten")
+            } else {
+                #expect(okFirst + okSecond == 1, "\(name) computed \(okFirst) + \(okSecond) times")
+            }
+        }
+        for name in bad {
+            #expect(count(log.events, run: resumed, event: "fail", point: name) == 1)
+            #expect(!FileManager.default.fileExists(atPath: outdir.appendingPathComponent("points/\(name).tsv").path))
+        }
+        // Nothing but the complete tables in points/ (no temporary files survive).
+        let files = try FileManager.default.contentsOfDirectory(atPath: outdir.appendingPathComponent("points").path)
+        #expect(Set(files) == Set(good.map { "\($0).tsv" }))
+
+        // Table contents: each table is its own point (parameters in the header) and complete.
+        for name in good {
+            let table = try String(contentsOf: outdir.appendingPathComponent("points/\(name).tsv"), encoding: .utf8)
+            let values = Dictionary(uniqueKeysWithValues: name.split(separator: ",").map {
+                let pair = $0.split(separator: "=")
+                return (String(pair[0]), Double(pair[1])!)
+            })
+            #expect(headerValue(table, "range").flatMap(Double.init) == values["range"])
+            #expect(headerValue(table, "xi").flatMap(Double.init) == values["xi"])
+            #expect(headerValue(table, "size") == "16")
+            #expect(dataRows(table).count == 256)
+        }
+
+        // The failures file lists exactly the bad points, with exit status and message.
+        let failures = try tsvRows(outdir.appendingPathComponent("failures.tsv"))
+        #expect(failures.first == ["point", "status", "message", "detail"])
+        #expect(Set(failures.dropFirst().map { $0[0] }) == Set(bad))
+        for row in failures.dropFirst() {
+            #expect(row[1] == "2")
+            #expect(row[2].contains("--range"))
+            #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent(row[3]).path))
+        }
+
+        // Run 3 computes nothing: only the failed points are tried again.
+        let third = try run("sweep.sh", ["-q", "-o", outdir.path, "sweep.toml"], in: work)
+        #expect(third.status == 1)
+        let last = try events(outdir)
+        let thirdRun = try #require(last.runs.last)
+        #expect(last.events.filter { $0.run == thirdRun && $0.event == "ok" }.isEmpty)
+        #expect(Set(last.events.filter { $0.run == thirdRun && $0.event == "start" }.map(\.point)) == Set(bad))
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func failingPointIsListedWithoutBlockingAndUnlistedOnceItSucceeds() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try write("""
+            command = "spectrum"
+            [base]
+            size = 6
+            [vary]
+            xi = [-1.0, 1.0, 1.5, 2.0]
+            """, to: work.appendingPathComponent("sweep.toml"))
+        let outdir = work.appendingPathComponent("out")
+        // A collop that fails (status 3) whenever ξ = 1.5, as a transient failure would.
+        let flaky = work.appendingPathComponent("flaky-collop")
+        try write("""
+            #!/bin/sh
+            case " $* " in *" --xi 1.5 "*) echo "numerical failure: injected for the test" >&2; exit 3 ;; esac
+            exec '\(collopExecutable().path)' "$@"
+            """, to: flaky)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: flaky.path)
+
+        let first = try run("sweep.sh", ["-j", "1", "-o", outdir.path, "sweep.toml"], in: work, collop: flaky.path)
+        #expect(first.status == 1)
+        // ξ = −1 is invalid and comes first; the points after it still ran.
+        #expect(completeTables(outdir) == ["xi=1.0", "xi=2.0"])
+        var failures = try tsvRows(outdir.appendingPathComponent("failures.tsv"))
+        #expect(failures.dropFirst().map { [$0[0], $0[1]] } == [["xi=-1.0", "2"], ["xi=1.5", "3"]])
+        #expect(failures.dropFirst().first?[2].contains("--xi") == true)
+        #expect(first.stderr.contains("xi=1.5 FAILED (exit 3)"))
+
+        // With the real collop ξ = 1.5 succeeds and leaves the list; ξ = −1 stays.
+        let second = try run("sweep.sh", ["-o", outdir.path, "sweep.toml"], in: work)
+        #expect(second.status == 1)
+        #expect(completeTables(outdir) == ["xi=1.0", "xi=1.5", "xi=2.0"])
+        failures = try tsvRows(outdir.appendingPathComponent("failures.tsv"))
+        #expect(failures.dropFirst().map { $0[0] } == ["xi=-1.0"])
+        #expect(!FileManager.default.fileExists(atPath: outdir.appendingPathComponent("failed/xi=1.5.err").path))
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func shardsRunConcurrentlyAndCoverEveryPointOnce() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try write("""
+            command = "spectrum"
+            args = ["--values-only"]
+            [base]
+            size = 6
+            [vary]
+            omega = { start = 1e-4, stop = 1e-2, num = 3, scale = "log" }
+            q = [[0, 0], [0.1, 0.2]]
+            """, to: work.appendingPathComponent("sweep.toml"))
+        let outdir = work.appendingPathComponent("out")
+        let shards = try (1...3).map { try start("sweep.sh", ["-j", "1", "--shard", "\($0)/3", "-o", outdir.path, "sweep.toml"], in: work) }
+        for shard in shards { #expect(try finish(shard).status == 0) }
+        let expected = ["0.0001", "0.001", "0.01"].flatMap { w in ["0_0", "0.1_0.2"].map { "omega=\(w),q=\($0)" } }
+        #expect(completeTables(outdir) == Set(expected))
+        let log = try events(outdir)
+        #expect(log.runs.count == 3)
+        for name in expected { #expect(count(log.events, event: "ok", point: name) == 1, "\(name)") }
+        let table = try String(contentsOf: outdir.appendingPathComponent("points/omega=0.01,q=0.1_0.2.tsv"), encoding: .utf8)
+        #expect(headerValue(table, "omega").flatMap(Double.init) == 0.01)
+        #expect(headerValue(table, "q") == "0.1,0.2")
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func badSweepDescriptionsAreRefused() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let cases: [(String, String)] = [
+            ("command = \"hierarchy\"\n[vary]\nxi = [1.0]\n[extra]\n", "unknown key 'extra'"),
+            ("command = \"spectra\"\n[vary]\nxi = [1.0]\n", "command = 'spectra'"),
+            ("command = \"spectrum\"\n[base]\nsize = 6\n", "[vary] is missing"),
+            ("command = \"spectrum\"\n[vary]\nxi = [1.0\n", "not valid TOML"),
+            ("command = \"spectrum\"\nargs = [\"--output\", \"x.tsv\"]\n[vary]\nxi = [1.0]\n", "must not contain '--output'"),
+        ]
+        for (index, (text, message)) in cases.enumerated() {
+            try write(text, to: work.appendingPathComponent("bad\(index).toml"))
+            let result = try run("sweep.sh", ["-o", "out\(index)", "bad\(index).toml"], in: work)
+            #expect(result.status == 2, "\(text)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+        // A directory made by another sweep description is not reused.
+        try write("command = \"spectrum\"\n[base]\nsize = 6\n[vary]\nxi = [1.0]\n", to: work.appendingPathComponent("a.toml"))
+        try write("command = \"spectrum\"\n[base]\nsize = 8\n[vary]\nxi = [1.0]\n", to: work.appendingPathComponent("b.toml"))
+        #expect(try run("sweep.sh", ["-o", "shared", "a.toml"], in: work).status == 0)
+        let other = try run("sweep.sh", ["-o", "shared", "b.toml"], in: work)
+        #expect(other.status == 2 && other.stderr.contains("different base"))
+    }
+
+    // MARK: - merge
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func mergeJoinsTablesWithSweptColumnsAndRefusesDisagreeingHeaders() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try write("""
+            command = "spectrum"
+            [base]
+            dim = 2
+            [vary]
+            size = [6, 8]
+            xi = [1.0, 2.0]
+            omega = [1e-3]
+            """, to: work.appendingPathComponent("sweep.toml"))
+        let outdir = work.appendingPathComponent("out")
+        #expect(try run("sweep.sh", ["-o", outdir.path, "sweep.toml"], in: work).status == 0)
+        let pointHeader = try #require(try tsvRows(outdir.appendingPathComponent("points/size=6,xi=1.0,omega=0.001.tsv")).first)
+
+        // Long table: 2 points with N = 36 and 2 with N = 64 rows.
+        let merged = try run("merge.sh", [outdir.path], in: work)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let rows = try tsvRows(outdir.appendingPathComponent("merged.tsv"))
+        let header = try #require(rows.first)
+        #expect(header == ["size", "xi", "omega"] + pointHeader)
+        #expect(rows.count - 1 == 2 * 36 + 2 * 64)
+        #expect(rows.dropFirst().allSatisfy { $0.count == header.count })
+        let sizeColumn = try #require(header.firstIndex(of: "size"))
+        #expect(rows.dropFirst().filter { $0[sizeColumn] == "8" }.count == 2 * 64)
+
+        // Summary: one row per point with header keys as columns.
+        let summary = try run("merge.sh", ["--summary", "--keys", "N,gamma", "-o", "-", outdir.path], in: work)
+        #expect(summary.status == 0)
+        let summaryRows = summary.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
+        #expect(summaryRows.first == ["size", "xi", "omega", "N", "gamma"])
+        #expect(summaryRows.count == 5)
+        for row in summaryRows.dropFirst() { #expect(Int(row[3]) == Int(row[0])! * Int(row[0])!) }
+
+        // A missing point is an error unless --partial.
+        let missing = outdir.appendingPathComponent("points/size=8,xi=2.0,omega=0.001.tsv")
+        let saved = try Data(contentsOf: missing)
+        try FileManager.default.removeItem(at: missing)
+        #expect(try run("merge.sh", ["-o", "-", outdir.path], in: work).status == 1)
+        let partial = try run("merge.sh", ["--partial", "-o", "-", outdir.path], in: work)
+        #expect(partial.status == 0)
+        #expect(partial.stdout.contains("# points = 3 of 4"))
+        #expect(partial.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 1 + 2 * 36 + 64)
+        try saved.write(to: missing)
+
+        // Disagreeing column headers: refused, both files named.
+        let edited = outdir.appendingPathComponent("points/size=8,xi=1.0,omega=0.001.tsv")
+        let text = try String(contentsOf: edited, encoding: .utf8)
+        try write(text.replacingOccurrences(of: "\n" + pointHeader.joined(separator: "\t") + "\n",
+                                            with: "\n" + (pointHeader + ["extra"]).joined(separator: "\t") + "\n"), to: edited)
+        let refused = try run("merge.sh", ["-o", work.appendingPathComponent("refused.tsv").path, outdir.path], in: work)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("size=8,xi=1.0,omega=0.001.tsv") && refused.stderr.contains("size=6,xi=1.0,omega=0.001.tsv"))
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("refused.tsv").path))
+    }
+
+    // MARK: - figures
+
+    @Test(.enabled(if: toolsInstalled && installed("gnuplot"), "gnuplot, GNU parallel or python3 missing: run scripts/setup.sh"))
+    func figureScriptDrawsEveryFigureFromAFreshRun() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let outdir = work.appendingPathComponent("figures")
+        let result = try run("figures.sh", [outdir.path], in: work)
+        #expect(result.status == 0, "\(result.stderr)")
+        for figure in ["fig1-flow", "fig2-ladder", "fig3-plane", "fig4-dispersion", "fig5-sweep"] {
+            let png = try Data(contentsOf: outdir.appendingPathComponent("\(figure).png"))
+            #expect(png.count > 10_000, "\(figure).png has \(png.count) bytes")
+            #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(figure).png is a PNG")
+            let svg = try String(contentsOf: outdir.appendingPathComponent("\(figure).svg"), encoding: .utf8)
+            #expect(svg.contains("<svg") && svg.contains("</svg>"))
+        }
+        // The plotted columns come from the tables collop wrote in this run.
+        for table in ["flow", "hierarchy", "dispersion-metallic", "dispersion-localized", "sweep-summary"] {
+            let text = try String(contentsOf: outdir.appendingPathComponent("tables/\(table).tsv"), encoding: .utf8)
+            #expect(text.hasPrefix("# collop"), "\(table)")
+        }
+        #expect(!result.stderr.contains("warning"), "\(result.stderr)")
+    }
+}
