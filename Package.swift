@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -78,6 +79,10 @@ let package = Package(
         .testTarget(
             name: "CollopCLITests",
             dependencies: ["CollopCLI", "collop", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CollopFuzzTests",
+            dependencies: ["CollopCLI", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ]
 )

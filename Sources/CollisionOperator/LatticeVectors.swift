@@ -14,9 +14,10 @@ public struct LatticeVectorSet: Sendable, Equatable {
     public var count: Int { lengths.count }
 
     /// All lattice vectors with |x| ≤ radius, ordered by length then lexicographically
-    /// (x = 0 first). Radius < 0 gives the empty set.
+    /// (x = 0 first). Radius < 0 or NaN gives the empty set; callers keep 2·radius below
+    /// the grid size (validated), so the enumeration stays small.
     public static func ball(dimension: Int, radius: Double) -> LatticeVectorSet {
-        let reach = radius >= 0 ? Int(radius.rounded(.down)) : -1
+        let reach = radius >= 0 ? Int(min(radius, 1e6).rounded(.down)) : -1
         var vectors: [[Int]] = []
         if reach >= 0 {
             var current = [Int](repeating: -reach, count: dimension)

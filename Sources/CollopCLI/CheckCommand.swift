@@ -22,14 +22,13 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var resources: ResourceOptions
 
     func run() throws {
-        _ = try output.resolvedFormat()
-        let destination = try output.destination()
-        let resolved = try model.resolve()
-        let n = resolved.parameters.gridPointCount
-        let progress = Progress(enabled: !output.quiet && n >= 1024)
-        let built = try buildModel(resolved, quiet: output.quiet)
+        let run = try PreparedRun(model: model, output: output, resources: resources) { _ in .check }
+        if try run.finishDryRun(resources, command: "check") { return }
+        let built = run.model
+        let progress = run.progress()
         let results = try IdentityChecker(model: built).run { progress.stage($0) }
         let failed = results.filter { $0.status == .fail }
 
@@ -44,7 +43,7 @@ struct CheckCommand: ParsableCommand {
                                .text(result.status.rawValue), .text(result.detail.isEmpty ? "-" : result.detail)])
         }
         report.tables.append(table)
-        try destination.write(try output.render(report))
+        try run.write(report)
         if !failed.isEmpty { throw ChecksFailed(names: failed.map(\.name)) }
     }
 }

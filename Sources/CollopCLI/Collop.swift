@@ -30,33 +30,40 @@ public struct Collop: ParsableCommand {
 
     public init() {}
 
-    /// Parses `arguments`, runs the subcommand and returns the exit status of DESIGN §5.
+    /// Parses `arguments`, runs the subcommand and returns the exit status of DESIGN §5,
+    /// printing help to stdout and errors to stderr.
     public static func run(arguments: [String]) -> Int32 {
+        let outcome = execute(arguments: arguments)
+        if let message = outcome.message {
+            if outcome.status == 0 { print(message) } else { writeError(message) }
+        }
+        return outcome.status
+    }
+
+    /// Parses and runs without printing messages: the exit status and the help or error
+    /// text (tables still go to stdout or --output). Never traps on user input.
+    public static func execute(arguments: [String]) -> (status: Int32, message: String?) {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            return 0
+            return (0, nil)
         } catch let failed as ChecksFailed {
-            writeError(failed.description)
-            return 1
+            return (1, failed.description)
         } catch {
             let (status, message) = exitStatus(for: error)
-            if status == 0 {
-                print(message)
-            } else {
-                writeError(message)
-            }
-            return status
+            return (status, message)
         }
     }
 
     /// Entry point of the executable.
     public static func runAndExit() -> Never {
+        SignalGuard.install()
         Foundation.exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
     }
 
-    /// Status and message for an error: 2 for bad input, 3 for numerical failure.
-    static func exitStatus(for error: Error) -> (Int32, String) {
+    /// Status and message for an error: 2 for bad input, 3 for numerical failure
+    /// (DESIGN §5); 0 for help and version requests.
+    public static func exitStatus(for error: Error) -> (Int32, String) {
         switch error {
         case let e as InputError: return (2, "error: \(e.message)")
         case let e as ParameterError: return (2, "error: \(e.description)")
@@ -64,6 +71,7 @@ public struct Collop: ParsableCommand {
         case let e as ModelComputationError: return (3, "numerical failure: \(e.description)")
         case let e as LinearAlgebraError: return (3, "numerical failure: \(e.description)")
         case let e as SpectralError: return (3, "numerical failure: \(e.description)")
+        case let e as ChecksFailed: return (1, e.description)
         default:
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -78,7 +86,8 @@ public struct Collop: ParsableCommand {
 }
 
 /// `collop check` found a failing identity (exit status 1).
-struct ChecksFailed: Error, CustomStringConvertible {
-    var names: [String]
-    var description: String { "check failed: \(names.joined(separator: ", "))" }
+public struct ChecksFailed: Error, CustomStringConvertible {
+    public init(names: [String]) { self.names = names }
+    public var names: [String]
+    public var description: String { "check failed: \(names.joined(separator: ", "))" }
 }

@@ -16,18 +16,21 @@ struct DispersionCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var resources: ResourceOptions
     @OptionGroup var ladder: LadderOptions
 
     func run() throws {
-        _ = try output.resolvedFormat()
-        let destination = try output.destination()
-        let resolved = try model.resolve()
-        let options = try ladder.resolve(dimension: resolved.parameters.dimension, defaultCount: 10)
-        let n = resolved.parameters.gridPointCount
-        let built = try buildModel(resolved, quiet: output.quiet)
-        let progress = Progress(enabled: !output.quiet && n >= 1024)
-        let analysis = try DispersionAnalysis(model: built, direction: options.direction, maximumMomentum: options.qmax ?? 1,
-                                              count: options.count, method: options.method) {
+        var options: LadderOptions.Resolved?
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+            options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 10)
+        } workload: { parameters in
+            ladder.usesSecularPath(options!.method, parameters) ? .diffusionSecular : .dispersionDense
+        }
+        if try run.finishDryRun(resources, command: "dispersion") { return }
+        let built = run.model
+        let progress = run.progress()
+        let analysis = try DispersionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
+                                              count: options!.count, method: options!.method) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         }
         var report = Report(command: "dispersion")
@@ -45,6 +48,6 @@ struct DispersionCommand: ParsableCommand {
                                .number(point.diffusion.real), .number(point.diffusion.imaginary)])
         }
         report.tables = [table]
-        try destination.write(try output.render(report))
+        try run.write(report)
     }
 }

@@ -17,23 +17,23 @@ struct FlowCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var resources: ResourceOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Number of steps K of the t grid: an integer 1…1000. [default: 20]", valueName: "K"))
     var steps: String = "20"
 
     func run() throws {
-        _ = try output.resolvedFormat()
-        let destination = try output.destination()
         guard let k = Int(steps.trimmingCharacters(in: .whitespaces)), (1...1000).contains(k) else {
             throw InputError("--steps: value \(steps.isEmpty ? "\"\"" : steps) is out of range (allowed: an integer 1…1000)")
         }
-        let resolved = try model.resolve()
-        guard resolved.parameters.singular != .none else {
-            throw InputError("--singular: value none has no 𝕃sing to start the flow from (allowed: localized, lorentzian or cooperon)")
-        }
-        let n = resolved.parameters.gridPointCount
-        let progress = Progress(enabled: !output.quiet && n >= 512)
-        let built = try buildModel(resolved, quiet: output.quiet)
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+            guard parameters.singular != .none else {
+                throw InputError("--singular: value none has no 𝕃sing to start the flow from (allowed: localized, lorentzian or cooperon)")
+            }
+        } workload: { _ in .flow }
+        if try run.finishDryRun(resources, command: "flow") { return }
+        let built = run.model
+        let progress = run.progress(threshold: 512)
         let flow = try FlowAnalysis(model: built, steps: k) { progress.stage($0) }
 
         var report = Report(command: "flow")
@@ -60,6 +60,6 @@ struct FlowCommand: ParsableCommand {
             }
         }
         report.tables = [table]
-        try destination.write(try output.render(report))
+        try run.write(report)
     }
 }

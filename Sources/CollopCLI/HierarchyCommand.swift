@@ -22,6 +22,7 @@ struct HierarchyCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var resources: ResourceOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The ω ladder: ≥ 2 distinct finite numbers > 0, comma-separated. [default: 1e-3,1e-4,1e-5]", valueName: "ω1,ω2,…"))
     var omegas: String = "1e-3,1e-4,1e-5"
@@ -44,20 +45,17 @@ struct HierarchyCommand: ParsableCommand {
     }
 
     func run() throws {
-        _ = try output.resolvedFormat()
-        let destination = try output.destination()
         let ladder = try Self.parseLadder(omegas)
         guard let delta = Double(delta.trimmingCharacters(in: .whitespaces)), delta > 0, delta <= 0.5 else {
             throw InputError("--delta: value \(self.delta) is out of range (allowed: a number in (0, 0.5])")
         }
-        let resolved = try model.resolve()
         if model.omega != nil { Progress.warn("warning: --omega has no effect in hierarchy; the ladder is --omegas", quiet: output.quiet) }
-        var parameters = resolved.parameters
-        parameters.omega = ladder.min()!
-        let n = parameters.gridPointCount
-        let progress = Progress(enabled: !output.quiet && n >= 512)
-        let built = try buildModel(ResolvedModel(parameters: parameters, sources: resolved.sources, warnings: resolved.warnings),
-                                   quiet: output.quiet)
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+            parameters.omega = ladder.min()!
+        } workload: { _ in .hierarchy }
+        if try run.finishDryRun(resources, command: "hierarchy") { return }
+        let built = run.model
+        let progress = run.progress(threshold: 512)
         let analysis = try HierarchyAnalysis(model: built, omegas: ladder, delta: delta) { progress.stage($0) }
 
         var report = Report(command: "hierarchy")
@@ -124,6 +122,6 @@ struct HierarchyCommand: ParsableCommand {
             }
             report.tables.append(ward)
         }
-        try destination.write(try output.render(report))
+        try run.write(report)
     }
 }

@@ -51,6 +51,15 @@ struct LadderOptions: ParsableArguments {
     }
 }
 
+extension LadderOptions {
+    /// Whether λ0 will come from the O(N) secular equation (no N × N matrices).
+    func usesSecularPath(_ method: DiffusionMethod, _ parameters: ModelParameters) -> Bool {
+        let white = DisorderCorrelation(radius: parameters.correlationRadius, dimension: parameters.dimension).isWhiteNoise
+        let rankOne = white && parameters.singular == .none
+        return method == .secular || (method == .auto && rankOne)
+    }
+}
+
 /// "a,b,c" as numbers, or an input error naming the flag.
 func parseNumberList(_ text: String, flag: String, allowed: String) throws(InputError) -> [Double] {
     var numbers: [Double] = []

@@ -60,6 +60,8 @@ enum OutputDestination {
         case .file(let url):
             let directory = url.deletingLastPathComponent()
             let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).collop-\(getpid()).tmp")
+            SignalGuard.setTemporaryFile(temporary.path)
+            defer { SignalGuard.setTemporaryFile(nil) }
             do {
                 try data.write(to: temporary)
                 guard rename(temporary.path, url.path) == 0 else {

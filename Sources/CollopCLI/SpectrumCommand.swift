@@ -19,6 +19,7 @@ struct SpectrumCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var resources: ResourceOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table. [default: 0]", valueName: "K"))
     var vectors: Int = 0
@@ -34,18 +35,22 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     func run() throws {
-        _ = try output.resolvedFormat()
-        let destination = try output.destination()
-        let resolved = try model.resolve()
-        let n = resolved.parameters.gridPointCount
-        guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
-        let progress = Progress(enabled: !output.quiet && n >= 1024)
-        let built = try buildModel(resolved, quiet: output.quiet)
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+            let n = parameters.gridPointCount
+            guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
+        } workload: { _ in valuesOnly ? .eigenvalues : .eigenvectors }
+        if try run.finishDryRun(resources, command: "spectrum") { return }
+        let built = run.model
+        let n = built.grid.count
+        let progress = run.progress()
         progress.stage("assembling 𝕃 (N = \(n))")
         let op = try built.collisionOperator()
         let withVectors = !valuesOnly
         progress.stage("diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
         let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: withVectors)
+        if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
+            throw SpectralError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
+        }
         progress.stage("writing the table")
 
         var report = Report(command: "spectrum")
@@ -94,6 +99,6 @@ struct SpectrumCommand: ParsableCommand {
             }
             report.tables.append(vectorTable)
         }
-        try destination.write(try output.render(report))
+        try run.write(report)
     }
 }

@@ -32,7 +32,7 @@ enum Lapack {
 
     /// A workspace length reported by a query (LAPACK returns it as a floating value).
     static func workspaceLength(_ reported: Double, minimum: Int) -> Int {
-        guard reported.isFinite, reported > 0 else { return max(minimum, 1) }
+        guard reported.isFinite, reported > 0, reported < 1e15 else { return max(minimum, 1) }
         return max(Int(reported.rounded(.up)), minimum, 1)
     }
 }

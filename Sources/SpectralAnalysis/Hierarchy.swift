@@ -136,10 +136,10 @@ public struct HierarchyAnalysis: Sendable {
         self.scales = scales
     }
 
-    /// |(s, v)|/√|(s, s)| with (a, b) = (1/N) Σ a_k b_k and v c-normalized.
+    /// |(s, v)|/√|(s, s)(v, v)| with (a, b) = (1/N) Σ a_k b_k: invariant under rescaling v,
+    /// equal to |(s, v)|/√|(s, s)| for c-normalized v.
     static func zeroModeOverlap(_ s: [Complex<Double>], _ v: [Complex<Double>]) -> Double {
-        let n = Complex<Double>(Double(s.count))
-        return (bilinearSum(s, v) / n).length / (bilinearSum(s, s) / n).length.squareRoot()
+        (bilinearSum(s, v).length / (bilinearSum(s, s).length * bilinearSum(v, v).length).squareRoot())
     }
 
     /// Branch counts per family by the scaling fit.

@@ -19,11 +19,16 @@ public struct Mode: Sendable, Equatable {
 public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
     /// |Σλ − tr 𝕃| exceeded its bound after a diagonalization: the eigenvalues are not trustworthy.
     case traceMismatch(residual: Double, tolerance: Double)
+    /// A c-normalized eigenvector was needed for a mode at an exceptional point, where
+    /// (e, e) = 1 cannot be reached (|vᵀv| < 1e-8 for the unit vector v).
+    case nearExceptionalPoint(mode: Int, condition: Double)
 
     public var description: String {
         switch self {
         case let .traceMismatch(residual, tolerance):
             return "trace check failed after diagonalization: |Σλ − tr 𝕃|/|tr 𝕃| = \(residual) > \(tolerance)"
+        case let .nearExceptionalPoint(mode, condition):
+            return "mode \(mode) is at an exceptional point (condition 1/|vᵀv| = \(condition) > 1e8): its eigenvector is self-orthogonal and has no c-normalized form; the eigenvalue is reliable only to √ε, the vector not at all"
         }
     }
 }

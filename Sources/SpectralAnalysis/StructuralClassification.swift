@@ -52,6 +52,9 @@ public struct StructuralAnalysis: Sendable {
             let eta = order.map { one.modes[$0].value }
             let largest = eta.first?.length ?? 0
             let r = largest > 0 ? eta.prefix { $0.length > relativeCutoff * largest }.count : 0
+            if let flagged = order.prefix(r).first(where: { one.modes[$0].nearExceptional }) {
+                throw SpectralError.nearExceptionalPoint(mode: flagged, condition: one.modes[flagged].condition ?? .infinity)
+            }
             return (eta, r, one.vectors!.columns(at: Array(order.prefix(r))))
         }()
         self.omega = omega
