@@ -35,13 +35,17 @@ sweep description (TOML, or JSON with the same structure):
   xi = [1.0, 1.5, 2.0]
   range = [1, 2]
   omega = { start = 1e-5, stop = 1e-2, num = 4, scale = "log" }   # or a range
+  q = [[0, 0], [0.1, 0]]                # list-valued options: a list of lists
 
 output in OUTDIR:
   points/NAME.tsv   one table per point, NAME = key=value,key=value (e.g. xi=1.5,range=2)
   points.tsv        the index: point name and its swept values
   failures.tsv      points whose latest attempt failed: point, exit status, first stderr line
-  failed/NAME.err   the full stderr and command of each failed point
+  failed/NAME.err   the full stderr and command of each failed point (and failed/NAME.tsv
+                    when collop wrote a table but exited nonzero, e.g. a failed `check`)
   runs.log          start/ok/fail/interrupted events of every attempt (time, run, point, host)
+  locks/NAME.lock   a point is computed under this flock, so never twice at the same time
+  base.json, sweep.json   the [base] config passed to collop and the resolved description
 
 COLLOP: path of the collop binary (default: built with `swift build -c release`).
 exit status: 0 every point of the shard complete, 1 some point failed, 2 bad sweep file or
