@@ -61,6 +61,17 @@ die() {
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
+# A launcher may start us with SIGINT/SIGTERM/SIGHUP blocked (some runtimes spawn children
+# with their thread's signal mask); every process of the sweep would inherit that and
+# neither Ctrl-C nor kill would stop it. Unblock them once, by re-executing through Python.
+blocked=$(awk '/^SigBlk:/ { print $2 }' /proc/$$/status 2>/dev/null || true)
+if [ -n "$blocked" ] && [ -z "${COLLOP_SWEEP_UNBLOCKED:-}" ] && (( (16#$blocked & 16#4003) != 0 )); then
+    export COLLOP_SWEEP_UNBLOCKED=1
+    exec python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP, signal.SIGINT, signal.SIGTERM})
+os.execv(sys.argv[1], sys.argv[1:])' "$here/sweep.sh" "$@"
+fi
+
 outdir="" shard="1/1" threads=1 list=0 quiet=()
 parallel_options=() sshlogin=()
 while [ "$#" -gt 0 ]; do

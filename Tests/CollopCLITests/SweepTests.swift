@@ -208,6 +208,44 @@ struct SweepTests {
     }
 
     @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func ctrlCStopsTheSweepWithoutRecordingFailures() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try write("""
+            command = "hierarchy"
+            [base]
+            size = 16
+            [vary]
+            xi = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+            """, to: work.appendingPathComponent("sweep.toml"))
+        let outdir = work.appendingPathComponent("out")
+        let first = try start("sweep.sh", ["-j", "2", "-o", outdir.path, "sweep.toml"], in: work)
+        let pid = first.0.processIdentifier
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        try #require(Int32(stat.split(separator: ")").last!.split(separator: " ")[2]) == pid)
+        let deadline = Date().addingTimeInterval(60)
+        while completeTables(outdir).isEmpty && first.0.isRunning && Date() < deadline { usleep(10_000) }
+        // What Ctrl-C does: SIGINT to the foreground process group. (The test runner starts
+        // children with SIGINT blocked; sweep.sh unblocks it, which this also checks.)
+        kill(-pid, SIGINT)
+        let stopped = try finish(first)
+        #expect(stopped.status == 130, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("interrupted"))
+        let before = completeTables(outdir)
+        try #require(!before.isEmpty && before.count < 6, "stopped after \(before.count) of 6 points")
+        // An interrupted point is not a failed point.
+        #expect(try tsvRows(outdir.appendingPathComponent("failures.tsv")).count == 1)
+        #expect(try events(outdir).events.allSatisfy { $0.event != "fail" })
+
+        let resumed = try run("sweep.sh", ["-j", "2", "-o", outdir.path, "sweep.toml"], in: work)
+        #expect(resumed.status == 0)
+        #expect(completeTables(outdir).count == 6)
+        let log = try events(outdir)
+        let second = try #require(log.runs.last)
+        #expect(Set(log.events.filter { $0.run == second && $0.event == "ok" }.map(\.point)) == Set(completeTables(outdir)).subtracting(before))
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
     func failingPointIsListedWithoutBlockingAndUnlistedOnceItSucceeds() throws {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }

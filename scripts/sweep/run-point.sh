@@ -35,8 +35,17 @@ log_event() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$run" "$1" "$name" "$2" "$3" "$host" >>"$log"
 }
 
+# Bash builtins only: a signal to the job's process group cannot kill the check itself.
 complete() {
-    [ -f "$1" ] && grep -q -m1 -v -e '^#' -e '^[[:space:]]*$' "$1"
+    local line
+    [ -f "$1" ] || return 1
+    while IFS= read -r line; do
+        case $line in
+            '#'*) ;;
+            *[![:space:]]*) return 0 ;;
+        esac
+    done <"$1"
+    return 1
 }
 
 # One computation per point at a time, whoever runs it (another shard, a job of a killed
@@ -44,7 +53,13 @@ complete() {
 # The lock is released when this script and collop (which inherits the descriptor) exit.
 mkdir -p "$outdir/locks"
 exec 9>"$outdir/locks/$name.lock"
-flock 9
+# A stopped sweep (GNU parallel sends SIGTERM to the job's process group, collop included)
+# is noted here and handled after the foreground command returns, so the log tells an
+# interrupted point from a table that was finished just before the signal.
+stopped=0
+trap 'stopped=1' INT TERM HUP
+flock 9 || stopped=1
+if [ "$stopped" -eq 1 ]; then exit 143; fi
 
 # Another shard or an earlier job may have finished this point in the meantime.
 if complete "$table"; then
@@ -58,6 +73,7 @@ rm -f "$outdir/points/.$name.tsv.collop-"*.tmp "$outdir/failed/.$name.stderr."* 
 
 stderr_file=$(mktemp "$outdir/failed/.$name.stderr.XXXXXX")
 trap 'rm -f "$stderr_file"' EXIT
+if [ "$stopped" -eq 1 ]; then exit 143; fi
 log_event start - -
 start=$(date +%s.%N)
 # collop dies with this script (SIGKILL on parent death), so killing a sweep stops its work.
