@@ -24,7 +24,8 @@ struct DispersionCommand: ParsableCommand {
         let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 10)
         } workload: { parameters in
-            ladder.usesSecularPath(options!.method, parameters) ? .diffusionSecular : .dispersionDense
+            ladder.usesSecularPath(options!.method, parameters) && (options!.method == .secular || parameters.gridPointCount > DispersionAnalysis.denseAutoLimit)
+                ? .diffusionSecular : .dispersionDense
         }
         if try run.finishDryRun(resources, command: "dispersion") { return }
         let built = run.model

@@ -34,7 +34,7 @@ struct FlowCommand: ParsableCommand {
         if try run.finishDryRun(resources, command: "flow") { return }
         let built = run.model
         let progress = run.progress(threshold: 512)
-        let flow = try FlowAnalysis(model: built, steps: k) { progress.stage($0) }
+        let flow = try FlowAnalysis(model: built, steps: k, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "flow")
         report.header = modelHeader(built)

@@ -56,7 +56,7 @@ struct HierarchyCommand: ParsableCommand {
         if try run.finishDryRun(resources, command: "hierarchy") { return }
         let built = run.model
         let progress = run.progress(threshold: 512)
-        let analysis = try HierarchyAnalysis(model: built, omegas: ladder, delta: delta) { progress.stage($0) }
+        let analysis = try HierarchyAnalysis(model: built, omegas: ladder, delta: delta, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "hierarchy")
         report.header = modelHeader(built).filter { $0.key != "omega" }

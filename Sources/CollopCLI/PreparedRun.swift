@@ -1,4 +1,6 @@
 import CollisionOperator
+import DenseLinearAlgebra
+import Foundation
 import SpectralAnalysis
 
 /// What every subcommand does before its own work: check the output options, apply
@@ -9,6 +11,11 @@ struct PreparedRun {
     let model: CollisionModel
     let plan: MemoryPlan
     let output: OutputOptions
+    /// Whether to block by the lattice reflections (--symmetry).
+    let symmetry: Bool
+    let timing: Bool
+    let start = ContinuousClock.now
+    let lapackAtStart = LapackClock.seconds
 
     /// - Parameters:
     ///   - adjust: command-specific changes or checks of the parameters (e.g. the ω ladder).
@@ -19,11 +26,18 @@ struct PreparedRun {
         _ = try output.resolvedFormat()
         destination = try output.destination()
         try resources.applyThreads()
+        symmetry = try resources.symmetryEnabled()
+        timing = resources.timing
         var resolved = try options.resolve()
         try adjust(&resolved.parameters)
         plan = try resources.admit(workload(resolved.parameters), parameters: resolved.parameters)
         model = try buildModel(resolved, quiet: output.quiet)
         self.output = output
+    }
+
+    /// The sector decomposition for momentum q (trivial with --symmetry off).
+    func sectors(q: [Double]? = nil) -> SectorDecomposition {
+        SectorDecomposition(grid: model.grid, q: q ?? model.parameters.momentum, enabled: symmetry)
     }
 
     /// Header lines about the run's resources.
@@ -51,5 +65,13 @@ struct PreparedRun {
         var report = report
         report.header += resourceHeader
         try destination.write(try output.render(report))
+        if timing {
+            let (seconds, attoseconds) = (ContinuousClock.now - start).components
+            let wall = Double(seconds) + Double(attoseconds) * 1e-18
+            let lapack = LapackClock.seconds - lapackAtStart
+            let line = String(format: "collop: timing: wall %.3f s, LAPACK/BLAS %.3f s (%.1f%%), outside %.3f s, %d LAPACK/BLAS calls\n",
+                              wall, lapack, 100 * lapack / max(wall, 1e-9), wall - lapack, LapackClock.callCount)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 }

@@ -12,8 +12,23 @@ struct ResourceOptions: ParsableArguments {
             help: ArgumentHelp("Refuse grids with more than n points (N = L^d) before allocating: an integer ≥ 1. [default: the largest N whose memory estimate fits in the available memory]", valueName: "n"))
     var maxN: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Block-diagonalize by the lattice reflections k_i → −k_i that fix q (axes with q_i = 0): on, or off for one dense N × N zgeev. [default: on]", valueName: "on|off"))
+    var symmetry: String = "on"
+
+    @Flag(help: "Print on stderr the wall time and the time spent inside LAPACK/BLAS when the run ends.")
+    var timing = false
+
     @Flag(name: .customLong("dry-run"), help: "Validate the input, solve the SCBA, print the header with the memory estimate and stop before any diagonalization.")
     var dryRun = false
+
+    /// Whether the reflection sectors are used.
+    func symmetryEnabled() throws(InputError) -> Bool {
+        switch symmetry.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "on", "true", "yes": return true
+        case "off", "false", "no": return false
+        default: throw InputError("--symmetry: value \(symmetry.isEmpty ? "\"\"" : symmetry) is not on or off (allowed: on or off)")
+        }
+    }
 
     /// Applies --threads (before any LAPACK call).
     func applyThreads() throws(InputError) {

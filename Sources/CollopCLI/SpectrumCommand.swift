@@ -47,7 +47,8 @@ struct SpectrumCommand: ParsableCommand {
         let op = try built.collisionOperator()
         let withVectors = !valuesOnly
         progress.stage("diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
-        let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: withVectors)
+        let sectors = run.sectors()
+        let spectrum = try Spectrum(matrix: op.fullMatrix, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors)
         if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
             throw SpectralError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
         }
@@ -56,6 +57,9 @@ struct SpectrumCommand: ParsableCommand {
         var report = Report(command: "spectrum")
         report.header = modelHeader(built, fields: op.fields)
         report.add("lapack_routine", spectrum.routine)
+        report.add("symmetry_sectors", sectors.isNontrivial
+                   ? sectors.sectors.map { "\($0.label):\($0.dimension)" }.joined(separator: ",")
+                   : "none (\(run.symmetry ? "no axis with q_i = 0" : "--symmetry off"))")
         report.add("frobenius_norm", spectrum.frobeniusNorm)
         report.add("trace_re", spectrum.trace.real)
         report.add("trace_im", spectrum.trace.imaginary)
@@ -79,20 +83,23 @@ struct SpectrumCommand: ParsableCommand {
             if let mode = spectrum.diffusionMode { report.add("lambda0_mode", mode.index) }
         }
 
-        var table = Table(name: "spectrum", columns: withVectors ? ["s", "re", "im", "abs", "w0"] : ["s", "re", "im", "abs"])
+        var table = Table(name: "spectrum", columns: withVectors ? ["s", "re", "im", "abs", "w0", "sector"] : ["s", "re", "im", "abs", "sector"])
+        let trivial = SectorDecomposition.trivialLabel(dimension: built.grid.dimension)
         for mode in spectrum.modes {
             var row: [Cell] = [.integer(mode.index), .number(mode.value.real), .number(mode.value.imaginary), .number(mode.value.length)]
             if withVectors { row.append(.number(mode.zeroModeOverlap ?? 0)) }
+            row.append(.text(spectrum.sectorLabel(mode.index) ?? trivial))
             table.rows.append(row)
         }
         report.tables.append(table)
 
-        if vectors > 0, let basis = spectrum.vectors {
+        if vectors > 0 {
             let grid = built.grid
             var vectorTable = Table(name: "vectors", columns: ["s", "k_index"] + (1...grid.dimension).map { "n\($0)" } + ["re", "im"])
             for s in 0..<vectors {
-                for k in 0..<grid.count {
-                    let e = basis[k, s]
+                let vector = spectrum.vector(s) ?? []
+                for k in 0..<vector.count {
+                    let e = vector[k]
                     vectorTable.rows.append([.integer(s), .integer(k)] + (0..<grid.dimension).map { .integer(grid.digit(k, axis: $0)) }
                                             + [.number(e.real), .number(e.imaginary)])
                 }

@@ -69,11 +69,11 @@ public enum GeneralEigensolver {
         }
 
         var query = [Complex<Double>](repeating: .zero, count: 1)
-        let queryInfo = call(&query, -1)
+        let queryInfo = LapackClock.measure { call(&query, -1) }
         try Lapack.check(queryInfo, routine: routine, phase: .workspaceQuery) { _ in "workspace query failed" }
         var work = [Complex<Double>](repeating: .zero,
                                      count: Lapack.workspaceLength(query[0].real, minimum: 2 * n))
-        let info = call(&work, collop_lapack_int(work.count))
+        let info = LapackClock.measure { call(&work, collop_lapack_int(work.count)) }
         try Lapack.check(info, routine: routine, phase: .computation) { info in
             "the QR algorithm failed to compute all eigenvalues; only eigenvalues \(info + 1)…\(n) converged"
         }

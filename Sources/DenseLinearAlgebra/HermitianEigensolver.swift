@@ -50,7 +50,7 @@ public enum HermitianEigensolver {
         var work = [Complex<Double>](repeating: .zero, count: Lapack.workspaceLength(workQuery[0].real, minimum: 1))
         var rwork = [Double](repeating: 0, count: Lapack.workspaceLength(rworkQuery[0], minimum: 1))
         var iwork = [collop_lapack_int](repeating: 0, count: Lapack.workspaceLength(Double(iworkQuery[0]), minimum: 1))
-        let info = call(&work, collop_lapack_int(work.count), &rwork, collop_lapack_int(rwork.count), &iwork, collop_lapack_int(iwork.count))
+        let info = LapackClock.measure { call(&work, collop_lapack_int(work.count), &rwork, collop_lapack_int(rwork.count), &iwork, collop_lapack_int(iwork.count)) }
         try Lapack.check(info, routine: routine, phase: .computation) { info in
             computeVectors
                 ? "failed to compute an eigenvalue on the submatrix in rows/columns \(info / (order + 1))…\(info % (order + 1))"
@@ -85,7 +85,7 @@ public enum HermitianEigensolver {
                          routine: routine, phase: .workspaceQuery) { _ in "workspace query failed" }
         var work = [Double](repeating: 0, count: Lapack.workspaceLength(workQuery[0], minimum: 1))
         var iwork = [collop_lapack_int](repeating: 0, count: Lapack.workspaceLength(Double(iworkQuery[0]), minimum: 1))
-        let info = call(&work, collop_lapack_int(work.count), &iwork, collop_lapack_int(iwork.count))
+        let info = LapackClock.measure { call(&work, collop_lapack_int(work.count), &iwork, collop_lapack_int(iwork.count)) }
         try Lapack.check(info, routine: routine, phase: .computation) { info in
             computeVectors
                 ? "failed to compute an eigenvalue on the submatrix in rows/columns \(info / (order + 1))…\(info % (order + 1))"

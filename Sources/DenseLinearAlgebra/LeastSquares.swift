@@ -36,7 +36,7 @@ public enum LeastSquares {
         var query = [Double](repeating: 0, count: 1)
         try Lapack.check(call(&query, -1), routine: routine, phase: .workspaceQuery) { _ in "workspace query failed" }
         var work = [Double](repeating: 0, count: Lapack.workspaceLength(query[0], minimum: 1))
-        try Lapack.check(call(&work, collop_lapack_int(work.count)), routine: routine, phase: .computation) { info in
+        try Lapack.check(LapackClock.measure { call(&work, collop_lapack_int(work.count)) }, routine: routine, phase: .computation) { info in
             "diagonal element \(info) of the triangular factor is zero: the design matrix is rank deficient"
         }
         let residual = rhs[n..<m].reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -84,7 +84,7 @@ public enum LeastSquares {
         var query = [Complex<Double>](repeating: .zero, count: 1)
         try Lapack.check(call(&query, -1), routine: routine, phase: .workspaceQuery) { _ in "workspace query failed" }
         var work = [Complex<Double>](repeating: .zero, count: Lapack.workspaceLength(query[0].real, minimum: 1))
-        try Lapack.check(call(&work, collop_lapack_int(work.count)), routine: routine, phase: .computation) { info in
+        try Lapack.check(LapackClock.measure { call(&work, collop_lapack_int(work.count)) }, routine: routine, phase: .computation) { info in
             "diagonal element \(info) of the triangular factor is zero: the design matrix is rank deficient"
         }
         let residual = rhs[n..<m].reduce(0) { $0 + $1.magnitudeSquared }.squareRoot()

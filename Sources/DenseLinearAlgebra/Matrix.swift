@@ -8,125 +8,159 @@ import Numerics
 /// the buffer to LAPACK without a copy when the caller no longer needs it.
 public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     public let rows: Int
-    public private(set) var columns: Int
+    /// Number of columns (changes only through `removeLeadingColumns`).
+    public var columns: Int { storedColumns }
     /// Column-major elements, `rows * columns` of them.
-    public private(set) var elements: [Scalar]
+    public var elements: [Scalar] { storage }
+    @usableFromInline var storedColumns: Int
+    @usableFromInline var storage: [Scalar]
 
     /// A `rows × columns` matrix with every element equal to `value`.
+    @inlinable
     public init(rows: Int, columns: Int, repeating value: Scalar = .zero) {
         self.rows = max(rows, 0)
-        self.columns = max(columns, 0)
-        self.elements = Array(repeating: value, count: self.rows * self.columns)
+        self.storedColumns = max(columns, 0)
+        self.storage = Array(repeating: value, count: self.rows * self.storedColumns)
+    }
+
+    /// A `rows × columns` matrix whose every element is written by `fill` (given the
+    /// uninitialized column-major buffer): no zero-filling pass over a large matrix.
+    /// `fill` must initialize all `rows * columns` elements.
+    @inlinable
+    public init(rows: Int, columns: Int, initializingWith fill: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
+        self.rows = max(rows, 0)
+        self.storedColumns = max(columns, 0)
+        let count = self.rows * self.storedColumns
+        self.storage = Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(buffer)
+            initialized = count
+        }
     }
 
     /// Wraps column-major elements; throws when the count does not match the shape.
-    public init(rows: Int, columns: Int, columnMajor elements: [Scalar]) throws(LinearAlgebraError) {
-        guard rows >= 0, columns >= 0, elements.count == rows * columns else {
+    @inlinable
+    public init(rows: Int, columns: Int, columnMajor storage: [Scalar]) throws(LinearAlgebraError) {
+        guard rows >= 0, columns >= 0, storage.count == rows * columns else {
             throw .shapeMismatch(
                 operation: "Matrix(rows:columns:columnMajor:)",
-                expected: "\(rows)×\(columns) = \(rows * columns) elements",
-                found: "\(elements.count) elements")
+                expected: "\(rows)×\(columns) = \(rows * columns) storage",
+                found: "\(storage.count) storage")
         }
         self.rows = rows
-        self.columns = columns
-        self.elements = elements
+        self.storedColumns = columns
+        self.storage = storage
     }
 
     /// A square matrix whose (i, j) element is `entry(i, j)`.
+    @inlinable
     public init(order n: Int, entry: (Int, Int) -> Scalar) {
         self.init(rows: n, columns: n)
         for j in 0..<n {
-            for i in 0..<n { elements[i + j * n] = entry(i, j) }
+            for i in 0..<n { storage[i + j * n] = entry(i, j) }
         }
     }
 
     /// The n × n identity.
+    @inlinable
     public static func identity(order n: Int) -> Matrix {
         var m = Matrix(rows: n, columns: n)
-        for i in 0..<n { m.elements[i + i * n] = .one }
+        for i in 0..<n { m.storage[i + i * n] = .one }
         return m
     }
 
     /// The diagonal matrix with the given diagonal.
+    @inlinable
     public static func diagonal(_ values: [Scalar]) -> Matrix {
         var m = Matrix(rows: values.count, columns: values.count)
-        for (i, v) in values.enumerated() { m.elements[i + i * values.count] = v }
+        for (i, v) in values.enumerated() { m.storage[i + i * values.count] = v }
         return m
     }
 
+    @inlinable
     public var isSquare: Bool { rows == columns }
 
+    @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
-        get { elements[row + column * rows] }
-        set { elements[row + column * rows] = newValue }
+        get { storage[row + column * rows] }
+        set { storage[row + column * rows] = newValue }
     }
 
     /// Column `j` as an array.
+    @inlinable
     public func column(_ j: Int) -> [Scalar] {
-        Array(elements[(j * rows)..<((j + 1) * rows)])
+        Array(storage[(j * rows)..<((j + 1) * rows)])
     }
 
     /// Drops the first `count` columns in place (no second buffer is allocated).
+    @inlinable
     public mutating func removeLeadingColumns(_ count: Int) {
         let k = min(max(count, 0), columns)
-        elements.removeFirst(k * rows)
-        columns -= k
+        storage.removeFirst(k * rows)
+        storedColumns -= k
     }
 
     /// Replaces column `j`; `values.count` must equal `rows`.
+    @inlinable
     public mutating func setColumn(_ j: Int, to values: [Scalar]) {
-        for i in 0..<rows { elements[i + j * rows] = values[i] }
+        for i in 0..<rows { storage[i + j * rows] = values[i] }
     }
 
     /// Read access to the column-major buffer.
+    @inlinable
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
-        try elements.withUnsafeBufferPointer(body)
+        try storage.withUnsafeBufferPointer(body)
     }
 
     /// Write access to the column-major buffer (for LAPACK and parallel assembly).
+    @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(
         _ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R
     ) rethrows -> R {
-        try elements.withUnsafeMutableBufferPointer(body)
+        try storage.withUnsafeMutableBufferPointer(body)
     }
 
     /// The transpose (no conjugation).
+    @inlinable
     public func transposed() -> Matrix {
         var t = Matrix(rows: columns, columns: rows)
         for j in 0..<columns {
-            for i in 0..<rows { t.elements[j + i * columns] = elements[i + j * rows] }
+            for i in 0..<rows { t.storage[j + i * columns] = storage[i + j * rows] }
         }
         return t
     }
 
     /// ‖A‖_F = (Σ |a_ij|²)^½.
+    @inlinable
     public var frobeniusNorm: Double {
         var sum = 0.0
-        for e in elements { sum += e.magnitudeSquared }
+        for e in storage { sum += e.magnitudeSquared }
         return sum.squareRoot()
     }
 
     /// Σ_i a_ii (square matrices; for others the sum over the leading diagonal).
+    @inlinable
     public var trace: Scalar {
         var sum = Scalar.zero
-        for i in 0..<min(rows, columns) { sum = sum + elements[i + i * rows] }
+        for i in 0..<min(rows, columns) { sum = sum + storage[i + i * rows] }
         return sum
     }
 
     /// The first element (in column-major order) that is NaN or infinite, if any.
+    @inlinable
     public func firstNonFiniteElement() -> (row: Int, column: Int)? {
-        guard let index = elements.firstIndex(where: { !$0.isFinite }) else { return nil }
+        guard let index = storage.firstIndex(where: { !$0.isFinite }) else { return nil }
         return (index % max(rows, 1), index / max(rows, 1))
     }
 
     /// y = A x.
+    @inlinable
     public func multiplied(by x: [Scalar]) throws(LinearAlgebraError) -> [Scalar] {
         guard x.count == columns else {
             throw .shapeMismatch(operation: "matrix–vector product",
                                  expected: "vector of length \(columns)", found: "length \(x.count)")
         }
         var y = [Scalar](repeating: .zero, count: rows)
-        elements.withUnsafeBufferPointer { a in
+        storage.withUnsafeBufferPointer { a in
             for j in 0..<columns {
                 let xj = x[j]
                 let base = j * rows
@@ -137,9 +171,10 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     }
 
     /// A − B (same shape).
+    @inlinable
     public static func - (lhs: Matrix, rhs: Matrix) -> Matrix {
         var out = lhs
-        for i in 0..<out.elements.count { out.elements[i] = lhs.elements[i] - rhs.elements[i] }
+        for i in 0..<out.storage.count { out.storage[i] = lhs.storage[i] - rhs.storage[i] }
         return out
     }
 }
@@ -149,20 +184,22 @@ public typealias RealMatrix = Matrix<Double>
 
 extension Matrix where Scalar == Complex<Double> {
     /// Aᴴ (conjugate transpose).
+    @inlinable
     public func adjoint() -> Matrix {
         var t = Matrix(rows: columns, columns: rows)
         for j in 0..<columns {
-            for i in 0..<rows { t.elements[j + i * columns] = elements[i + j * rows].conjugate }
+            for i in 0..<rows { t.storage[j + i * columns] = storage[i + j * rows].conjugate }
         }
         return t
     }
 
     /// ‖A − Aᵀ‖_F: zero for a complex-symmetric matrix.
+    @inlinable
     public var symmetryDefect: Double {
         var sum = 0.0
         for j in 0..<columns {
             for i in 0..<j {
-                sum += 2 * (elements[i + j * rows] - elements[j + i * rows]).magnitudeSquared
+                sum += 2 * (storage[i + j * rows] - storage[j + i * rows]).magnitudeSquared
             }
         }
         return sum.squareRoot()
@@ -170,6 +207,7 @@ extension Matrix where Scalar == Complex<Double> {
 }
 
 /// Euclidean norm ‖x‖₂.
+@inlinable
 public func euclideanNorm(_ x: [Complex<Double>]) -> Double {
     var sum = 0.0
     for v in x { sum += v.magnitudeSquared }
@@ -177,6 +215,7 @@ public func euclideanNorm(_ x: [Complex<Double>]) -> Double {
 }
 
 /// The bilinear sum Σ_i x_i y_i (no conjugation).
+@inlinable
 public func bilinearSum(_ x: [Complex<Double>], _ y: [Complex<Double>]) -> Complex<Double> {
     var sum = Complex<Double>.zero
     for i in 0..<min(x.count, y.count) { sum += x[i] * y[i] }
@@ -184,6 +223,7 @@ public func bilinearSum(_ x: [Complex<Double>], _ y: [Complex<Double>]) -> Compl
 }
 
 /// The Hermitian sum Σ_i conj(x_i) y_i.
+@inlinable
 public func hermitianSum(_ x: [Complex<Double>], _ y: [Complex<Double>]) -> Complex<Double> {
     var sum = Complex<Double>.zero
     for i in 0..<min(x.count, y.count) { sum += x[i].conjugate * y[i] }
@@ -191,6 +231,7 @@ public func hermitianSum(_ x: [Complex<Double>], _ y: [Complex<Double>]) -> Comp
 }
 
 /// Kahan-compensated Σ z_i, so grid averages keep full precision for large N.
+@inlinable
 public func compensatedSum(_ values: [Complex<Double>]) -> Complex<Double> {
     var sum = Complex<Double>.zero
     var compensation = Complex<Double>.zero

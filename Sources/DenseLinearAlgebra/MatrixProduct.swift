@@ -41,10 +41,10 @@ extension Matrix where Scalar == Complex<Double> {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    cblas_zgemm(CblasColMajor, opA.cblas, opB.cblas, m32, n32, k32,
+                    LapackClock.measure { cblas_zgemm(CblasColMajor, opA.cblas, opB.cblas, m32, n32, k32,
                                 &one, ap.baseAddress, collop_blas_int(max(a.rows, 1)),
                                 bp.baseAddress, collop_blas_int(max(b.rows, 1)),
-                                &zero, cp.baseAddress, collop_blas_int(max(m, 1)))
+                                &zero, cp.baseAddress, collop_blas_int(max(m, 1))) }
                 }
             }
         }

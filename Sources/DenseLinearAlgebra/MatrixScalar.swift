@@ -18,10 +18,10 @@ public protocol MatrixScalar: Sendable, Equatable {
 }
 
 extension Double: MatrixScalar {
-    public static var one: Double { 1 }
-    public var magnitudeSquared: Double { self * self }
+    @inlinable public static var one: Double { 1 }
+    @inlinable public var magnitudeSquared: Double { self * self }
 }
 
 extension Complex: MatrixScalar where RealType == Double {
-    public var magnitudeSquared: Double { real * real + imaginary * imaginary }
+    @inlinable public var magnitudeSquared: Double { real * real + imaginary * imaginary }
 }

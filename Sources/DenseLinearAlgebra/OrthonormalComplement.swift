@@ -45,7 +45,7 @@ public enum OrthonormalBasis {
         var query = [Complex<Double>](repeating: .zero, count: 1)
         try Lapack.check(geqrf(&query, -1), routine: "zgeqrf", phase: .workspaceQuery) { _ in "workspace query failed" }
         var work = [Complex<Double>](repeating: .zero, count: Lapack.workspaceLength(query[0].real, minimum: k))
-        try Lapack.check(geqrf(&work, collop_lapack_int(work.count)), routine: "zgeqrf", phase: .computation) { _ in "QR failed" }
+        try Lapack.check(LapackClock.measure { geqrf(&work, collop_lapack_int(work.count)) }, routine: "zgeqrf", phase: .computation) { _ in "QR failed" }
 
         var largest = 0.0
         for j in 0..<k { largest = max(largest, q[j, j].length) }
@@ -71,7 +71,7 @@ public enum OrthonormalBasis {
         }
         try Lapack.check(ungqr(&query, -1), routine: "zungqr", phase: .workspaceQuery) { _ in "workspace query failed" }
         work = [Complex<Double>](repeating: .zero, count: Lapack.workspaceLength(query[0].real, minimum: n))
-        try Lapack.check(ungqr(&work, collop_lapack_int(work.count)), routine: "zungqr", phase: .computation) { _ in "forming Q failed" }
+        try Lapack.check(LapackClock.measure { ungqr(&work, collop_lapack_int(work.count)) }, routine: "zungqr", phase: .computation) { _ in "forming Q failed" }
         q.removeLeadingColumns(k)
         return q
     }

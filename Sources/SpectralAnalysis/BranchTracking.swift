@@ -20,6 +20,21 @@ public enum BranchTracker {
     public static let avoidedCrossingThreshold = 0.5
 
     public static func match(from first: Spectrum, to second: Spectrum) throws -> TrackingStep {
+        // Blocked spectra with the same sectors: vectors of different sectors are orthogonal,
+        // so the assignment decomposes into one problem per sector.
+        if first.isBlocked, second.isBlocked, first.parts.count == second.parts.count,
+           zip(first.parts, second.parts).allSatisfy({ $0.sector == $1.sector }) {
+            var target = [Int](repeating: 0, count: first.order)
+            var confidence = [Double](repeating: 0, count: first.order)
+            for (a, b) in zip(first.parts, second.parts) {
+                let step = try match(from: a.spectrum, to: b.spectrum)
+                for (local, global) in a.globalIndices.enumerated() {
+                    target[global] = b.globalIndices[step.target[local]]
+                    confidence[global] = step.confidence[local]
+                }
+            }
+            return TrackingStep(target: target, confidence: confidence)
+        }
         guard let a = first.vectors, let b = second.vectors, a.rows == b.rows, a.columns == b.columns else {
             throw LinearAlgebraError.shapeMismatch(operation: "branch tracking", expected: "two spectra with eigenvectors of equal size",
                                                    found: "vectors missing or of different size")

@@ -107,25 +107,52 @@ public struct DiffusionAnalysis: Sendable {
     }
 
     /// λ0 at each |q| of `momenta` along the unit `direction`. The secular path continues
-    /// the branch from λ0(0) = 0, starting each q at the previous λ0 scaled by (q/q_prev)².
-    /// `beforeDenseSolve` is called before each dense eigen-solve.
+    /// the branch from λ0(0) = 0: each q starts Newton at the previous λ0 scaled by
+    /// (q/q_prev)², and a step that fails is split in halves (up to 2⁸ substeps). When even
+    /// that fails the diffusion mode has merged with the continuum of M_k + ΔΣ, and the
+    /// error says so. `beforeDenseSolve` is called before each dense eigen-solve.
     public static func ladder(model: CollisionModel, direction: [Double], momenta: [Double], omega: Double,
                               method: DiffusionMethod, beforeDenseSolve: (() -> Void)? = nil) throws -> [DiffusionPoint] {
         var result: [DiffusionPoint] = []
         for q in momenta {
-            if method == .dense { beforeDenseSolve?() }
-            let start = result.last.map { $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) } ?? .zero
-            result.append(try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q,
-                                             omega: omega, method: method, start: start))
+            if method == .dense {
+                beforeDenseSolve?()
+                result.append(try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q,
+                                                 omega: omega, method: .dense))
+                continue
+            }
+            let previous = result.last ?? DiffusionPoint(q: 0, lambda0: .zero, zeroModeOverlap: 1, firstOrder: .zero)
+            result.append(try continueSecular(model: model, direction: direction, from: previous, to: q, omega: omega, depth: 0))
         }
         return result
     }
 
+    /// One secular continuation step from `previous` to |q| = `q`, splitting on failure.
+    static func continueSecular(model: CollisionModel, direction: [Double], from previous: DiffusionPoint,
+                                to q: Double, omega: Double, depth: Int) throws -> DiffusionPoint {
+        let start = previous.q > 0 ? previous.lambda0 * Complex((q / previous.q) * (q / previous.q)) : previous.lambda0
+        do {
+            return try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q, omega: omega,
+                                      method: .secular, start: start)
+        } catch let error as LinearAlgebraError {
+            guard case .iterationLimit = error, depth < 8 else {
+                throw SpectralError.secularBranchLost(q: q, detail: error.description)
+            }
+            let middle = try continueSecular(model: model, direction: direction, from: previous,
+                                             to: (previous.q + q) / 2, omega: omega, depth: depth + 1)
+            return try continueSecular(model: model, direction: direction, from: middle, to: q, omega: omega, depth: depth + 1)
+        }
+    }
+
     /// Resolves `auto` and checks that `secular` applies: it needs white noise and `none`.
-    public static func resolve(_ method: DiffusionMethod, model: CollisionModel) throws -> DiffusionMethod {
+    /// - Parameter denseUpTo: with `auto`, grids up to this N use dense even when the
+    ///   secular path applies (`dispersion` reaches large q, where only the dense solve
+    ///   can pick the mode of largest w0 out of the continuum).
+    public static func resolve(_ method: DiffusionMethod, model: CollisionModel, denseUpTo: Int = 0) throws -> DiffusionMethod {
         let rankOne = model.correlation.isWhiteNoise && model.parameters.singular == .none
         if method == .secular && !rankOne { throw DiffusionInputError.secularNeedsRankOne }
-        return method == .auto ? (rankOne ? .secular : .dense) : method
+        guard method == .auto else { return method }
+        return rankOne && model.grid.count > denseUpTo ? .secular : .dense
     }
 
     /// λ0 at the momentum vector `q` and frequency ω. The secular path starts Newton's

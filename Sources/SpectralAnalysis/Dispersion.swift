@@ -10,6 +10,9 @@ public struct DispersionAnalysis: Sendable {
     public let method: DiffusionMethod
     public let points: [DiffusionPoint]
 
+    /// Grids up to this N use the dense solve under `auto` (see `DiffusionAnalysis.resolve`).
+    public static let denseAutoLimit = 2048
+
     /// q_j = qmax·j/count, j = 1…count.
     public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double, count: Int,
                 method: DiffusionMethod = .auto, progress: ((Int, Int) -> Void)? = nil) throws {
@@ -17,7 +20,7 @@ public struct DispersionAnalysis: Sendable {
         var unit = direction ?? [1] + [Double](repeating: 0, count: d - 1)
         let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
         unit = unit.map { $0 / length }
-        let resolved = try DiffusionAnalysis.resolve(method, model: model)
+        let resolved = try DiffusionAnalysis.resolve(method, model: model, denseUpTo: Self.denseAutoLimit)
         let momenta = (1...max(count, 1)).map { maximumMomentum * Double($0) / Double(max(count, 1)) }
         var done = 0
         points = try DiffusionAnalysis.ladder(model: model, direction: unit, momenta: momenta,

@@ -23,7 +23,7 @@ public struct FlowAnalysis: Sendable {
     public let zeroModesAtStart: Int
     public let rank: Int
 
-    public init(model: CollisionModel, steps: Int, progress: ((String) -> Void)? = nil) throws {
+    public init(model: CollisionModel, steps: Int, symmetry: Bool = true, progress: ((String) -> Void)? = nil) throws {
         let op = try model.collisionOperator()
         let couplings = (0...steps).map { Double($0) / Double(steps) }
         let n = op.order
@@ -33,9 +33,10 @@ public struct FlowAnalysis: Sendable {
         var confidences = [[Double]](repeating: [], count: n)
         var previous: Spectrum? = nil
         var zeroModes = 0
+        let sectors = SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
         for (k, t) in couplings.enumerated() {
             progress?("t = \(format(t)) (\(k + 1) of \(couplings.count)): diagonalizing 𝕃sing + t·𝕃reg")
-            let spectrum = try Spectrum(matrix: op.matrix(regularWeight: Complex(t), singularWeight: .one),
+            let spectrum = try Spectrum(matrix: op.matrix(regularWeight: Complex(t), singularWeight: .one), sectors: sectors,
                                         zeroMode: op.fields.root, computeVectors: true)
             if let previous {
                 let step = try BranchTracker.match(from: previous, to: spectrum)

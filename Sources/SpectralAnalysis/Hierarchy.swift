@@ -58,8 +58,9 @@ public struct HierarchyAnalysis: Sendable {
     /// - Parameters:
     ///   - omegas: ≥ 2 distinct positive frequencies (validated by the caller).
     ///   - progress: called with a stage description before each expensive step.
+    ///   - symmetry: block the eigen-solves by the reflections that fix q.
     public init(model: CollisionModel, omegas: [Double] = defaultOmegas, delta: Double = defaultDelta,
-                progress: ((String) -> Void)? = nil) throws {
+                symmetry: Bool = true, progress: ((String) -> Void)? = nil) throws {
         let ladder = omegas.sorted(by: >)
         let n = model.grid.count
         // Incremental: only two spectra with eigenvectors are alive at a time. Branch i is
@@ -71,10 +72,11 @@ public struct HierarchyAnalysis: Sendable {
         var previous: Spectrum? = nil
         var scales: [Double] = []
         var lastOperator: CollisionOperator? = nil
+        let sectors = SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
         for (k, omega) in ladder.enumerated() {
             progress?("ω = \(format(omega)) (\(k + 1) of \(ladder.count)): assembling and diagonalizing 𝕃 (zgeev, N = \(n))")
             let op = try model.collisionOperator(omega: omega)
-            let spectrum = try Spectrum(matrix: op.matrix(), zeroMode: op.fields.root, computeVectors: true)
+            let spectrum = try Spectrum(matrix: op.matrix(), sectors: sectors, zeroMode: op.fields.root, computeVectors: true)
             if let previous {
                 progress?("tracking branches ω = \(format(ladder[k - 1])) → \(format(omega)) (optimal assignment on |v_iᴴ w_j|)")
                 let step = try BranchTracker.match(from: previous, to: spectrum)
@@ -84,8 +86,7 @@ public struct HierarchyAnalysis: Sendable {
                 }
             }
             // Suslov (84) overlaps of every mode with √ΔG at this ω (kept for the M∞ branches).
-            let vectors = spectrum.vectors!
-            let overlapOfMode = (0..<n).map { Self.zeroModeOverlap(op.fields.root, vectors.column($0)) }
+            let overlapOfMode = spectrum.bilinearOverlaps(with: op.fields.root)!
             for i in 0..<n {
                 values[i].append(spectrum.modes[current[i]].value)
                 fullOverlaps[i].append(overlapOfMode[current[i]])

@@ -13,6 +13,8 @@ public struct Mode: Sendable, Equatable {
     public var condition: Double?
     /// |vᵀv| < 1e-8: the mode sits near an exceptional point.
     public var nearExceptional: Bool
+    /// Index of the symmetry sector (into `Spectrum.parts`); 0 for a dense spectrum.
+    public var sector: Int = 0
 }
 
 /// Failures of the spectral layer that are not LAPACK's own (exit status 3).
@@ -22,11 +24,16 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A c-normalized eigenvector was needed for a mode at an exceptional point, where
     /// (e, e) = 1 cannot be reached (|vᵀv| < 1e-8 for the unit vector v).
     case nearExceptionalPoint(mode: Int, condition: Double)
+    /// The secular continuation of λ0(q) found no root: the diffusion mode has merged with
+    /// the continuum M_k + ΔΣ (q beyond the diffusive regime).
+    case secularBranchLost(q: Double, detail: String)
 
     public var description: String {
         switch self {
         case let .traceMismatch(residual, tolerance):
             return "trace check failed after diagonalization: |Σλ − tr 𝕃|/|tr 𝕃| = \(residual) > \(tolerance)"
+        case let .secularBranchLost(q, detail):
+            return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail)); use --method dense, whose λ0 is the mode of largest w0, or a smaller --qmax"
         case let .nearExceptionalPoint(mode, condition):
             return "mode \(mode) is at an exceptional point (condition 1/|vᵀv| = \(condition) > 1e8): its eigenvector is self-orthogonal and has no c-normalized form; the eigenvalue is reliable only to √ε, the vector not at all"
         }
@@ -35,11 +42,29 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The eigen-decomposition of a collision operator, sorted by |λ| ascending, with the
 /// trace check of DESIGN §3.5 done after every diagonalization.
+///
+/// Either dense (one `zgeev` on the N × N matrix) or blocked by the reflection sectors
+/// of the lattice (one `zgeev` per sector block Uᵀ𝕃U, merged and sorted; each mode keeps
+/// its sector). In the blocked form the eigenvectors are stored in sector coordinates and
+/// mapped back to the grid on demand.
 public struct Spectrum: Sendable {
+    /// One sector of a blocked spectrum: its basis and its own (dense) spectrum.
+    public struct Part: Sendable {
+        public let sector: SymmetrySector
+        /// The block's spectrum, vectors in sector coordinates, c-normalized with the
+        /// full grid's 1/N (so that v = U w is c-normalized on the grid).
+        public let spectrum: Spectrum
+        /// Global mode index of each of the block's modes.
+        public fileprivate(set) var globalIndices: [Int]
+    }
+
     public private(set) var modes: [Mode]
-    /// c-normalized eigenvectors ((e, e) = (1/N) Σ e_k² = 1), column s ↔ `modes[s]`; nil
-    /// when only eigenvalues were computed.
-    public private(set) var vectors: ComplexMatrix?
+    /// Dense form: the c-normalized eigenvectors, column s ↔ `modes[s]`.
+    private var denseVectors: ComplexMatrix?
+    /// Blocked form: the sectors (empty for a dense spectrum).
+    public private(set) var parts: [Part]
+    /// Where each global mode lives: (part, local index); empty for a dense spectrum.
+    private var location: [(part: Int, local: Int)]
     public let trace: Complex<Double>
     public let eigenvalueSum: Complex<Double>
     /// |Σλ − tr 𝕃| / |tr 𝕃|.
@@ -48,7 +73,7 @@ public struct Spectrum: Sendable {
     public let frobeniusNorm: Double
     /// The LAPACK routine used.
     public let routine: String
-    /// Degenerate clusters of more than one mode (table indices).
+    /// Degenerate clusters of more than one mode (table indices), within one sector.
     public private(set) var degenerateClusters: [[Int]]
     /// Large degenerate clusters whose vectors are a Hermitian-orthonormal basis of the
     /// eigenspace (rebuilt from the complement of the other eigenvectors).
@@ -60,6 +85,10 @@ public struct Spectrum: Sendable {
     public static let traceTolerance = 1e-10
 
     public var values: [Complex<Double>] { modes.map(\.value) }
+    public var isBlocked: Bool { !parts.isEmpty }
+    public var hasVectors: Bool { isBlocked ? parts.allSatisfy { $0.spectrum.hasVectors } : denseVectors != nil }
+    /// The order N of the diagonalized operator.
+    public var order: Int { modes.count }
 
     /// Diagonalizes `matrix` (consumed) with `zgeev`.
     /// - Parameters:
@@ -68,12 +97,90 @@ public struct Spectrum: Sendable {
     /// - Throws: `LinearAlgebraError` (non-finite input, LAPACK info), `SpectralError.traceMismatch`.
     public init(matrix: consuming ComplexMatrix, zeroMode: [Complex<Double>]?, computeVectors: Bool) throws {
         let n = matrix.rows
+        try self.init(dense: matrix, zeroMode: zeroMode, computeVectors: computeVectors,
+                      weight: 1 / Double(max(n, 1)), checkTrace: true)
+    }
+
+    /// Diagonalizes `matrix` block by block in the sectors of `decomposition` (dense when
+    /// it has a single sector). The trace check compares all eigenvalues with tr 𝕃.
+    /// - Parameters:
+    ///   - parallelBlocks: diagonalize blocks concurrently (each with one OpenBLAS thread),
+    ///     which pays when the blocks are small; otherwise one block at a time on all cores.
+    public init(matrix: consuming ComplexMatrix, sectors decomposition: SectorDecomposition,
+                zeroMode: [Complex<Double>]?, computeVectors: Bool) throws {
+        guard decomposition.isNontrivial else {
+            self = try Spectrum(matrix: matrix, zeroMode: zeroMode, computeVectors: computeVectors)
+            return
+        }
+        let n = matrix.rows
+        let trace = matrix.trace
+        let norm = matrix.frobeniusNorm
+        var blocks = decomposition.sectors.map { $0.gather(matrix) }
+        _ = consume matrix
+        var parts: [Part] = []
+        for (index, sector) in decomposition.sectors.enumerated() {
+            let block = blocks[index]
+            blocks[index] = ComplexMatrix(rows: 0, columns: 0)
+            let coordinates = (zeroMode != nil && sector.isFullySymmetric) ? sector.project(zeroMode!) : nil
+            let spectrum = try Spectrum(dense: block, zeroMode: coordinates, computeVectors: computeVectors,
+                                        weight: 1 / Double(n), checkTrace: false)
+            parts.append(Part(sector: sector, spectrum: spectrum, globalIndices: []))
+        }
+        // Merge and sort all modes by |λ| (ties by re, im, sector, local index).
+        var entries: [(part: Int, local: Int)] = []
+        for (p, part) in parts.enumerated() { for l in 0..<part.spectrum.modes.count { entries.append((p, l)) } }
+        entries.sort { a, b in
+            let x = parts[a.part].spectrum.modes[a.local].value, y = parts[b.part].spectrum.modes[b.local].value
+            if x.length != y.length { return x.length < y.length }
+            if x.real != y.real { return x.real < y.real }
+            if x.imaginary != y.imaginary { return x.imaginary < y.imaginary }
+            return (a.part, a.local) < (b.part, b.local)
+        }
+        var modes: [Mode] = []
+        for (global, entry) in entries.enumerated() {
+            var mode = parts[entry.part].spectrum.modes[entry.local]
+            mode.index = global
+            mode.sector = entry.part
+            if computeVectors && zeroMode != nil && !parts[entry.part].sector.isFullySymmetric { mode.zeroModeOverlap = 0 }
+            modes.append(mode)
+            parts[entry.part].globalIndices.append(global)
+        }
+        // globalIndices were appended in merged order; put them in local order.
+        for p in parts.indices { parts[p].globalIndices = Array(repeating: 0, count: parts[p].spectrum.modes.count) }
+        for (global, entry) in entries.enumerated() { parts[entry.part].globalIndices[entry.local] = global }
+
+        let sum = modes.reduce(Complex<Double>.zero) { $0 + $1.value }
+        let residual = trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
+        guard residual <= Self.traceTolerance else {
+            throw SpectralError.traceMismatch(residual: residual, tolerance: Self.traceTolerance)
+        }
+        func global(_ lists: (Spectrum) -> [[Int]]) -> [[Int]] {
+            parts.flatMap { part in lists(part.spectrum).map { $0.map { part.globalIndices[$0] }.sorted() } }
+        }
+        self.modes = modes
+        self.denseVectors = nil
+        self.parts = parts
+        self.location = entries
+        self.trace = trace
+        self.eigenvalueSum = sum
+        self.traceResidual = residual
+        self.frobeniusNorm = norm
+        self.routine = "zgeev per symmetry sector (LAPACKE_zgeev_work, \(parts.count) blocks, jobvr=\(computeVectors ? "V" : "N"))"
+        self.degenerateClusters = global { $0.degenerateClusters }
+        self.clustersWithSubspaceBasis = global { $0.clustersWithSubspaceBasis }
+        self.clustersLeftNonOrthogonal = global { $0.clustersLeftNonOrthogonal }
+    }
+
+    /// The dense decomposition; `weight` is the bilinear weight of the c-normalization.
+    private init(dense matrix: consuming ComplexMatrix, zeroMode: [Complex<Double>]?, computeVectors: Bool,
+                 weight: Double, checkTrace: Bool) throws {
+        let n = matrix.rows
         let trace = matrix.trace
         let norm = matrix.frobeniusNorm
         var decomposition = try GeneralEigensolver.decompose(consume matrix, computeVectors: computeVectors)
         let sum = decomposition.values.reduce(Complex<Double>.zero, +)
         let residual = trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
-        guard residual <= Self.traceTolerance else {
+        guard !checkTrace || residual <= Self.traceTolerance else {
             throw SpectralError.traceMismatch(residual: residual, tolerance: Self.traceTolerance)
         }
 
@@ -96,7 +203,7 @@ public struct Spectrum: Sendable {
             // Sort the columns, releasing LAPACK's buffer before the basis is normalized in place.
             let sorted = decomposition.vectors!.columns(at: order)
             decomposition.vectors = nil
-            let basis = BilinearEigenbasis(values: sortedValues, vectors: consume sorted, weight: 1 / Double(max(n, 1)),
+            let basis = BilinearEigenbasis(values: sortedValues, vectors: consume sorted, weight: weight,
                                            clusterTolerance: 1e4 * Double.ulpOfOne * norm)
             let zeroNorm = zeroMode.map(euclideanNorm)
             for s in 0..<n {
@@ -114,7 +221,9 @@ public struct Spectrum: Sendable {
             rebuilt = basis.clustersWithSubspaceBasis
         }
         self.modes = modes
-        self.vectors = vectors
+        self.denseVectors = vectors
+        self.parts = []
+        self.location = []
         self.trace = trace
         self.eigenvalueSum = sum
         self.traceResidual = residual
@@ -137,11 +246,56 @@ public struct Spectrum: Sendable {
             mode.index = k
             return mode
         }
-        copy.vectors = vectors?.columns(at: order)
+        copy.denseVectors = denseVectors?.columns(at: order)
+        for p in copy.parts.indices { copy.parts[p].globalIndices = parts[p].globalIndices.map { position[$0] } }
+        if !location.isEmpty { copy.location = order.map { location[$0] } }
         copy.degenerateClusters = degenerateClusters.map { $0.map { position[$0] }.sorted() }
         copy.clustersWithSubspaceBasis = clustersWithSubspaceBasis.map { $0.map { position[$0] }.sorted() }
         copy.clustersLeftNonOrthogonal = clustersLeftNonOrthogonal.map { $0.map { position[$0] }.sorted() }
         return copy
+    }
+
+    /// The c-normalized eigenvector of mode s on the grid (mapped back from its sector).
+    public func vector(_ s: Int) -> [Complex<Double>]? {
+        guard isBlocked else { return denseVectors?.column(s) }
+        let (p, local) = location[s]
+        guard let coordinates = parts[p].spectrum.vector(local) else { return nil }
+        return parts[p].sector.expand(coordinates, gridPoints: order)
+    }
+
+    /// All eigenvectors on the grid, column s ↔ mode s (materialized, N × N).
+    public var vectors: ComplexMatrix? {
+        guard isBlocked else { return denseVectors }
+        guard hasVectors else { return nil }
+        var matrix = ComplexMatrix(rows: order, columns: order)
+        for s in 0..<order { matrix.setColumn(s, to: vector(s)!) }
+        return matrix
+    }
+
+    /// The sector label of mode s ("+-", "..", …), or nil for a dense spectrum.
+    public func sectorLabel(_ s: Int) -> String? {
+        isBlocked ? parts[modes[s].sector].sector.label : nil
+    }
+
+    /// |(x, v_s)|/√|(x, x)(v_s, v_s)| for every mode, with (a, b) = Σ a_k b_k: the
+    /// bilinear overlap with a grid vector x (in sector coordinates when blocked, where
+    /// U real orthogonal preserves the bilinear product).
+    public func bilinearOverlaps(with x: [Complex<Double>]) -> [Double]? {
+        guard hasVectors else { return nil }
+        let xx = bilinearSum(x, x).length
+        func overlaps(_ vectors: ComplexMatrix, _ coordinates: [Complex<Double>]) -> [Double] {
+            (0..<vectors.columns).map { j in
+                let v = vectors.column(j)
+                return bilinearSum(coordinates, v).length / (xx * bilinearSum(v, v).length).squareRoot()
+            }
+        }
+        guard isBlocked else { return overlaps(denseVectors!, x) }
+        var result = [Double](repeating: 0, count: order)
+        for part in parts {
+            let local = overlaps(part.spectrum.denseVectors!, part.sector.project(x))
+            for (l, value) in local.enumerated() { result[part.globalIndices[l]] = value }
+        }
+        return result
     }
 
     /// The diffusion mode λ0: the mode of largest w0 (DESIGN §4); nil without vectors.

@@ -55,7 +55,9 @@ public struct StructuralAnalysis: Sendable {
             if let flagged = order.prefix(r).first(where: { one.modes[$0].nearExceptional }) {
                 throw SpectralError.nearExceptionalPoint(mode: flagged, condition: one.modes[flagged].condition ?? .infinity)
             }
-            return (eta, r, one.vectors!.columns(at: Array(order.prefix(r))))
+            var kept = ComplexMatrix(rows: n, columns: r)
+            for (position, mode) in order.prefix(r).enumerated() { kept.setColumn(position, to: one.vector(mode)!) }
+            return (eta, r, kept)
         }()
         self.omega = omega
         singularEigenvalues = eta

@@ -23,7 +23,7 @@ struct CommandLineTests {
         #expect(result.status == 0)
         let rows = dataRows(result.stdout)
         #expect(rows.count == 256)
-        #expect(result.stdout.contains("\ns\tre\tim\tabs\tw0\n"))
+        #expect(result.stdout.contains("\ns\tre\tim\tabs\tw0\tsector\n"))
         for key in ["dim", "size", "N", "hopping", "energy", "omega", "q", "disorder", "u0", "correlation", "self-energy",
                     "gamma", "sigma_R_re", "singular", "xi", "range", "profile", "amplitude", "ward-projection",
                     "lapack_routine", "trace_residual"] {
@@ -45,13 +45,13 @@ struct CommandLineTests {
         let header = try #require(object["header"] as? [String: Any])
         let table = try #require(object["spectrum"] as? [String: Any])
         let rows = try #require(table["rows"] as? [[String: Any]])
-        #expect(table["columns"] as? [String] == ["s", "re", "im", "abs", "w0"])
+        #expect(table["columns"] as? [String] == ["s", "re", "im", "abs", "w0", "sector"])
         #expect(rows.count == 64)
         #expect(header["N"] as? Int == 64)
         // The same 17-digit numbers: every TSV row appears verbatim as a JSON row.
         // (Foundation's JSON parser is not correctly rounded, so tokens are compared, not doubles.)
         for (index, tsvRow) in dataRows(tsv.stdout).enumerated() {
-            let expected = "{\"s\": \(index), \"re\": \(tsvRow[1]), \"im\": \(tsvRow[2]), \"abs\": \(tsvRow[3]), \"w0\": \(tsvRow[4])}"
+            let expected = "{\"s\": \(index), \"re\": \(tsvRow[1]), \"im\": \(tsvRow[2]), \"abs\": \(tsvRow[3]), \"w0\": \(tsvRow[4]), \"sector\": \"\(tsvRow[5])\"}"
             #expect(json.stdout.contains(expected), "row \(index)")
         }
         #expect(rows.map { $0["s"] as? Int } == (0..<64).map { $0 })
