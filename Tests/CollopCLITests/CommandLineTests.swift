@@ -207,4 +207,23 @@ struct CommandLineTests {
         #expect(first.status == 0)
         #expect(first.stdout == second.stdout)
     }
+
+    /// --symmetry off gives the dense spectrum; on, the same values sector by sector.
+    @Test func symmetryOnAndOffAgree() throws {
+        let arguments = ["spectrum", "--dim", "2", "--size", "10", "--q", "0,0.2", "--values-only"]
+        let blocked = try runCollop(arguments)
+        let dense = try runCollop(arguments + ["--symmetry", "off"])
+        #expect(blocked.status == 0 && dense.status == 0)
+        #expect(headerValue(blocked.stdout, "symmetry_sectors") == "+.:60,-.:40")
+        #expect(headerValue(dense.stdout, "symmetry_sectors")?.hasPrefix("none") == true)
+        #expect(blocked.stdout.contains("\ns\tre\tim\tabs\tsector\n"), "--values-only drops w0")
+        #expect(headerValue(blocked.stdout, "lapack_routine")?.contains("jobvr=N") == true)
+        let a = dataRows(blocked.stdout).map { Double($0[3])! }, b = dataRows(dense.stdout).map { Double($0[3])! }
+        #expect(a.count == 100 && b.count == 100)
+        for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-10 * b.last!) }
+        #expect(Set(dataRows(blocked.stdout).map { $0[4] }) == ["+.", "-."])
+        #expect(Set(dataRows(dense.stdout).map { $0[4] }) == [".."])
+        let bad = try runCollop(["spectrum", "--symmetry", "maybe"])
+        #expect(bad.status == 2 && bad.stderr.contains("--symmetry"))
+    }
 }
