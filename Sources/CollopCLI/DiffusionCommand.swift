@@ -28,7 +28,7 @@ struct DiffusionCommand: ParsableCommand {
         let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 5)
         } workload: { parameters in
-            ladder.usesSecularPath(options!.method, parameters) ? .diffusionSecular : .diffusionDense
+            options!.workload(parameters, dense: .diffusionDense)
         }
         if try run.finishDryRun(resources, command: "diffusion") { return }
         let built = run.model

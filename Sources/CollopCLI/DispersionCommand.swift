@@ -24,8 +24,7 @@ struct DispersionCommand: ParsableCommand {
         let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 10)
         } workload: { parameters in
-            ladder.usesSecularPath(options!.method, parameters) && (options!.method == .secular || parameters.gridPointCount > DispersionAnalysis.denseAutoLimit)
-                ? .diffusionSecular : .dispersionDense
+            options!.workload(parameters, denseUpTo: DispersionAnalysis.denseAutoLimit, dense: .dispersionDense)
         }
         if try run.finishDryRun(resources, command: "dispersion") { return }
         let built = run.model

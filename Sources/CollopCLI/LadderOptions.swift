@@ -51,12 +51,10 @@ struct LadderOptions: ParsableArguments {
     }
 }
 
-extension LadderOptions {
-    /// Whether λ0 will come from the O(N) secular equation (no N × N matrices).
-    func usesSecularPath(_ method: DiffusionMethod, _ parameters: ModelParameters) -> Bool {
-        let white = DisorderCorrelation(radius: parameters.correlationRadius, dimension: parameters.dimension).isWhiteNoise
-        let rankOne = white && parameters.singular == .none
-        return method == .secular || (method == .auto && rankOne)
+extension LadderOptions.Resolved {
+    /// The memory workload: none of N × N when λ0 comes from the O(N) secular equation.
+    func workload(_ parameters: ModelParameters, denseUpTo: Int = 0, dense: Workload) -> Workload {
+        (try? DiffusionAnalysis.resolve(method, parameters: parameters, denseUpTo: denseUpTo)) == .secular ? .diffusionSecular : dense
     }
 }
 

@@ -10,11 +10,9 @@ public enum LeastSquares {
         public var residualNorm: Double
     }
 
-    /// Solves min ‖A x − b‖₂ with `LAPACKE_dgels_work`.
-    /// - Throws: `.shapeMismatch` (b's length, m < n), `.nonFiniteInput`, or
-    ///   `.algorithmFailure` when A is rank deficient (`info > 0`).
-    public static func solve(_ a: RealMatrix, _ b: [Double]) throws(LinearAlgebraError) -> Solution {
-        let routine = "dgels"
+    /// Shape and finiteness checks shared by both precisions; returns (m, n) as LAPACK integers.
+    private static func validate<S: MatrixScalar>(_ a: Matrix<S>, _ b: [S], routine: String) throws(LinearAlgebraError)
+        -> (rows: collop_lapack_int, columns: collop_lapack_int) {
         let m = a.rows, n = a.columns
         guard b.count == m, m >= n, n > 0 else {
             throw .shapeMismatch(operation: routine, expected: "m ≥ n > 0 and b of length m = \(m)",
@@ -22,8 +20,16 @@ public enum LeastSquares {
         }
         if let bad = a.firstNonFiniteElement() { throw .nonFiniteInput(routine: routine, row: bad.row, column: bad.column) }
         if let bad = b.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteInput(routine: routine, row: bad, column: n) }
-        let rows = try Lapack.integer(m, routine: routine)
-        let cols = try Lapack.integer(n, routine: routine)
+        return (try Lapack.integer(m, routine: routine), try Lapack.integer(n, routine: routine))
+    }
+
+    /// Solves min ‖A x − b‖₂ with `LAPACKE_dgels_work`.
+    /// - Throws: `.shapeMismatch` (b's length, m < n), `.nonFiniteInput`, or
+    ///   `.algorithmFailure` when A is rank deficient (`info > 0`).
+    public static func solve(_ a: RealMatrix, _ b: [Double]) throws(LinearAlgebraError) -> Solution {
+        let routine = "dgels"
+        let m = a.rows, n = a.columns
+        let (rows, cols) = try validate(a, b, routine: routine)
         var factors = a
         var rhs = b
 
@@ -54,14 +60,7 @@ public enum LeastSquares {
     public static func solve(_ a: ComplexMatrix, _ b: [Complex<Double>]) throws(LinearAlgebraError) -> ComplexSolution {
         let routine = "zgels"
         let m = a.rows, n = a.columns
-        guard b.count == m, m >= n, n > 0 else {
-            throw .shapeMismatch(operation: routine, expected: "m ≥ n > 0 and b of length m = \(m)",
-                                 found: "A \(m)×\(n), b of length \(b.count)")
-        }
-        if let bad = a.firstNonFiniteElement() { throw .nonFiniteInput(routine: routine, row: bad.row, column: bad.column) }
-        if let bad = b.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteInput(routine: routine, row: bad, column: n) }
-        let rows = try Lapack.integer(m, routine: routine)
-        let cols = try Lapack.integer(n, routine: routine)
+        let (rows, cols) = try validate(a, b, routine: routine)
         var factors = a
         var rhs = b
 

@@ -149,10 +149,17 @@ public struct DiffusionAnalysis: Sendable {
     ///   secular path applies (`dispersion` reaches large q, where only the dense solve
     ///   can pick the mode of largest w0 out of the continuum).
     public static func resolve(_ method: DiffusionMethod, model: CollisionModel, denseUpTo: Int = 0) throws -> DiffusionMethod {
-        let rankOne = model.correlation.isWhiteNoise && model.parameters.singular == .none
+        try resolve(method, parameters: model.parameters, denseUpTo: denseUpTo)
+    }
+
+    /// The same rule from the parameters alone (before the model is built, e.g. for the
+    /// memory estimate).
+    public static func resolve(_ method: DiffusionMethod, parameters: ModelParameters, denseUpTo: Int = 0) throws -> DiffusionMethod {
+        let white = DisorderCorrelation(radius: parameters.correlationRadius, dimension: parameters.dimension).isWhiteNoise
+        let rankOne = white && parameters.singular == .none
         if method == .secular && !rankOne { throw DiffusionInputError.secularNeedsRankOne }
         guard method == .auto else { return method }
-        return rankOne && model.grid.count > denseUpTo ? .secular : .dense
+        return rankOne && parameters.gridPointCount > denseUpTo ? .secular : .dense
     }
 
     /// λ0 at the momentum vector `q` and frequency ω. The secular path starts Newton's

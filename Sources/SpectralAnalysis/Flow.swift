@@ -52,12 +52,13 @@ public struct FlowAnalysis: Sendable {
             previous = spectrum
         }
         let finalValues = previous!.values
+        let finalSectors = previous!.isBlocked ? previous!.modes.map(\.sector) : nil
         previous = nil
         var labels: [StructuralAnalysis.Prediction?] = Array(repeating: nil, count: n)
         if StructuralAnalysis.applies(to: model.parameters.singular) {
             progress?("structural classification at t = 1")
-            let structure = try StructuralAnalysis(operator: op)
-            labels = try structure.label(finalValues)
+            let structure = try StructuralAnalysis(operator: op, sectors: sectors)
+            labels = try structure.label(finalValues, sectors: finalSectors)
         }
         zeroModesAtStart = zeroModes
         rank = try SingularRank(operator: op).rank

@@ -99,12 +99,13 @@ public struct HierarchyAnalysis: Sendable {
         var structure: StructuralAnalysis? = nil
         var labels: [StructuralAnalysis.Prediction?] = Array(repeating: nil, count: n)
         let lastValues = last.values
+        let lastSectors = last.isBlocked ? last.modes.map(\.sector) : nil
         let lastOverlaps = last.modes.map { $0.zeroModeOverlap ?? 0 }
         previous = nil
         if StructuralAnalysis.applies(to: model.parameters.singular) {
             progress?("structural classification: 𝕃1 rank, Suslov (80) and the secular matrix (82)")
-            let analysis = try StructuralAnalysis(operator: lastOperator!)
-            labels = try analysis.label(lastValues)
+            let analysis = try StructuralAnalysis(operator: lastOperator!, sectors: sectors)
+            labels = try analysis.label(lastValues, sectors: lastSectors)
             structure = analysis
         }
 

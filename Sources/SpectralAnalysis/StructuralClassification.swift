@@ -20,6 +20,8 @@ public struct StructuralAnalysis: Sendable {
         public var family: SpectralFamily
         /// For M∞: the index (into `infiniteVectors`) of the 𝕃1 eigenvector u_s.
         public var vectorIndex: Int?
+        /// The symmetry sector the prediction belongs to (0 without blocking).
+        public var sector: Int = 0
     }
 
     public let omega: Double
@@ -41,108 +43,149 @@ public struct StructuralAnalysis: Sendable {
     /// `cooperon` is singular in ω only at Q = 0 and has no such decomposition.
     public static func applies(to model: SingularModel) -> Bool { model != .cooperon }
 
-    public init(operator op: CollisionOperator, relativeCutoff: Double = defaultCutoff) throws {
+    /// - Parameters:
+    ///   - sectors: reflection sectors; 𝕃1 and 𝕃reg commute with the reflections, so the
+    ///     whole analysis runs block by block (nil or trivial: one dense problem).
+    public init(operator op: CollisionOperator, sectors: SectorDecomposition? = nil,
+                relativeCutoff: Double = defaultCutoff) throws {
         let n = op.order
         let omega = op.omega
-        let inverseN = Complex<Double>(1 / Double(n))
-        // Only the r eigenvectors of the M∞ modes are kept from 𝕃1's decomposition.
-        let (eta, r, vectors): ([Complex<Double>], Int, ComplexMatrix) = try {
-            let one = try Spectrum(matrix: op.singularOneMatrix, zeroMode: nil, computeVectors: true)
-            let order = one.modes.indices.sorted { one.modes[$0].value.length > one.modes[$1].value.length }
-            let eta = order.map { one.modes[$0].value }
-            let largest = eta.first?.length ?? 0
-            let r = largest > 0 ? eta.prefix { $0.length > relativeCutoff * largest }.count : 0
-            if let flagged = order.prefix(r).first(where: { one.modes[$0].nearExceptional }) {
-                throw SpectralError.nearExceptionalPoint(mode: flagged, condition: one.modes[flagged].condition ?? .infinity)
-            }
-            var kept = ComplexMatrix(rows: n, columns: r)
-            for (position, mode) in order.prefix(r).enumerated() { kept.setColumn(position, to: one.vector(mode)!) }
-            return (eta, r, kept)
-        }()
+        let decomposition = sectors ?? SectorDecomposition(grid: op.grid, q: op.fields.q, enabled: false)
+        // 𝕃1 block by block; the rank cutoff is relative to the largest |η| of all blocks.
+        let one = try Spectrum(matrix: op.singularOneMatrix, sectors: decomposition, zeroMode: nil, computeVectors: true)
+        let pieces: [(sector: SymmetrySector?, spectrum: Spectrum, global: [Int])] = one.isBlocked
+            ? one.parts.map { ($0.sector, $0.spectrum, $0.globalIndices) }
+            : [(nil, one, Array(0..<n))]
+        let order = one.modes.indices.sorted { one.modes[$0].value.length > one.modes[$1].value.length }
+        let eta = order.map { one.modes[$0].value }
+        let largest = eta.first?.length ?? 0
+        let threshold = relativeCutoff * largest
+        let r = largest > 0 ? eta.prefix { $0.length > threshold }.count : 0
+        var etaPosition = [Int](repeating: -1, count: n)                // global mode → position in `eta`
+        for (position, mode) in order.enumerated() { etaPosition[mode] = position }
+        if let flagged = order.prefix(r).first(where: { one.modes[$0].nearExceptional }) {
+            throw SpectralError.nearExceptionalPoint(mode: flagged, condition: one.modes[flagged].condition ?? .infinity)
+        }
+        var infinite = ComplexMatrix(rows: n, columns: r)
+        for (position, mode) in order.prefix(r).enumerated() { infinite.setColumn(position, to: one.vector(mode)!) }
         self.omega = omega
         singularEigenvalues = eta
         self.relativeCutoff = relativeCutoff
         rank = r
-        infiniteVectors = vectors
-        let largest = eta.first?.length ?? 0
+        infiniteVectors = infinite
+
+        let regularFull = try op.regularMatrix
+        let regularScale = regularFull.frobeniusNorm / Double(n).squareRoot()
+        var predictions: [Prediction] = []
+        var zeros = 0
+        for (sectorIndex, piece) in pieces.enumerated() {
+            let kept = piece.spectrum.modes.indices.filter { piece.spectrum.modes[$0].value.length > threshold && r > 0 }
+            var vectors = ComplexMatrix(rows: piece.spectrum.order, columns: kept.count)
+            for (column, local) in kept.enumerated() { vectors.setColumn(column, to: piece.spectrum.vector(local)!) }
+            let block = piece.sector.map { $0.gather(regularFull) } ?? regularFull
+            let result = try Self.predict(regular: block, vectors: vectors,
+                                          eta: kept.map { piece.spectrum.modes[$0].value },
+                                          etaIndices: kept.map { etaPosition[piece.global[$0]] },
+                                          omega: omega, gridPoints: n, largestEta: largest,
+                                          nullThreshold: relativeCutoff * regularScale)
+            predictions += result.predictions.map { var p = $0; p.sector = sectorIndex; return p }
+            zeros += result.zeroCount
+        }
+        zeroCount = zeros
+        self.predictions = predictions
+    }
+
+    /// Suslov (80) and (82) on one block (or the whole operator): `vectors` are the block's
+    /// c-normalized M∞ eigenvectors of 𝕃1 (bilinear product with the grid's 1/N), `eta`
+    /// their eigenvalues, `etaIndices` their positions in `singularEigenvalues`.
+    private static func predict(regular: ComplexMatrix, vectors: ComplexMatrix, eta: [Complex<Double>], etaIndices: [Int],
+                                omega: Double, gridPoints: Int, largestEta: Double,
+                                nullThreshold: Double) throws -> (predictions: [Prediction], zeroCount: Int) {
+        let d = regular.rows
+        let r = vectors.columns
+        let inverseN = Complex<Double>(1 / Double(gridPoints))
+        var predictions: [Prediction] = []
 
         // (80) with degenerate perturbation theory inside each η-cluster.
-        var regular: ComplexMatrix? = try op.regularMatrix
-        let regularScale = regular!.frobeniusNorm / Double(n).squareRoot()
-        let regularU = try ComplexMatrix.product(regular!, .none, vectors)                    // 𝕃reg u
-        let block = try ComplexMatrix.product(vectors, .transpose, regularU)                   // uᵀ 𝕃reg u
-        var predictions: [Prediction] = []
-        for cluster in BilinearEigenbasis.groups(of: Array(eta.prefix(r)), tolerance: 1e-8 * largest) {
+        let regularU = try ComplexMatrix.product(regular, .none, vectors)                      // 𝕃reg u
+        let block = try ComplexMatrix.product(vectors, .transpose, regularU)                     // uᵀ 𝕃reg u
+        for cluster in BilinearEigenbasis.groups(of: eta, tolerance: 1e-8 * largestEta) {
             let sub = ComplexMatrix(order: cluster.count) { block[cluster[$0], cluster[$1]] * inverseN }
             let shifts = try GeneralEigensolver.decompose(sub, computeVectors: false).values
             let meanEta = cluster.reduce(Complex<Double>.zero) { $0 + eta[$1] } / Complex(Double(cluster.count))
             for (position, shift) in shifts.enumerated() {
                 predictions.append(Prediction(value: meanEta / Complex(omega) + shift, family: .mInfinity,
-                                              vectorIndex: cluster[position]))
+                                              vectorIndex: etaIndices[cluster[position]]))
             }
         }
-        guard r < n else {
-            zeroCount = 0
-            self.predictions = predictions
-            return
-        }
+        guard r < d else { return (predictions, 0) }
 
         // (82) on the null space of 𝕃1, with buffers released as soon as they are used.
         /// y ← Q y = y − U (Uᵀ y)/N.
         func projectOntoNull(_ y: inout ComplexMatrix) throws {
             guard r > 0 else { return }
             let back = try ComplexMatrix.product(vectors, .none, ComplexMatrix.product(vectors, .transpose, y))
-            for j in 0..<y.columns { for i in 0..<n { y[i, j] -= back[i, j] * inverseN } }
+            for j in 0..<y.columns { for i in 0..<d { y[i, j] -= back[i, j] * inverseN } }
         }
-        let basis = try OrthonormalBasis.complement(of: vectors.conjugated())                 // B, N × (N − r)
-        var regularB = try ComplexMatrix.product(regular!, .none, basis)                       // 𝕃reg B
-        regular = nil
+        let basis = try OrthonormalBasis.complement(of: vectors.conjugated())                   // B, d × (d − r)
+        var regularB = try ComplexMatrix.product(regular, .none, basis)                          // 𝕃reg B
         var projected = regularB
         try projectOntoNull(&projected)
-        let leading = try ComplexMatrix.product(basis, .adjoint, projected)                   // Bᴴ Q 𝕃reg B
+        let leading = try ComplexMatrix.product(basis, .adjoint, projected)                     // Bᴴ Q 𝕃reg B
         projected = ComplexMatrix(rows: 0, columns: 0)
         let leadingValues = try GeneralEigensolver.decompose(leading, computeVectors: false).values
         if r > 0 {
-            var weighted = try ComplexMatrix.product(vectors, .transpose, regularB)            // uᵀ 𝕃reg B
+            var weighted = try ComplexMatrix.product(vectors, .transpose, regularB)              // uᵀ 𝕃reg B
             for s in 0..<r {
-                let scale = Complex<Double>(omega / Double(n)) / eta[s]
+                let scale = Complex<Double>(omega / Double(gridPoints)) / eta[s]
                 for j in 0..<weighted.columns { weighted[s, j] *= scale }
             }
-            let correction = try ComplexMatrix.product(regularU, .none, weighted)              // ω 𝕃reg R 𝕃reg B
-            for j in 0..<regularB.columns { for i in 0..<n { regularB[i, j] -= correction[i, j] } }
+            let correction = try ComplexMatrix.product(regularU, .none, weighted)                // ω 𝕃reg R 𝕃reg B
+            for j in 0..<regularB.columns { for i in 0..<d { regularB[i, j] -= correction[i, j] } }
         }
         try projectOntoNull(&regularB)
-        let secular = try ComplexMatrix.product(basis, .adjoint, regularB)                    // Bᴴ Q T B
+        let secular = try ComplexMatrix.product(basis, .adjoint, regularB)                      // Bᴴ Q T B
         regularB = ComplexMatrix(rows: 0, columns: 0)
-        let values = try Spectrum(matrix: secular, zeroMode: nil, computeVectors: false).values    // ascending |λ|
-        // Zero relative to the scale of 𝕃reg (its rms eigenvalue ‖𝕃reg‖_F/√N), so a null
-        // space that is all zeros is still recognized.
-        let leadingScale = max(leadingValues.map(\.length).max() ?? 0, regularScale)
-        let nullity = leadingValues.filter { $0.length <= relativeCutoff * leadingScale }.count
-        zeroCount = nullity
+        let values = try Spectrum(matrix: secular, zeroMode: nil, computeVectors: false).values     // ascending |λ|
+        // M0: the eigenvalues of the ω → 0 part that vanish, relative to the scale of 𝕃reg
+        // (its rms eigenvalue ‖𝕃reg‖_F/√N), so a null space that is all zeros is still recognized.
+        let nullity = leadingValues.filter { $0.length <= nullThreshold }.count
         for (position, value) in values.enumerated() {
             predictions.append(Prediction(value: value, family: position < nullity ? .m0 : .m1, vectorIndex: nil))
         }
-        self.predictions = predictions
+        return (predictions, nullity)
     }
 
     /// The predicted family of each actual eigenvalue: an optimal assignment between the
-    /// N predictions and the N eigenvalues on the relative distance |λ − λ_pred|/(|λ| + |λ_pred|).
-    public func label(_ values: [Complex<Double>]) throws -> [Prediction] {
+    /// predictions and the eigenvalues on the relative distance |λ − λ_pred|/(|λ| + |λ_pred|),
+    /// sector by sector when `sectors[i]` (the sector of eigenvalue i) is given — the
+    /// reflections do not mix sectors, and N³ becomes Σ d³.
+    public func label(_ values: [Complex<Double>], sectors: [Int]? = nil) throws -> [Prediction] {
         let n = values.count
         guard predictions.count == n else {
             throw LinearAlgebraError.shapeMismatch(operation: "structural labelling", expected: "\(predictions.count) eigenvalues", found: "\(n)")
         }
         let scale = values.map(\.length).max() ?? 1
-        var cost = [Double](repeating: 0, count: n * n)
-        for (i, predicted) in predictions.enumerated() {
-            for (j, actual) in values.enumerated() {
-                cost[i * n + j] = (predicted.value - actual).length / (predicted.value.length + actual.length + 1e-300 + 1e-14 * scale)
-            }
-        }
-        let assignment = try OptimalAssignment.minimumCost(cost, rows: n, columns: n)
+        let sectorOf = sectors ?? [Int](repeating: 0, count: n)
         var labels = predictions
-        for (i, j) in assignment.enumerated() { labels[j] = predictions[i] }
+        for sector in Set(predictions.map(\.sector)).sorted() {
+            let predicted = predictions.indices.filter { predictions[$0].sector == sector }
+            let actual = values.indices.filter { (sectors == nil ? 0 : sectorOf[$0]) == sector }
+            guard predicted.count == actual.count else {
+                throw LinearAlgebraError.shapeMismatch(operation: "structural labelling in sector \(sector)",
+                                                       expected: "\(predicted.count) eigenvalues", found: "\(actual.count)")
+            }
+            let m = predicted.count
+            var cost = [Double](repeating: 0, count: m * m)
+            for (i, p) in predicted.enumerated() {
+                for (j, a) in actual.enumerated() {
+                    let guess = predictions[p].value, value = values[a]
+                    cost[i * m + j] = (guess - value).length / (guess.length + value.length + 1e-300 + 1e-14 * scale)
+                }
+            }
+            let assignment = try OptimalAssignment.minimumCost(cost, rows: m, columns: m)
+            for (i, j) in assignment.enumerated() { labels[actual[j]] = predictions[predicted[i]] }
+        }
         return labels
     }
 }

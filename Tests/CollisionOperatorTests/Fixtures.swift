@@ -2,6 +2,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Foundation
 import Numerics
+import TestSupport
 import Testing
 
 /// A compact description of a test model, printable in test names.
@@ -109,20 +110,9 @@ func naiveOperator(_ model: CollisionModel, _ op: CollisionOperator) -> ComplexM
     if model.parameters.wardProjection {
         let sigma = bilinearSum(s, s)
         let projector = ComplexMatrix(order: n) { i, j in (i == j ? .one : .zero) - s[i] * s[j] / sigma }
-        singular = multiply(multiply(projector, singular), projector)
+        singular = product(product(projector, singular), projector)
     }
     return ComplexMatrix(order: n) { i, j in regular[i, j] - singular[i, j] }
-}
-
-func multiply(_ a: ComplexMatrix, _ b: ComplexMatrix) -> ComplexMatrix {
-    var c = ComplexMatrix(rows: a.rows, columns: b.columns)
-    for j in 0..<b.columns {
-        for k in 0..<a.columns {
-            let bkj = b[k, j]
-            for i in 0..<a.rows { c[i, j] += a[i, k] * bkj }
-        }
-    }
-    return c
 }
 
 func maxDifference(_ a: ComplexMatrix, _ b: ComplexMatrix) -> Double {

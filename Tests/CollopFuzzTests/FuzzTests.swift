@@ -42,6 +42,15 @@ struct FuzzTests {
         message.contains("--") || message.contains("config key") || message.contains("argument '") || message.contains("subcommand")
     }
 
+    /// The properties every run must have: a known status, and a refusal that names what it refuses.
+    static func checkOutcome(_ outcome: (status: Int32, message: String?), of arguments: [String], tally: Tally) {
+        tally.add(outcome.status)
+        #expect([0, 1, 2, 3].contains(outcome.status), "\(arguments)")
+        if outcome.status == 2 {
+            #expect(namesWhatItRefuses(outcome.message ?? ""), "\(arguments): \(outcome.message ?? "")")
+        }
+    }
+
     static let scratch: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("collop-fuzz-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -64,11 +73,7 @@ struct FuzzTests {
         await propertyCheck(count: 2000 * Self.scale, input: Gen.int(in: 0...10_000).array(of: 0...14)) { indices in
             let arguments = Self.arguments(indices) + ["--dry-run", "--quiet", "--max-n", "400", "--output", output]
             let outcome = Collop.execute(arguments: arguments)
-            tally.add(outcome.status)
-            #expect([0, 1, 2, 3].contains(outcome.status), "\(arguments)")
-            if outcome.status == 2 {
-                #expect(Self.namesWhatItRefuses(outcome.message ?? ""), "\(arguments): \(outcome.message ?? "")")
-            }
+            Self.checkOutcome(outcome, of: arguments, tally: tally)
         }
         print("fuzz: \(tally.total) random argument vectors through parser and model constructor (\(tally.summary))")
         #expect(tally.total >= 2000 * Self.scale)
@@ -81,11 +86,7 @@ struct FuzzTests {
         await propertyCheck(count: 150 * Self.scale, input: Gen.int(in: 0...10_000).array(of: 0...10)) { indices in
             let arguments = Self.arguments(indices) + ["--quiet", "--max-n", "100", "--output", output]
             let outcome = Collop.execute(arguments: arguments)
-            tally.add(outcome.status)
-            #expect([0, 1, 2, 3].contains(outcome.status), "\(arguments)")
-            if outcome.status == 2 {
-                #expect(Self.namesWhatItRefuses(outcome.message ?? ""), "\(arguments): \(outcome.message ?? "")")
-            }
+            Self.checkOutcome(outcome, of: arguments, tally: tally)
         }
         print("fuzz: \(tally.total) random argument vectors run to completion (\(tally.summary))")
     }

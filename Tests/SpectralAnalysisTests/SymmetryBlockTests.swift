@@ -127,3 +127,37 @@ struct SymmetryBlockTests {
         }
     }
 }
+
+@Suite("Symmetry-blocked structural analysis")
+struct BlockedStructureTests {
+    /// (80), (82), the rank and |M0| are the same block by block as on the dense operator.
+    @Test(arguments: [(2, 10, 0.0, SingularModel.localized), (2, 9, 0.7, .localized), (3, 5, 0.0, .lorentzian), (1, 24, 0.0, .none)])
+    func blockedPredictionsMatchDense(dimension: Int, size: Int, correlation: Double, singular: SingularModel) throws {
+        var p = ModelParameters()
+        p.dimension = dimension; p.size = size; p.correlationRadius = correlation; p.singular = singular
+        p.range = size > 6 ? 2 : 1
+        p.q = (0..<dimension).map { $0 == 0 && dimension > 1 ? 0.15 : 0 }
+        let model = try CollisionModel(parameters: p)
+        let op = try model.collisionOperator()
+        let sectors = SectorDecomposition(grid: model.grid, q: p.momentum)
+        #expect(sectors.isNontrivial)
+        let dense = try StructuralAnalysis(operator: op)
+        let blocked = try StructuralAnalysis(operator: op, sectors: sectors)
+        #expect(blocked.rank == dense.rank)
+        #expect(blocked.zeroCount == dense.zeroCount)
+        let scale = dense.predictions.map(\.value.length).max() ?? 1
+        for family in SpectralFamily.allCases {
+            let a = blocked.predictions.filter { $0.family == family }.map(\.value)
+            let b = dense.predictions.filter { $0.family == family }.map(\.value)
+            #expect(a.count == b.count)
+            #expect(spectralDistance(a, b) <= 1e-9 * scale, "\(family)")
+        }
+        // The M∞ vectors are eigenvectors of 𝕃1 on the grid.
+        let one = try op.singularOneMatrix
+        for (column, eta) in blocked.singularEigenvalues.prefix(blocked.rank).enumerated() {
+            let u = blocked.infiniteVectors.column(column)
+            let residual = zip(try one.multiplied(by: u), u).reduce(0.0) { $0 + ($1.0 - eta * $1.1).magnitudeSquared }.squareRoot()
+            #expect(residual <= 1e-10 * one.frobeniusNorm * euclideanNorm(u))
+        }
+    }
+}
