@@ -5,11 +5,7 @@ import Testing
 /// End-to-end tests of the `collop` executable: exit statuses, tables and messages.
 @Suite("collop command line")
 struct CommandLineTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("collop-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() throws -> URL { try makeTemporaryDirectory(prefix: "collop-tests") }
 
     @Test func noArgumentsPrintsHelp() throws {
         let result = try runCollop([])

@@ -9,11 +9,7 @@ import Testing
 /// Issue #6: every failure is clear, contained and has its own exit status.
 @Suite("Failures are contained")
 struct ReliabilityTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("collop-reliability-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() throws -> URL { try makeTemporaryDirectory(prefix: "collop-reliability") }
 
     /// SIGINT / SIGTERM during a long diagonalization: status 130 / 143, no file, no temp file.
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])

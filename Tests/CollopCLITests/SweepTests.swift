@@ -23,11 +23,7 @@ struct SweepTests {
         let stderr: String
     }
 
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("collop-sweep-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() throws -> URL { try makeTemporaryDirectory(prefix: "collop-sweep-tests") }
 
     /// Starts `scripts/<script> arguments` with COLLOP set; output goes to files (no pipe can fill up).
     func start(_ script: String, _ arguments: [String], in directory: URL, collop: String? = nil) throws -> (Process, URL, URL) {
@@ -40,8 +36,8 @@ struct SweepTests {
         process.environment = environment
         let tag = UUID().uuidString
         let out = directory.appendingPathComponent(".stdout-\(tag)"), err = directory.appendingPathComponent(".stderr-\(tag)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

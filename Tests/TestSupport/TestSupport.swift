@@ -122,3 +122,10 @@ public func headerValue(_ tsv: String, _ key: String) -> String? {
     }
     return nil
 }
+
+/// A new empty directory under the system's temporary directory.
+public func makeTemporaryDirectory(prefix: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
