@@ -17,6 +17,8 @@ struct CheckCommand: ParsableCommand {
             zero_eigenvalue_q0  min|λ| ≤ 1e-12 ‖𝕃‖ at q = 0
             rank_L1           rank 𝕃1 = |X| − 1 (|X| without projection), localized model
             einstein          D_fit = D_KG to 1e-3 (white noise, --singular none)
+            The check always diagonalizes the dense N × N matrix (--symmetry has no effect), so it
+            is independent of the symmetry blocking the other commands use.
             """
     )
 

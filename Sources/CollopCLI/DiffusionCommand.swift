@@ -34,7 +34,7 @@ struct DiffusionCommand: ParsableCommand {
         let built = run.model
         let progress = run.progress()
         let analysis = try DiffusionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax,
-                                             count: options!.count, method: options!.method) {
+                                             count: options!.count, method: options!.method, symmetry: run.symmetry) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         }
 

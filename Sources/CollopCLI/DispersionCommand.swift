@@ -30,7 +30,7 @@ struct DispersionCommand: ParsableCommand {
         let built = run.model
         let progress = run.progress()
         let analysis = try DispersionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
-                                              count: options!.count, method: options!.method) {
+                                              count: options!.count, method: options!.method, symmetry: run.symmetry) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         }
         var report = Report(command: "dispersion")

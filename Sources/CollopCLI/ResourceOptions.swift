@@ -66,8 +66,8 @@ struct ResourceOptions: ParsableArguments {
 }
 
 /// What a run keeps in memory at its peak, in units of one N × N complex matrix
-/// (16 N² bytes), plus O(N) fields. Figures measured with /usr/bin/time on N = 2304
-/// (see docs/benchmarks.md when present): the estimates are upper bounds.
+/// (16 N² bytes), plus O(N) fields. Calibrated against measured peak RSS (e.g. dense
+/// spectrum with vectors at N = 2304: 2.0 buffers; docs/benchmarks.md): upper bounds.
 enum Workload: Sendable {
     case eigenvalues, eigenvectors, check, diffusionDense, diffusionSecular, hierarchy, flow, dispersionDense
 

@@ -67,10 +67,12 @@ public struct DiffusionAnalysis: Sendable {
     /// - Parameters:
     ///   - direction: any nonzero vector (normalized here); default axis 1.
     ///   - maximumMomentum: largest |q|; the ladder is q_j = qmax·j/count, j = 1…count.
+    ///   - symmetry: on the dense path, diagonalize only the fully symmetric reflection
+    ///     sector, the one that holds √ΔG and hence λ0.
     ///   - progress: called before each dense eigen-solve with (done, total); the secular
     ///     path is O(N) per point and reports nothing.
     public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double? = nil,
-                count: Int = 5, method: DiffusionMethod = .auto,
+                count: Int = 5, method: DiffusionMethod = .auto, symmetry: Bool = true,
                 progress: ((Int, Int) -> Void)? = nil) throws {
         let p = model.parameters
         var unit = direction ?? [1] + [Double](repeating: 0, count: p.dimension - 1)
@@ -84,7 +86,7 @@ public struct DiffusionAnalysis: Sendable {
         let total = ladder.count * (staticNeeded && p.omega != 0 ? 2 : 1)
         var done = 0
         func solveLadder(omega: Double) throws -> [DiffusionPoint] {
-            try Self.ladder(model: model, direction: unit, momenta: ladder, omega: omega, method: resolved) {
+            try Self.ladder(model: model, direction: unit, momenta: ladder, omega: omega, method: resolved, symmetry: symmetry) {
                 progress?(done, total)
                 done += 1
             }
@@ -112,13 +114,14 @@ public struct DiffusionAnalysis: Sendable {
     /// that fails the diffusion mode has merged with the continuum of M_k + ΔΣ, and the
     /// error says so. `beforeDenseSolve` is called before each dense eigen-solve.
     public static func ladder(model: CollisionModel, direction: [Double], momenta: [Double], omega: Double,
-                              method: DiffusionMethod, beforeDenseSolve: (() -> Void)? = nil) throws -> [DiffusionPoint] {
+                              method: DiffusionMethod, symmetry: Bool = true,
+                              beforeDenseSolve: (() -> Void)? = nil) throws -> [DiffusionPoint] {
         var result: [DiffusionPoint] = []
         for q in momenta {
             if method == .dense {
                 beforeDenseSolve?()
                 result.append(try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q,
-                                                 omega: omega, method: .dense))
+                                                 omega: omega, method: .dense, symmetry: symmetry))
                 continue
             }
             let previous = result.last ?? DiffusionPoint(q: 0, lambda0: .zero, zeroModeOverlap: 1, firstOrder: .zero)
@@ -164,9 +167,10 @@ public struct DiffusionAnalysis: Sendable {
 
     /// λ0 at the momentum vector `q` and frequency ω. The secular path starts Newton's
     /// method at `start` (λ0 → 0 as q → 0, so 0 at small q); the dense path takes the
-    /// mode of largest w0.
+    /// mode of largest w0 — with `symmetry`, from the fully symmetric reflection sector
+    /// alone, since w0 vanishes in every other sector.
     public static func diffusionPoint(model: CollisionModel, q: [Double], magnitude: Double,
-                                      omega: Double, method: DiffusionMethod,
+                                      omega: Double, method: DiffusionMethod, symmetry: Bool = true,
                                       start: Complex<Double> = .zero) throws -> DiffusionPoint {
         switch method {
         case .secular, .auto:
@@ -181,7 +185,14 @@ public struct DiffusionAnalysis: Sendable {
                                   firstOrder: firstOrderTerm(fields))
         case .dense:
             let op = try model.collisionOperator(q: q, omega: omega)
-            let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
+            let sectors = SectorDecomposition(grid: model.grid, q: q, enabled: symmetry)
+            let spectrum: Spectrum
+            if let symmetric = sectors.sectors.first(where: \.isFullySymmetric), sectors.isNontrivial {
+                spectrum = try Spectrum(matrix: symmetric.gather(op.fullMatrix), zeroMode: symmetric.project(op.fields.root),
+                                        computeVectors: true)
+            } else {
+                spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
+            }
             let mode = spectrum.diffusionMode!
             return DiffusionPoint(q: magnitude, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap ?? 0,
                                   firstOrder: firstOrderTerm(op.fields))

@@ -15,7 +15,7 @@ public struct DispersionAnalysis: Sendable {
 
     /// q_j = qmax·j/count, j = 1…count.
     public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double, count: Int,
-                method: DiffusionMethod = .auto, progress: ((Int, Int) -> Void)? = nil) throws {
+                method: DiffusionMethod = .auto, symmetry: Bool = true, progress: ((Int, Int) -> Void)? = nil) throws {
         let d = model.parameters.dimension
         var unit = direction ?? [1] + [Double](repeating: 0, count: d - 1)
         let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -24,7 +24,7 @@ public struct DispersionAnalysis: Sendable {
         let momenta = (1...max(count, 1)).map { maximumMomentum * Double($0) / Double(max(count, 1)) }
         var done = 0
         points = try DiffusionAnalysis.ladder(model: model, direction: unit, momenta: momenta,
-                                              omega: model.parameters.omega, method: resolved) {
+                                              omega: model.parameters.omega, method: resolved, symmetry: symmetry) {
             progress?(done, momenta.count)
             done += 1
         }
