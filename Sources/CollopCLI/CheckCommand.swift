@@ -9,16 +9,15 @@ struct CheckCommand: ParsableCommand {
         abstract: "Verify the exact identities of the model (DESIGN §3); exit status 1 if any fails.",
         discussion: """
             complex_symmetry  ‖𝕃 − 𝕃ᵀ‖ ≤ 1e-14 ‖𝕃‖
-            zero_mode_q0      ‖𝕃 √ΔG‖ ≤ 1e-12 ‖𝕃‖‖√ΔG‖ at q = 0 (particle conservation)
+            zero_mode_q0      ‖𝕃 √ΔG‖ ≤ 1e-12 ‖𝕃‖‖√ΔG‖ at q = 0
             L0_zero_mode_q    the same for L̂0 = 𝕃 − diag M at q ≠ 0
-            ward_residual_*   the Ward identity (13), ≤ 1e-12 with SCBA (broken by --self-energy fixed)
+            ward_residual_*   the Ward identity (13): ≤ 1e-12 with SCBA
             parity_*          𝕃_kk'(q) = 𝕃_{−k,−k'}(−q) and λ_s(q) = λ_s(−q)
             trace             |Σλ − tr 𝕃| ≤ 1e-10 |tr 𝕃|
-            zero_eigenvalue_q0  min|λ| ≤ 1e-12 ‖𝕃‖ at q = 0
-            rank_L1           rank 𝕃1 = |X| − 1 (|X| without projection), localized model
-            einstein          D_fit = D_KG to 1e-3 (white noise, --singular none)
-            The check always diagonalizes the dense N × N matrix (--symmetry has no effect), so it
-            is independent of the symmetry blocking the other commands use.
+            zero_eigenvalue_q0 min|λ| ≤ 1e-12 ‖𝕃‖ at q = 0
+            rank_L1           rank 𝕃1 = |X| − 1 (|X| without projection)
+            einstein          D_fit = D_KG to 1e-3 (white noise, none)
+            The check always diagonalizes the dense N × N matrix (--symmetry has no effect), so it is independent of the symmetry blocking the other commands use.
             """
     )
 

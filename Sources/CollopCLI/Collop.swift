@@ -13,13 +13,11 @@ public struct Collop: ParsableCommand {
         commandName: "collop",
         abstract: "Build and diagonalize the quantum collision operator L̂ = L̂reg + L̂sing (Suslov; Vollhardt–Wölfle).",
         discussion: """
-            L̂ is the kernel of the Bethe–Salpeter equation written as a kinetic equation
-            (Suslov (36), (74)–(76)) on a d-dimensional momentum lattice. Its eigenvalues are
-            the relaxation rates: λ0 = −iDq² is the diffusion mode, exactly zero at q = 0.
+            L̂ is the kernel of the Bethe–Salpeter equation written as a kinetic equation (Suslov (36), (74)–(76)) on a d-dimensional momentum lattice. Its eigenvalues are the relaxation rates: λ0 = −iDq² is the diffusion mode, exactly zero at q = 0.
 
             Exit status: 0 ok, 1 a check failed, 2 bad input, 3 numerical failure.
             Examples:
-              collop spectrum                          # the default model (d = 2, L = 16)
+              collop spectrum          # the default model, d = 2, L = 16
               collop check --self-energy fixed --gamma 0.2
               collop diffusion --singular none --dim 2 --size 64 --disorder 1.5
             """,

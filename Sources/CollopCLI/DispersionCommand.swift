@@ -8,9 +8,7 @@ struct DispersionCommand: ParsableCommand {
         commandName: "dispersion",
         abstract: "λ0(q), its first-order term λ0⁽¹⁾ = (s, Ms)/(s, s), the remainder and D(ω,q) = iλ0/q² along a direction.",
         discussion: """
-            λ0 is the mode of largest overlap w0 with √ΔG. λ0⁽¹⁾ is the second term of Suslov (44)
-            (the quantum correction of (46)); it does not vanish as ω → 0, while in the localized
-            model the remainder λ0 − λ0⁽¹⁾ scales ∝ ω. Rows: q_j = qmax·j/nq, j = 1…nq.
+            λ0 is the mode of largest overlap w0 with √ΔG. λ0⁽¹⁾ is the second term of Suslov (44) (the quantum correction of (46)); it does not vanish as ω → 0, while in the localized model the remainder λ0 − λ0⁽¹⁾ scales ∝ ω. Rows: q_j = qmax·j/nq, j = 1…nq.
             """
     )
 

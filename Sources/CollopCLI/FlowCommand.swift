@@ -8,10 +8,7 @@ struct FlowCommand: ParsableCommand {
         commandName: "flow",
         abstract: "Eigenvalues of 𝕃sing + t·𝕃reg for t = 0, 1/K, …, 1, tracked branch by branch (Suslov Fig. 4).",
         discussion: """
-            At t = 0 the spectrum is 𝕃sing's: N − rank 𝕃1 exact zeros and rank 𝕃1 values ~1/ω.
-            Switching on 𝕃reg turns the zeros into M0 (~ω) and M1 (~1) while the 1/ω values barely
-            move. One row per (branch, t): t, branch (its row at t = 1), λ, the overlap of the match
-            from the previous t (1 at t = 0) and the branch's structural class at t = 1.
+            At t = 0 the spectrum is 𝕃sing's: N − rank 𝕃1 exact zeros and rank 𝕃1 values ~1/ω. Switching on 𝕃reg turns the zeros into M0 (~ω) and M1 (~1) while the 1/ω values barely move. One row per (branch, t): t, branch (its row at t = 1), λ, the overlap of the match from the previous t (1 at t = 0) and the branch's structural class at t = 1.
             """
     )
 

@@ -9,14 +9,7 @@ struct HierarchyCommand: ParsableCommand {
         commandName: "hierarchy",
         abstract: "Classify the spectrum into M0 (λ ~ ω), M1 (λ ~ 1), M∞ (λ ~ 1/ω) by scaling and by the structure of 𝕃1.",
         discussion: """
-            Scaling: 𝕃 is diagonalized at each ω of --omegas, branches are followed by the optimal
-            assignment on eigenvector overlaps |v_iᴴ w_j|, and p = d log|λ|/d log ω is fitted:
-            M0 if p > 1 − δ (or |λ| ≤ 1e-9·max|λ| at every ω: an exact zero mode, p = nan),
-            M1 if |p| < δ, M∞ if p < −1 + δ, X (crossover) otherwise — never forced into a class.
-            Structure: rank 𝕃1 (cutoff printed) predicts |M∞|; Suslov (80) predicts the M∞ values,
-            the secular matrix (82) on the null space of 𝕃1 the M0 ⊕ M1 values. Every
-            disagreement is listed. The summary heads stdout as # lines; the main table is at the
-            smallest ω; further tables (branches, structure, ward) follow after blank lines.
+            Scaling: 𝕃 is diagonalized at each ω of --omegas, branches are followed by the optimal assignment on eigenvector overlaps |v_iᴴ w_j|, and p = d log|λ|/d log ω is fitted: M0 if p > 1 − δ (or |λ| ≤ 1e-9·max|λ| at every ω: an exact zero mode, p = nan), M1 if |p| < δ, M∞ if p < −1 + δ, X (crossover) otherwise — never forced into a class. Structure: rank 𝕃1 (cutoff printed) predicts |M∞|; Suslov (80) predicts the M∞ values, the secular matrix (82) on the null space of 𝕃1 the M0 ⊕ M1 values. Every disagreement is listed. The summary heads stdout as # lines; the main table is at the smallest ω; further tables (branches, structure, ward) follow after blank lines.
             """
     )
 

@@ -8,12 +8,9 @@ import SpectralAnalysis
 struct SpectrumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spectrum",
-        abstract: "Eigenvalues of 𝕃 sorted by |λ| (columns s re im abs w0).",
+        abstract: "Eigenvalues of 𝕃 sorted by |λ| (columns s re im abs w0 sector).",
         discussion: """
-            Assembles 𝕃 = 𝕃reg + 𝕃sing (Suslov (75), (76)) and diagonalizes it with LAPACK zgeev.
-            Columns: s (rank by |λ|), re and im of λ_s, abs = |λ_s|, and w0 = |sᴴv_s|/(‖s‖‖v_s‖),
-            the overlap of the eigenvector with the zero mode s = √ΔG (λ0 is the mode of largest w0).
-            The header carries every parameter used, γ, Σ^R, the trace check and the conditioning.
+            Assembles 𝕃 = 𝕃reg + 𝕃sing (Suslov (75), (76)) and diagonalizes it with LAPACK zgeev. Columns: s (rank by |λ|), re and im of λ_s, abs = |λ_s|, and w0 = |sᴴv_s|/(‖s‖‖v_s‖), the overlap of the eigenvector with the zero mode s = √ΔG (λ0 is the mode of largest w0), and sector. The reflections k_i → −k_i of the axes with q_i = 0 split 𝕃 into 2^m blocks that are diagonalized separately; sector names each mode's block per axis: + even, - odd, . no reflection (--symmetry off: one dense zgeev). The header carries every parameter used, γ, Σ^R, the trace check and the conditioning.
             """
     )
 
