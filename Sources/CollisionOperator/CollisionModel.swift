@@ -101,24 +101,7 @@ public struct CollisionModel: Sendable {
     /// (DESIGN §3.3), from the real-space moments of ΔG: O(N·|x|).
     public func wardResidual(_ fields: KineticFields) -> Double {
         let n = grid.count
-        var predicted = [Complex<Double>](repeating: .zero, count: n)
-        if correlation.isWhiteNoise {
-            let mean = compensatedSum(fields.deltaG) * Complex(parameters.u0 / Double(n))
-            for k in 0..<n { predicted[k] = mean }
-        } else {
-            let phases = PhaseTable(grid: grid, vectors: correlation.vectors)
-            var moments = [Complex<Double>](repeating: .zero, count: correlation.vectors.count)
-            for x in moments.indices {
-                var sum = Complex<Double>.zero
-                for k in 0..<n { sum += phases.phase(point: k, vector: x).conjugate * fields.deltaG[k] }
-                moments[x] = sum * Complex(correlation.coefficients[x] * parameters.u0 / Double(n))
-            }
-            for k in 0..<n {
-                var sum = Complex<Double>.zero
-                for x in moments.indices { sum += phases.phase(point: k, vector: x) * moments[x] }
-                predicted[k] = sum
-            }
-        }
+        let predicted = correlation.convolve(fields.deltaG, on: grid, u0: parameters.u0)
         var worst = 0.0, scale = 0.0
         for k in 0..<n {
             worst = max(worst, (fields.deltaSigma[k] - predicted[k]).length)

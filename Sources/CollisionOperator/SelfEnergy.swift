@@ -95,24 +95,13 @@ public struct SCBASolver: Sendable {
         let width = uniform ? 1 : n     // a uniform Σ is iterated as one number
         let cZero = correlation.coefficients.reduce(0, +)
         var sigma = [Complex<Double>](repeating: Complex(0, -max((u0 * max(cZero, 1e-12)).squareRoot(), 1e-3)), count: width)
-        let phases = uniform ? nil : PhaseTable(grid: grid, vectors: correlation.vectors)
-        var moments = [Complex<Double>](repeating: .zero, count: correlation.vectors.count)
         var green = [Complex<Double>](repeating: .zero, count: n)
 
-        /// F(Σ): the SCBA map.
+        /// F(Σ): the SCBA map, (1/N) Σ_k' U0 C(k − k') G_k'.
         func map(_ sigma: [Complex<Double>]) -> [Complex<Double>] {
             for k in 0..<n { green[k] = reciprocal(Complex(z - energies[k]) - sigma[uniform ? 0 : k]) }
-            guard let phases else { return [compensatedSum(green) * Complex(u0 / Double(n))] }
-            for x in 0..<moments.count {
-                var sum = Complex<Double>.zero
-                for k in 0..<n { sum += phases.phase(point: k, vector: x).conjugate * green[k] }
-                moments[x] = sum * Complex(correlation.coefficients[x] * u0 / Double(n))
-            }
-            return (0..<n).map { k in
-                var sum = Complex<Double>.zero
-                for x in 0..<moments.count { sum += phases.phase(point: k, vector: x) * moments[x] }
-                return sum
-            }
+            let mapped = correlation.convolve(green, on: grid, u0: u0)
+            return uniform ? [mapped[0]] : mapped
         }
 
         let beta = Complex(Self.damping)

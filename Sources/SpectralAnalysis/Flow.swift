@@ -59,9 +59,11 @@ public struct FlowAnalysis: Sendable {
             progress?("structural classification at t = 1")
             let structure = try StructuralAnalysis(operator: op, sectors: sectors)
             labels = try structure.label(finalValues, sectors: finalSectors)
+            rank = structure.rank
+        } else {
+            rank = try SingularRank(operator: op).rank
         }
         zeroModesAtStart = zeroModes
-        rank = try SingularRank(operator: op).rank
         self.branches = (0..<n).map { i in
             Branch(index: current[i], values: values[i], confidences: confidences[i], family: labels[current[i]]?.family)
         }.sorted { $0.index < $1.index }

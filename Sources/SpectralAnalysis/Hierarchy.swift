@@ -118,7 +118,7 @@ public struct HierarchyAnalysis: Sendable {
                                 structural: labels[s], zeroModeOverlap: lastOverlaps[s])
             branches.append(branch)
             if let structure, let prediction = labels[s], prediction.family == .mInfinity, let u = prediction.vectorIndex {
-                let singular = Self.zeroModeOverlap(lastOperator!.fields.root, structure.infiniteVectors.column(u))
+                let singular = Spectrum.bilinearOverlap(lastOperator!.fields.root, structure.infiniteVectors.column(u))
                 var exponent: Double? = nil
                 if fullOverlaps[i].allSatisfy({ $0 > Self.wardFloor }) {
                     exponent = ScalingFit(omegas: ladder, magnitudes: fullOverlaps[i], scales: fullOverlaps[i].map { _ in 0 },
@@ -136,12 +136,6 @@ public struct HierarchyAnalysis: Sendable {
         self.structure = structure
         self.ward = ward
         self.scales = scales
-    }
-
-    /// |(s, v)|/√|(s, s)(v, v)| with (a, b) = (1/N) Σ a_k b_k: invariant under rescaling v,
-    /// equal to |(s, v)|/√|(s, s)| for c-normalized v.
-    static func zeroModeOverlap(_ s: [Complex<Double>], _ v: [Complex<Double>]) -> Double {
-        (bilinearSum(s, v).length / (bilinearSum(s, s).length * bilinearSum(v, v).length).squareRoot())
     }
 
     /// Branch counts per family by the scaling fit.

@@ -283,10 +283,7 @@ public struct Spectrum: Sendable {
         guard hasVectors else { return nil }
         let xx = bilinearSum(x, x).length
         func overlaps(_ vectors: ComplexMatrix, _ coordinates: [Complex<Double>]) -> [Double] {
-            (0..<vectors.columns).map { j in
-                let v = vectors.column(j)
-                return bilinearSum(coordinates, v).length / (xx * bilinearSum(v, v).length).squareRoot()
-            }
+            (0..<vectors.columns).map { Self.bilinearOverlap(coordinates, vectors.column($0), selfProduct: xx) }
         }
         guard isBlocked else { return overlaps(denseVectors!, x) }
         var result = [Double](repeating: 0, count: order)
@@ -295,6 +292,12 @@ public struct Spectrum: Sendable {
             for (l, value) in local.enumerated() { result[part.globalIndices[l]] = value }
         }
         return result
+    }
+
+    /// |(x, v)|/√|(x, x)(v, v)| with (a, b) = Σ a_k b_k: invariant under rescaling either
+    /// vector; `selfProduct` is |(x, x)| when already known.
+    public static func bilinearOverlap(_ x: [Complex<Double>], _ v: [Complex<Double>], selfProduct: Double? = nil) -> Double {
+        bilinearSum(x, v).length / ((selfProduct ?? bilinearSum(x, x).length) * bilinearSum(v, v).length).squareRoot()
     }
 
     /// The diffusion mode λ0: the mode of largest w0 (DESIGN §4); nil without vectors.
