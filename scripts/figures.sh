@@ -82,12 +82,13 @@ python3 "$prepare" flow "$tables/flow.tsv" "$data"
 python3 "$prepare" ladder "$tables/hierarchy.tsv" "$data"
 python3 "$prepare" plane "$tables/hierarchy.tsv" "$plane_omega" "$data"
 python3 "$prepare" dispersion "$tables/dispersion-metallic.tsv" "$tables/dispersion-localized.tsv" "$data"
-python3 "$prepare" sweep "$tables/sweep-summary.tsv" "$sweep_x" "$data"
+python3 "$prepare" sweep "$tables/sweep-summary.tsv" "$tables/sweep" "$sweep_x" "$data"
 
 png=png
 if gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1; then png=pngcairo; fi
 
 # Plots into a temporary name and renames, so a figure is never half written.
+mode=$(printf '%o' $((0666 & ~8#$(umask))))
 plot() {
     local script=$1 name=$2 format=$3 extension=$4
     local target="$outdir/$name.$extension" temporary
@@ -102,7 +103,7 @@ plot() {
     # gnuplot warnings (e.g. an empty data set) are worth seeing
     if [ -s "$temporary.log" ]; then sed "s|^|figures: $script: |" "$temporary.log" >&2; fi
     rm -f "$temporary.log"
-    chmod 644 "$temporary"
+    chmod "$mode" "$temporary"  # mktemp made it 0600; a figure gets 0666 & ~umask like any new file
     mv -f "$temporary" "$target"
 }
 

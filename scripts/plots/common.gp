@@ -16,4 +16,6 @@ set encoding utf8
 color(c) = c eq "M0" ? "#1f77b4" : c eq "M1" ? "#2ca02c" : c eq "Minf" ? "#d62728" : c eq "X" ? "#ff7f0e" : "#7f7f7f"
 label(c) = c eq "M0" ? "M_0 (λ ∝ ω)" : c eq "M1" ? "M_1 (λ ∝ 1)" : c eq "Minf" ? "M_∞ (λ ∝ 1/ω)" : c eq "X" ? "X (crossover)" : "no class (cooperon)"
 set grid lc rgb "#dddddd"
+# Units (collop's): hopping t = 1, lattice spacing a = 1, ħ = 1. Energies and rates (λ, ω,
+# E, W) are in units of t, momenta in units of 1/a, lengths in units of a, D in a²t/ħ.
 set border lc rgb "#404040"

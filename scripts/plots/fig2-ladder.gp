@@ -4,8 +4,8 @@ w = 900; h = 600
 load datadir."/fig2.gp"
 load common
 set title "Branches |λ_s(ω)| tracked across the ladder ω = ".ladder."\n{/=10 ".model."}"
-set xlabel "ω"
-set ylabel "|λ_s|"
+set xlabel "ω  (units of t)"
+set ylabel "|λ_s|  (units of t)"
 set logscale xy
 set format x "10^{%L}"
 set format y "10^{%L}"

@@ -4,8 +4,8 @@ w = 900; h = 600
 load datadir."/fig3.gp"
 load common
 set title sprintf("Spectrum of L at ω = %s; classes from the ladder ω = %s\n{/=10 %s}", omega_text, ladder, model)
-set xlabel "Re λ"
-set ylabel "Im λ"
+set xlabel "Re λ  (units of t)"
+set ylabel "Im λ  (units of t)"
 set xzeroaxis lt 1 lc rgb "#999999"
 set yzeroaxis lt 1 lc rgb "#999999"
 set key outside right top reverse Left samplen 1 spacing 1.3 title "scaling class" box lc rgb "#bbbbbb"

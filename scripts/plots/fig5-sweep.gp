@@ -5,11 +5,11 @@ w = 1100; h = 500
 load datadir."/fig5.gp"
 load common
 group(i) = word(group_names, i)
-set multiplot layout 1, 2 title "Sweep: sizes of the families against ".xlabel font ",13"
+set multiplot layout 1, 2 title "Sweep: sizes of the families against ".xsymbol."\n{/=10 ".model."}" font ",13"
 set xlabel xlabel
 set key outside right top samplen 2 font ",9"
 set title "|M_∞| (solid), rank L_1 (dashed)"
-set ylabel "count"
+set ylabel "number of eigenvalues"
 plot for [i = 1:groups] datadir."/fig5-".(i - 1).".dat" using 1:2 with linespoints lw 1.5 pt 7 lc i title group(i), \
      for [i = 1:groups] datadir."/fig5-".(i - 1).".dat" using 1:(has_rank ? $4 : NaN) with lines dt 2 lc i notitle
 set title "|M_1|"

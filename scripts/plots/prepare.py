@@ -5,7 +5,7 @@
     prepare.py ladder     HIERARCHY.tsv         DATADIR   → fig2-<class>.dat, fig2.gp
     prepare.py plane      HIERARCHY.tsv OMEGA   DATADIR   → fig3-<class>.dat, fig3.gp
     prepare.py dispersion METALLIC.tsv LOCALIZED.tsv DATADIR → fig4-{metallic,localized}.dat, fig4.gp
-    prepare.py sweep      SUMMARY.tsv X         DATADIR   → fig5-<group>.dat, fig5.gp
+    prepare.py sweep      SUMMARY.tsv SWEEPDIR X DATADIR  → fig5-<group>.dat, fig5.gp
 
 Columns are found by name in the collop (or merged) tables; the positions in the .dat
 files written here are fixed and documented next to each writer. Each figN.gp holds
@@ -246,13 +246,38 @@ def dispersion(metallic, localized, datadir):
 
 # ---------------------------------------------------------------- figure 5: sweep summary
 
-def sweep(path, x, datadir):
+# Axis labels of swept model options, with their units (hopping t = 1, lattice spacing
+# a = 1, ħ = 1). Options not listed here are labelled by their name.
+SWEPT_LABELS = {
+    "xi": ("ξ", "units of a"), "range": ("R", "units of a"), "correlation": ("r_c", "units of a"),
+    "size": ("L", "lattice sites per axis"), "dim": ("d", "dimensionless"),
+    "disorder": ("W", "units of t"), "energy": ("E", "units of t"), "omega": ("ω", "units of t"),
+    "gamma": ("γ", "units of t"), "hopping": ("t", "energy unit"), "u0": ("U_0", "units of t^2"),
+    "amplitude": ("F", "units of t^3"), "zeta": ("ζ", "dimensionless"), "d0": ("D_0", "units of a^2t/ħ"),
+}
+
+
+def first_point_meta(sweepdir, path):
+    """The `# key = value` header of the first complete point table of a sweep directory."""
+    try:
+        with open(os.path.join(sweepdir, "points.tsv"), encoding="utf-8") as handle:
+            names = [line.split("\t")[0] for line in handle.read().splitlines()[1:] if line.strip()]
+    except OSError as error:
+        raise SystemExit(f"prepare: {sweepdir} is not the sweep directory of {path} (no points.tsv: {error.strerror})")
+    for name in names:
+        table = os.path.join(sweepdir, "points", name + ".tsv")
+        if os.path.exists(table):
+            return parse_tables(table)[0].meta
+    raise SystemExit(f"prepare: {sweepdir} has no point table")
+
+
+def sweep(path, sweepdir, x, datadir):
     t = parse_tables(path)[0]
     swept = [k for k in t.meta.get("swept", "").split(",") if k]
     if x not in swept:
         raise SystemExit(f"prepare: {x!r} is not a swept parameter of {path} (swept: {', '.join(swept)})")
     others = [k for k in swept if k != x]
-    labels = {"xi": "ξ", "range": "R", "size": "L", "disorder": "W", "correlation": "r_c", "omega": "ω"}
+    labels = {k: symbol for k, (symbol, _) in SWEPT_LABELS.items()}
     ix, iinf, im1 = columns(t, x, "scaling_Minf", "scaling_M1")
     irank = t.header.index("rank_L1") if "rank_L1" in t.header else None
     igroup = [t.header.index(k) for k in others]
@@ -267,10 +292,18 @@ def sweep(path, x, datadir):
         write_blocks(os.path.join(datadir, f"fig5-{n}.dat"),
                      [sorted([(number(r[ix]), number(r[iinf]), number(r[im1]),
                                number(r[irank]) if irank is not None else float("nan")) for r in rows])])
+    # The subtitle: the model of the sweep's points, without the swept values (they vary).
+    meta = {k: v for k, v in first_point_meta(sweepdir, path).items() if k not in swept}
+    model = model_line(meta)
+    if "omegas" in meta:
+        model += f", classes from ω = {ladder_text(meta['omegas'])}"
+    symbol, unit = SWEPT_LABELS.get(x, (x, None))
     write_vars(os.path.join(datadir, "fig5.gp"), {
         "groups": len(names),
         "group_names": " ".join(names),
-        "xlabel": labels.get(x, x),
+        "xlabel": f"{symbol}  ({unit})" if unit else symbol,
+        "xsymbol": symbol,
+        "model": model,
         "has_rank": 1 if irank is not None else 0,
     })
 
@@ -281,7 +314,7 @@ def main(argv):
         return 0
     kind, args = argv[1], argv[2:]
     handlers = {"flow": (flow, 2), "ladder": (ladder, 2), "plane": (plane, 3),
-                "dispersion": (dispersion, 3), "sweep": (sweep, 3)}
+                "dispersion": (dispersion, 3), "sweep": (sweep, 4)}
     if kind not in handlers or len(args) != handlers[kind][1]:
         sys.stderr.write(__doc__)
         return 2
