@@ -21,17 +21,23 @@ public struct CollisionModel: Sendable {
     public let kuboGreenwood: KuboGreenwood
     /// D0 of the `cooperon` model (default: the Kubo–Greenwood D).
     public let cooperonDiffusion: Double
+    /// The mean free path against L and the states within the broadening.
+    public let resolution: GridResolution
+    /// The Kubo–Greenwood D on the grid of L + 1 points (nil unless asked for at init).
+    public let kuboGreenwoodNextSize: KuboGreenwood?
 
     /// Validates the parameters and solves the SCBA at E.
+    /// - Parameter compareNextSize: also solve the SCBA on the L + 1 grid for the
+    ///   resolution diagnostic (`kuboGreenwoodNextSize`).
     /// - Throws: `ParameterError` for bad input (including an energy where SCBA gives
     ///   γ = 0), `ModelComputationError` when the SCBA does not converge.
-    public init(parameters: ModelParameters) throws {
+    public init(parameters: ModelParameters, compareNextSize: Bool = false) throws {
         try parameters.validate()
         self.parameters = parameters
         grid = MomentumGrid(dimension: parameters.dimension, size: parameters.size)
         band = TightBindingBand(hopping: parameters.hopping)
         correlation = DisorderCorrelation(radius: parameters.correlationRadius, dimension: parameters.dimension)
-        vertex = SingularVertex(parameters: parameters)
+        vertex = try SingularVertex(parameters: parameters)
         solver = SCBASolver(grid: grid, band: band, u0: parameters.u0, correlation: correlation,
                             maximumIterations: parameters.scbaMaximumIterations)
         let zero = [Double](repeating: 0, count: parameters.dimension)
@@ -39,11 +45,28 @@ public struct CollisionModel: Sendable {
                                                          energy: parameters.energy, shift: zero)
         gamma = selfEnergyAtEnergy.gamma
         amplitude = parameters.amplitude ?? 2 * gamma * parameters.u0
+        kuboGreenwood = KuboGreenwood(grid: grid, band: band, energy: parameters.energy,
+                                      selfEnergy: selfEnergyAtEnergy, direction: [1] + zero.dropFirst())
+        cooperonDiffusion = parameters.d0 ?? kuboGreenwood.diffusion
+        resolution = GridResolution(kuboGreenwood: kuboGreenwood, gamma: gamma, grid: grid)
+        kuboGreenwoodNextSize = compareNextSize ? try Self.kuboGreenwood(parameters: parameters, size: parameters.size + 1,
+                                                                         band: band, correlation: correlation) : nil
+    }
+
+    /// The Kubo–Greenwood D of the model on a grid of `size` points per axis (its own SCBA):
+    /// D_RR changes sign between L and L + 1 on grids that do not resolve the Fermi sea.
+    static func kuboGreenwood(parameters: ModelParameters, size: Int, band: TightBindingBand,
+                              correlation: DisorderCorrelation) throws -> KuboGreenwood {
+        var p = parameters
+        p.size = size
+        let grid = MomentumGrid(dimension: p.dimension, size: size)
+        let solver = SCBASolver(grid: grid, band: band, u0: p.u0, correlation: correlation,
+                                maximumIterations: p.scbaMaximumIterations)
+        let zero = [Double](repeating: 0, count: p.dimension)
+        let sigma = try retardedSelfEnergy(parameters: p, solver: solver, energy: p.energy, shift: zero)
         var axis = zero
         axis[0] = 1
-        kuboGreenwood = KuboGreenwood(grid: grid, band: band, energy: parameters.energy,
-                                      selfEnergy: selfEnergyAtEnergy, direction: axis)
-        cooperonDiffusion = parameters.d0 ?? kuboGreenwood.diffusion
+        return KuboGreenwood(grid: grid, band: band, energy: p.energy, selfEnergy: sigma, direction: axis)
     }
 
     /// Σ^R(z) on the grid shifted by `shift`: SCBA, or −iγ for `fixed`. An SCBA solution
@@ -91,10 +114,22 @@ public struct CollisionModel: Sendable {
         let omega = omega ?? parameters.omega
         let q = q ?? parameters.momentum
         let fields = try fields(q: q, omega: omega)
-        let singular = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion)
+        let project = parameters.wardProjection
+        let singular = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion,
+                                     removingConstant: project)
         let regular = correlation.isWhiteNoise ? nil : correlation.values(on: grid).map { $0 * parameters.u0 }
         return CollisionOperator(grid: grid, fields: fields, u0: parameters.u0, regularKernel: regular,
-                                 singularKernel: singular, wardProjection: parameters.wardProjection)
+                                 singularKernel: singular, singularScale: singularScale(fields: fields, omega: omega),
+                                 wardProjection: project)
+    }
+
+    /// The size of the unprojected singular operator, max_Q |U^sing(Q)|·(1/N)Σ_k |ΔG_k|
+    /// (a bound on |𝕊_kk'| summed over a row): the scale against which "zero" is measured
+    /// for 𝕃sing, whose projection may remove all of it.
+    func singularScale(fields: KineticFields, omega: Double) -> Double {
+        guard let full = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion) else { return 0 }
+        let largest = full.reduce(0) { max($0, $1.length) }
+        return largest * fields.deltaG.reduce(0) { $0 + $1.length } / Double(grid.count)
     }
 
     /// The Ward residual max_k |ΔΣ_k − (1/N) Σ_k' U0 C(k−k') ΔG_k'| / max_k |ΔΣ_k|

@@ -8,7 +8,8 @@ import Numerics
 /// 𝕊_kk'    = (1/N) U^sing(k+k') s_k s_k',   𝕃sing = −P 𝕊 P          (Suslov (76))
 ///
 /// with the bilinear Ward projector P = I − s sᵀ/(sᵀs) (or 𝕃sing = −𝕊 without it).
-/// P𝕊P is expanded as 𝕊 − (s uᵀ + u sᵀ)/σ + (τ/σ²) s sᵀ, u = 𝕊s, σ = sᵀs, τ = sᵀu, so
+/// Under the projection the kernel arrives without its Q-constant part (which gives
+/// c·s sᵀ/N, annihilated by P), so what P removes is never formed. P𝕊P is expanded as 𝕊 − (s uᵀ + u sᵀ)/σ + (τ/σ²) s sᵀ, u = 𝕊s, σ = sᵀs, τ = sᵀu, so
 /// every element costs O(d) and the assembly is O(N²), column-parallel, allocation-free.
 public struct CollisionOperator: Sendable {
     public let grid: MomentumGrid
@@ -19,6 +20,9 @@ public struct CollisionOperator: Sendable {
     /// U^sing(Q) by grid index of Q = k + k' (nil: `none`).
     public let singularKernel: [Complex<Double>]?
     public let wardProjection: Bool
+    /// max_Q |U^sing(Q)|·(1/N)Σ|ΔG_k| of the unprojected vertex: the scale of 𝕊, against
+    /// which a (nearly) vanishing 𝕃sing is measured.
+    public let singularScale: Double
     /// u = 𝕊 s.
     let projectedVector: [Complex<Double>]
     /// σ = sᵀs and τ = sᵀ𝕊s.
@@ -30,13 +34,14 @@ public struct CollisionOperator: Sendable {
     public var hasSingularPart: Bool { singularKernel != nil }
 
     init(grid: MomentumGrid, fields: KineticFields, u0: Double, regularKernel: [Double]?,
-         singularKernel: [Complex<Double>]?, wardProjection: Bool) {
+         singularKernel: [Complex<Double>]?, singularScale: Double, wardProjection: Bool) {
         self.grid = grid
         self.fields = fields
         self.u0 = u0
         self.regularKernel = regularKernel
         self.singularKernel = singularKernel
         self.wardProjection = wardProjection
+        self.singularScale = singularScale
         let s = fields.root
         var u = [Complex<Double>](repeating: .zero, count: grid.count)
         if let kernel = singularKernel {

@@ -2,32 +2,49 @@ import DenseLinearAlgebra
 import Foundation
 import Numerics
 
-/// The disorder correlator of DESIGN §2: U^reg(k, k') = U0·C(k − k') with
-/// C(p) = Σ_{|x| ≤ 3r_c} c_x cos(p·x), c_x = e^{−|x|²/(2r_c²)} (c_0 = 1).
-/// r_c = 0 is white noise, C ≡ 1.
+/// The disorder correlator of docs/model.md §2: U^reg(k, k') = U0·C(k − k'), with C the
+/// power spectrum of the random potential, the autocorrelation of a lattice Gaussian:
+/// g_x = e^{−|x|²/r_c²} on |x| ≤ 3r_c/√2 (width r_c/√2), c = g ⋆ g/(Σg)²,
+/// C(p) = Σ_x c_x cos(p·x) = ĝ(p)²/ĝ(0)² ≥ 0, C(0) = 1. r_c = 0 is white noise, C ≡ 1.
 public struct DisorderCorrelation: Sendable, Equatable {
     public let radius: Double
-    /// The vectors x with |x| ≤ 3r_c (only x = 0 for white noise).
+    /// The envelope g and its autocorrelation c (nil for white noise).
+    public let autocorrelation: LatticeAutocorrelation?
+    /// The support of c (only x = 0 for white noise).
     public let vectors: LatticeVectorSet
-    /// c_x for each vector.
+    /// c_x for each vector (Σ c_x = 1).
     public let coefficients: [Double]
 
     public init(radius: Double, dimension: Int) {
         self.radius = radius
         if radius > 0 {
-            vectors = LatticeVectorSet.ball(dimension: dimension, radius: 3 * radius)
-            coefficients = vectors.lengths.map { exp(-$0 * $0 / (2 * radius * radius)) }
+            let envelope = LatticeVectorSet.ball(dimension: dimension, radius: Self.envelopeRadius(radius))
+            // e^{−|x|²/r_c²} ≥ e^{−9/2} on the envelope: never zero, so the construction cannot fail.
+            let g = envelope.lengths.map { exp(-$0 * $0 / (radius * radius)) }
+            let c = LatticeAutocorrelation(envelope: envelope, weights: g)!
+            autocorrelation = c
+            vectors = c.support
+            coefficients = c.weights
         } else {
+            autocorrelation = nil
             vectors = LatticeVectorSet.ball(dimension: dimension, radius: 0)
             coefficients = [1]
         }
     }
 
+    /// The radius 3r_c/√2 of the Gaussian envelope g.
+    public static func envelopeRadius(_ radius: Double) -> Double { 3 * radius / 2.0.squareRoot() }
+
+    /// The largest component of a vector of c's support, 2⌊3r_c/√2⌋ (0 for white noise).
+    public static func supportReach(_ radius: Double) -> Double {
+        radius > 0 ? 2 * envelopeRadius(radius).rounded(.down) : 0
+    }
+
     public var isWhiteNoise: Bool { vectors.count == 1 }
 
-    /// C(Q) at every grid momentum Q, indexed like the grid.
+    /// C(p) at every grid momentum p, indexed like the grid (exactly ≥ 0).
     public func values(on grid: MomentumGrid) -> [Double] {
-        isWhiteNoise ? [Double](repeating: 1, count: grid.count) : vectors.cosineSum(weights: coefficients, on: grid)
+        isWhiteNoise ? [Double](repeating: 1, count: grid.count) : autocorrelation!.values(on: grid)
     }
 
     /// (1/N) Σ_k' U0 C(k − k') f_k' at every grid point k (f on the grid, or on a grid

@@ -1,3 +1,4 @@
+import DenseLinearAlgebra
 import Numerics
 
 /// The one-particle quantities of the kinetic equation at external momentum q and
@@ -23,6 +24,14 @@ public struct KineticFields: Sendable {
     public let streaming: [Double]
 
     public var count: Int { root.count }
+
+    /// The streaming term λ_M = (s, M s)/(s, s) = Σ_k M_k ΔG_k / Σ_k ΔG_k (docs/model.md §3.7,
+    /// §4): at small q it equals −iD_RR q², the Fermi-sea part of the Einstein relation.
+    public var streamingTerm: Complex<Double> {
+        var numerator = Complex<Double>.zero
+        for k in 0..<count { numerator += Complex(streaming[k]) * deltaG[k] }
+        return numerator / compensatedSum(deltaG)
+    }
 
     /// Assembles the fields from the self-energies on the shifted grids.
     /// Throws when a value is not finite or ΔG leaves the lower half plane.

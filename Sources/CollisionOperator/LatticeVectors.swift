@@ -34,13 +34,22 @@ public struct LatticeVectorSet: Sendable, Equatable {
                 if axis < 0 { break }
             }
         }
-        func length(_ x: [Int]) -> Double { Double(x.reduce(0) { $0 + $1 * $1 }).squareRoot() }
-        vectors.sort { a, b in
+        return LatticeVectorSet(dimension: dimension, vectors: vectors)
+    }
+
+    /// The distinct vectors of `vectors`, ordered by length then lexicographically.
+    public init(dimension: Int, vectors: [[Int]]) {
+        let distinct = Array(Set(vectors)).sorted { a, b in
             let la = a.reduce(0) { $0 + $1 * $1 }, lb = b.reduce(0) { $0 + $1 * $1 }
             return la != lb ? la < lb : a.lexicographicallyPrecedes(b)
         }
-        return LatticeVectorSet(dimension: dimension, components: vectors.flatMap { $0 }, lengths: vectors.map(length))
+        self.dimension = dimension
+        components = distinct.flatMap { $0 }
+        lengths = distinct.map { x in Double(x.reduce(0) { $0 + $1 * $1 }).squareRoot() }
     }
+
+    /// The largest |x_i| over all vectors and axes (0 for the empty set).
+    public var reach: Int { components.map(abs).max() ?? 0 }
 
     /// x_v as an array.
     public func vector(_ v: Int) -> [Int] { Array(components[(v * dimension)..<((v + 1) * dimension)]) }

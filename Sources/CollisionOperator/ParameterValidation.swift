@@ -42,10 +42,10 @@ extension ModelParameters {
         }
         try finite(.correlation, correlationRadius)
         guard correlationRadius >= 0 else { throw ParameterError(.correlation, value: format(correlationRadius)) }
-        let correlationReach = (3 * correlationRadius).rounded(.down)      // compared as a Double: r_c may be huge
+        let correlationReach = DisorderCorrelation.supportReach(correlationRadius)   // a Double: r_c may be huge
         guard 2 * correlationReach < Double(size) else {
             throw ParameterError(.correlation, value: format(correlationRadius),
-                                 reason: "too long for the grid: 2·⌊3r_c⌋ = \(format(2 * correlationReach)) ≥ L = \(size) aliases the correlation vectors")
+                                 reason: "too long for the grid: C's support reaches 2⌊3r_c/√2⌋ = \(format(correlationReach)) lattice spacings, and twice that is ≥ L = \(size), which aliases the correlation vectors")
         }
         if case .fixed(let gamma) = selfEnergy { try positive(.gamma, gamma) }
         try positive(.xi, xi)

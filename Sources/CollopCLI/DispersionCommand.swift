@@ -2,13 +2,13 @@ import ArgumentParser
 import CollisionOperator
 import SpectralAnalysis
 
-/// `collop dispersion`: λ0(q), λ0⁽¹⁾ and D(ω, q) along a direction.
+/// `collop dispersion`: λ0(q), the streaming term λ_M and D(ω, q) along a direction.
 struct DispersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispersion",
-        abstract: "λ0(q), its first-order term λ0⁽¹⁾ = (s, Ms)/(s, s), the remainder and D(ω,q) = iλ0/q² along a direction.",
+        abstract: "λ0(q), its streaming term λ_M = (s, Ms)/(s, s), the remainder and D(ω,q) = iλ0/q² along a direction.",
         discussion: """
-            λ0 is the mode of largest overlap w0 with √ΔG. λ0⁽¹⁾ is the second term of Suslov (44) (the quantum correction of (46)); it does not vanish as ω → 0, while in the localized model the remainder λ0 − λ0⁽¹⁾ scales ∝ ω. Rows: q_j = qmax·j/nq, j = 1…nq.
+            λ0 is the mode of largest overlap w0 with √ΔG. The streaming term λ_M = (s, Ms)/(s, s) (columns lambda0_stream_re/im) is −iD_RR q² at small q, the Fermi-sea part of the Einstein relation (docs/model.md §3.7): it is O(q²), part of Suslov's λ0⁽²⁾ in (40), not his λ0⁽¹⁾, which vanishes by (39). It does not vanish as ω → 0, while in the localized model the remainder λ0 − λ_M scales ∝ ω. Rows: q_j = qmax·j/nq, j = 1…nq.
             """
     )
 
@@ -37,11 +37,11 @@ struct DispersionCommand: ParsableCommand {
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)
         report.add("method", analysis.method.rawValue)
-        var table = Table(name: "dispersion", columns: ["q", "lambda0_re", "lambda0_im", "w0", "first_re", "first_im",
+        var table = Table(name: "dispersion", columns: ["q", "lambda0_re", "lambda0_im", "w0", "lambda0_stream_re", "lambda0_stream_im",
                                                         "remainder_re", "remainder_im", "D_re", "D_im"])
         for point in analysis.points {
             table.rows.append([.number(point.q), .number(point.lambda0.real), .number(point.lambda0.imaginary), .number(point.zeroModeOverlap),
-                               .number(point.firstOrder.real), .number(point.firstOrder.imaginary),
+                               .number(point.streamingTerm.real), .number(point.streamingTerm.imaginary),
                                .number(point.remainder.real), .number(point.remainder.imaginary),
                                .number(point.diffusion.real), .number(point.diffusion.imaginary)])
         }

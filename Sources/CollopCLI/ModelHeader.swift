@@ -1,4 +1,5 @@
 import CollisionOperator
+import Foundation
 import DenseLinearAlgebra
 import SpectralAnalysis
 
@@ -8,6 +9,7 @@ func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key
     let p = model.parameters
     var header: [(key: String, value: Cell)] = []
     func add(_ key: String, _ value: Cell) { header.append((key, value)) }
+    add("units", .text("t = 1, lattice spacing a = 1, hbar = 1 (energies and rates in t, q in 1/a, D in a^2 t/hbar)"))
     add("dim", .integer(p.dimension))
     add("size", .integer(p.size))
     add("N", .integer(model.grid.count))
@@ -21,7 +23,7 @@ func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key
     }
     add("u0", .parameter(p.u0))
     add("correlation", .parameter(p.correlationRadius))
-    if !model.correlation.isWhiteNoise { add("correlation_vectors", .integer(model.correlation.vectors.count)) }
+    if !model.correlation.isWhiteNoise { add("disorder_support_vectors", .integer(model.correlation.vectors.count)) }
     switch p.selfEnergy {
     case .scba:
         add("self-energy", .text("scba"))
@@ -45,36 +47,82 @@ func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key
         add("profile", .text(p.profile.rawValue))
         if p.profile == .power { add("zeta", .parameter(p.zeta)) }
         add("correlator_vectors", .integer(model.vertex.correlatorSize ?? 0))
+        add("d0_correlator", .number(model.vertex.correlator?.secondMoment ?? 0))
     }
     if p.singular != .none {
         add("amplitude", p.amplitude.map(Cell.parameter) ?? .number(model.amplitude))
-        if p.amplitude == nil { add("amplitude_rule", .text("2*gamma*u0")) }
+        if p.amplitude == nil {
+            add("amplitude_rule", .text(model.correlation.isWhiteNoise
+                ? "2*gamma*u0 (VW (40), point scatterers)"
+                : "2*gamma*u0, a default only: VW (40) is for point scatterers, with r_c > 0 the cooperon residue involves u0*C(2k) (docs/model.md §2); set --amplitude for another F"))
+        }
         add("ward-projection", .text(p.wardProjection ? "on" : "off"))
     }
     if p.singular == .cooperon {
         add("d0", p.d0.map(Cell.parameter) ?? .number(model.cooperonDiffusion))
         if p.d0 == nil { add("d0_rule", .text("Kubo-Greenwood D")) }
     }
-    add("D_KG", .number(model.kuboGreenwood.diffusion))
+    let kg = model.kuboGreenwood
+    add("D_KG", .number(kg.diffusion))
+    add("D_RA", .number(kg.onShellDiffusion))
+    add("D_RR", .number(kg.fermiSeaDiffusion))
+    if let next = model.kuboGreenwoodNextSize {
+        add("D_RR_next_size", .number(next.fermiSeaDiffusion))
+    }
+    add("mean_free_path", .number(model.resolution.meanFreePath))
+    add("size_over_mean_free_path", .number(model.resolution.sizeOverMeanFreePath))
+    add("states_in_broadening", .number(model.resolution.statesInBroadening))
     add("lapack_backend", .text(LinearAlgebraBackend.description))
     add("blas_threads", .integer(LinearAlgebraBackend.threadCount))
     return header
 }
 
 /// Resolves the options into a model; parameter errors are phrased for their source.
+/// Warns on stderr where the grid or the vertex make the numbers untrustworthy.
 func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel {
     for warning in resolved.warnings { Progress.warn(warning, quiet: quiet) }
     do {
-        let model = try CollisionModel(parameters: resolved.parameters)
-        let p = model.parameters
-        if p.singular == .cooperon {
-            let thouless = model.cooperonDiffusion * model.grid.spacing * model.grid.spacing
-            if p.omega < thouless {
-                Progress.warn("warning: ω = \(format(p.omega)) < D0(2π/L)² = \(thouless): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime)", quiet: quiet)
-            }
-        }
+        let model = try CollisionModel(parameters: resolved.parameters, compareNextSize: true)
+        for warning in modelWarnings(model) { Progress.warn("warning: " + warning, quiet: quiet) }
         return model
     } catch let error as ParameterError {
         throw inputError(error, sources: resolved.sources)
     }
 }
+
+/// What a user must know before trusting the numbers of `model`: a grid that does not
+/// resolve the mean free path, the broadening or the Fermi sea (docs/model.md §3.7), a
+/// `localized` envelope of one point, a cooperon in its Thouless regime.
+func modelWarnings(_ model: CollisionModel) -> [String] {
+    let p = model.parameters
+    let r = model.resolution
+    let kg = model.kuboGreenwood
+    var warnings: [String] = []
+    let larger = "take a larger --size"
+    if r.sizeOverMeanFreePath < GridResolution.minimumSizeOverMeanFreePath {
+        warnings.append("the grid spans L/l = \(short(r.sizeOverMeanFreePath)) mean free paths (l = \(short(r.meanFreePath)), below \(format(GridResolution.minimumSizeOverMeanFreePath))): D and λ0 are far from their continuum values; \(larger) or a stronger --disorder")
+    }
+    if r.statesInBroadening < GridResolution.minimumStatesInBroadening {
+        warnings.append("only N·ρ(E)·2γ = \(short(r.statesInBroadening)) grid states lie within the broadening (below \(format(GridResolution.minimumStatesInBroadening))): the Fermi surface is sampled too coarsely; \(larger)")
+    }
+    if let next = model.kuboGreenwoodNextSize {
+        let here = kg.fermiSeaDiffusion, there = next.fermiSeaDiffusion
+        if here * there < 0 || abs(here - there) > GridResolution.maximumFermiSeaSwing * abs(kg.onShellDiffusion) {
+            warnings.append("the Fermi-sea part of D_KG is not converged: D_RR = \(short(here)) at L = \(p.size) but \(short(there)) at L = \(p.size + 1) (D_RA = \(short(kg.onShellDiffusion))); D_KG and the streaming term swing with the parity of L; \(larger) (see README, How D converges with L)")
+        }
+    }
+    if model.vertex.correlatorIsConstant && p.wardProjection {
+        warnings.append("--range \(format(p.range)) < 2 leaves a one-point envelope: A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0); take --range ≥ 2 for a localized vertex")
+    }
+    if p.singular == .cooperon {
+        let thouless = model.cooperonDiffusion * model.grid.spacing * model.grid.spacing
+        if p.omega < thouless {
+            let size = Int((2 * Double.pi * (model.cooperonDiffusion / p.omega).squareRoot()).rounded(.up))
+            warnings.append("ω = \(format(p.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take --omega ≥ \(short(thouless)) or --size > \(size) (L > 2π√(D0/ω))")
+        }
+    }
+    return warnings
+}
+
+/// Four significant digits, for messages.
+private func short(_ value: Double) -> String { String(format: "%.4g", value) }

@@ -21,10 +21,11 @@ public struct DiffusionPoint: Sendable, Equatable {
     public var lambda0: Complex<Double>
     /// w0 of the diffusion mode.
     public var zeroModeOverlap: Double
-    /// λ0⁽¹⁾ = (s, M s)/(s, s), the first-order term (the second term of Suslov (44)).
-    public var firstOrder: Complex<Double>
-    /// λ0 − λ0⁽¹⁾.
-    public var remainder: Complex<Double> { lambda0 - firstOrder }
+    /// λ_M = (s, M s)/(s, s), the streaming term: −iD_RR q² + O(q⁴, ωq²), part of
+    /// Suslov's λ0⁽²⁾ in (40) (his λ0⁽¹⁾ vanishes by (39)); it does not vanish as ω → 0.
+    public var streamingTerm: Complex<Double>
+    /// λ0 − λ_M: the part that scales ∝ ω when the current mode lies in the range of 𝕃1.
+    public var remainder: Complex<Double> { lambda0 - streamingTerm }
     /// D(ω, q) = iλ0/q² (Suslov (55)).
     public var diffusion: Complex<Double> { Complex(0, 1) * lambda0 / Complex(q * q) }
 }
@@ -124,7 +125,7 @@ public struct DiffusionAnalysis: Sendable {
                                                  omega: omega, method: .dense, symmetry: symmetry))
                 continue
             }
-            let previous = result.last ?? DiffusionPoint(q: 0, lambda0: .zero, zeroModeOverlap: 1, firstOrder: .zero)
+            let previous = result.last ?? DiffusionPoint(q: 0, lambda0: .zero, zeroModeOverlap: 1, streamingTerm: .zero)
             result.append(try continueSecular(model: model, direction: direction, from: previous, to: q, omega: omega, depth: 0))
         }
         return result
@@ -182,7 +183,7 @@ public struct DiffusionAnalysis: Sendable {
                                                          start: start)
             let overlap = hermitianSum(s, pair.vector).length / (euclideanNorm(s) * euclideanNorm(pair.vector))
             return DiffusionPoint(q: magnitude, lambda0: pair.value, zeroModeOverlap: min(overlap, 1),
-                                  firstOrder: firstOrderTerm(fields))
+                                  streamingTerm: fields.streamingTerm)
         case .dense:
             let op = try model.collisionOperator(q: q, omega: omega)
             let sectors = SectorDecomposition(grid: model.grid, q: q, enabled: symmetry)
@@ -195,15 +196,8 @@ public struct DiffusionAnalysis: Sendable {
             }
             let mode = spectrum.diffusionMode!
             return DiffusionPoint(q: magnitude, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap ?? 0,
-                                  firstOrder: firstOrderTerm(op.fields))
+                                  streamingTerm: op.fields.streamingTerm)
         }
-    }
-
-    /// λ0⁽¹⁾ = (s, M s)/(s, s) = Σ_k M_k ΔG_k / Σ_k ΔG_k.
-    static func firstOrderTerm(_ fields: KineticFields) -> Complex<Double> {
-        var numerator = Complex<Double>.zero
-        for k in 0..<fields.count { numerator += Complex(fields.streaming[k]) * fields.deltaG[k] }
-        return numerator / compensatedSum(fields.deltaG)
     }
 
     /// Least-squares fit of iλ0/q² = D + B q² + C q⁴ (fewer terms for fewer points),

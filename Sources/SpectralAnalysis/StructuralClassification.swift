@@ -28,6 +28,8 @@ public struct StructuralAnalysis: Sendable {
     /// Eigenvalues η of 𝕃1, sorted by |η| descending.
     public let singularEigenvalues: [Complex<Double>]
     public let relativeCutoff: Double
+    /// The absolute cutoff on |η| (SingularRank.threshold).
+    public let threshold: Double
     /// rank 𝕃1 = the predicted |M∞|.
     public let rank: Int
     /// The nullity of Bᴴ Q 𝕃reg B: the predicted |M0|.
@@ -51,7 +53,7 @@ public struct StructuralAnalysis: Sendable {
         let n = op.order
         let omega = op.omega
         let decomposition = sectors ?? SectorDecomposition(grid: op.grid, q: op.fields.q, enabled: false)
-        // 𝕃1 block by block; the rank cutoff is relative to the largest |η| of all blocks.
+        // 𝕃1 block by block; one rank cutoff for all blocks (SingularRank.threshold).
         let one = try Spectrum(matrix: op.singularOneMatrix, sectors: decomposition, zeroMode: nil, computeVectors: true)
         let pieces: [(sector: SymmetrySector?, spectrum: Spectrum, global: [Int])] = one.isBlocked
             ? one.parts.map { ($0.sector, $0.spectrum, $0.globalIndices) }
@@ -59,7 +61,7 @@ public struct StructuralAnalysis: Sendable {
         let order = one.modes.indices.sorted { one.modes[$0].value.length > one.modes[$1].value.length }
         let eta = order.map { one.modes[$0].value }
         let largest = eta.first?.length ?? 0
-        let threshold = relativeCutoff * largest
+        let threshold = SingularRank.threshold(operator: op, largest: largest, relativeCutoff: relativeCutoff)
         let r = largest > 0 ? eta.prefix { $0.length > threshold }.count : 0
         var etaPosition = [Int](repeating: -1, count: n)                // global mode → position in `eta`
         for (position, mode) in order.enumerated() { etaPosition[mode] = position }
@@ -71,6 +73,7 @@ public struct StructuralAnalysis: Sendable {
         self.omega = omega
         singularEigenvalues = eta
         self.relativeCutoff = relativeCutoff
+        self.threshold = threshold
         rank = r
         infiniteVectors = infinite
 

@@ -17,9 +17,12 @@ struct ModelCase: CustomTestStringConvertible, Sendable {
     var profile = CorrelatorProfile.exp
     var projection = true
     var omega = 1e-3
+    /// Box width W; correlated cases need more (C(0) = 1 leaves a local variance U0·c_0 < U0).
+    var disorder = 2.0
 
     var parameters: ModelParameters {
         var p = ModelParameters()
+        p.disorder = .width(disorder)
         p.dimension = dimension
         p.size = size
         p.energy = energy
@@ -44,10 +47,10 @@ struct ModelCase: CustomTestStringConvertible, Sendable {
         ModelCase(dimension: 2, size: 8, energy: 0.3, q: [0, 0], singular: .localized),
         ModelCase(dimension: 2, size: 10, energy: 1.2, q: [0.3, -0.2], singular: .cooperon),
         ModelCase(dimension: 2, size: 9, energy: -0.5, q: [0.2, 0], singular: .localized, correlation: 0.5, profile: .power),
-        ModelCase(dimension: 2, size: 8, energy: 0.4, q: [0.15, 0.05], singular: .none, correlation: 1),
+        ModelCase(dimension: 2, size: 8, energy: 0.4, q: [0.15, 0.05], singular: .none, correlation: 0.7, disorder: 5),
         ModelCase(dimension: 3, size: 5, energy: 0.3, q: [0, 0, 0], singular: .lorentzian),
         ModelCase(dimension: 3, size: 4, energy: 1.9, q: [0.1, 0.2, 0.3], singular: .localized, range: 1),
-        ModelCase(dimension: 3, size: 6, energy: -0.3, q: [0, 0.25, 0], singular: .cooperon, correlation: 0.6),
+        ModelCase(dimension: 3, size: 6, energy: -0.3, q: [0, 0.25, 0], singular: .cooperon, correlation: 0.6, disorder: 5),
         ModelCase(dimension: 4, size: 3, energy: 1.0, q: [0, 0, 0, 0], singular: .localized, range: 1),
     ]
 }
@@ -61,8 +64,8 @@ func directSingularVertex(_ model: CollisionModel, _ Q: [Double], omega: Double)
     case .none:
         return .zero
     case .localized:
-        let vectors = model.vertex.correlatorVectors!
-        let weights = model.vertex.correlatorWeights!
+        let vectors = model.vertex.correlator!.support
+        let weights = model.vertex.correlator!.weights
         var a = 0.0
         for v in 0..<vectors.count {
             let x = vectors.vector(v)

@@ -120,23 +120,24 @@ struct OperatorIdentityTests {
         #expect(worst <= 1e-13 * deltaSigma.length)
     }
 
-    /// A(0) = 1 (Σ a_x = 1) for both profiles; the power profile decays as |x|^(−d−ζ) inside ξ.
+    /// A(0) = 1 (Σ a_x = 1) for both profiles; the power envelope decays as |x|^(−d−ζ) inside ξ.
     @Test func correlatorNormalizationAndProfile() throws {
         for profile in CorrelatorProfile.allCases {
             var p = ModelParameters()
             p.profile = profile
-            p.range = 3
+            p.range = 6
             p.xi = 2.5
-            let vertex = SingularVertex(parameters: p)
-            let a = try #require(vertex.correlator(on: MomentumGrid(dimension: 2, size: 16)))
+            let vertex = try SingularVertex(parameters: p)
+            let a = try #require(vertex.correlatorValues(on: MomentumGrid(dimension: 2, size: 16)))
             #expect(abs(a[0] - 1) < 1e-14)
-            let weights = try #require(vertex.correlatorWeights)
-            #expect(abs(weights.reduce(0, +) - 1) < 1e-14)
+            let correlator = try #require(vertex.correlator)
+            #expect(abs(correlator.weights.reduce(0, +) - 1) < 1e-14)
             if profile == .power {
-                let lengths = vertex.correlatorVectors!.lengths
+                let lengths = correlator.envelope.lengths
+                let b = correlator.envelopeWeights
                 let i1 = lengths.firstIndex { abs($0 - 1) < 1e-12 }!
                 let i2 = lengths.firstIndex { abs($0 - 2) < 1e-12 }!
-                #expect(abs(weights[i1] / weights[i2] - pow(2.0, 2 - 0.5)) < 1e-12)   // (2/1)^(d+ζ), ζ = −0.5
+                #expect(abs(b[i1] / b[i2] - pow(2.0, 2 - 0.5)) < 1e-12)   // (2/1)^(d+ζ), ζ = −0.5
             }
         }
     }

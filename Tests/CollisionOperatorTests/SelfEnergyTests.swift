@@ -9,8 +9,8 @@ struct SelfEnergyTests {
     /// Σ_k = (1/N) Σ_k' U0 C(k−k') / (z − ε(k'+shift) − Σ_k') checked by a direct O(N²) sum.
     @Test(arguments: [
         ModelCase(dimension: 1, size: 30, energy: 0.3, q: [0], singular: .none),
-        ModelCase(dimension: 2, size: 8, energy: -0.7, q: [0, 0], singular: .none, correlation: 0.8),
-        ModelCase(dimension: 3, size: 6, energy: 1.0, q: [0, 0, 0], singular: .none, correlation: 0.6),
+        ModelCase(dimension: 2, size: 8, energy: -0.7, q: [0, 0], singular: .none, correlation: 0.8, disorder: 5),
+        ModelCase(dimension: 3, size: 6, energy: 1.0, q: [0, 0, 0], singular: .none, correlation: 0.6, disorder: 5),
     ])
     func fixedPointIsSelfConsistent(_ modelCase: ModelCase) throws {
         let model = try CollisionModel(parameters: modelCase.parameters)

@@ -57,7 +57,7 @@ struct HierarchyCommandTests {
     @Test func dispersionColumns() throws {
         let result = try runCollop(["dispersion", "--size", "8", "--nq", "3", "--qmax", "0.3"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("\nq\tlambda0_re\tlambda0_im\tw0\tfirst_re\tfirst_im\tremainder_re\tremainder_im\tD_re\tD_im\n"))
+        #expect(result.stdout.contains("\nq\tlambda0_re\tlambda0_im\tw0\tlambda0_stream_re\tlambda0_stream_im\tremainder_re\tremainder_im\tD_re\tD_im\n"))
         let rows = dataRows(result.stdout)
         #expect(rows.count == 3)
         for row in rows {

@@ -48,7 +48,7 @@ struct HierarchyTests {
     /// Correlated disorder: M1 spreads into a band while |M0| = 1 and |M∞| = |X| − 1.
     @Test(arguments: [0.5, 1.0])
     func correlatedDisorderSpreadsM1(radius: Double) throws {
-        let model = try Self.model { $0.size = 12; $0.correlationRadius = radius }
+        let model = try Self.model { $0.size = 12; $0.correlationRadius = radius; $0.disorder = .width(2 / radius.squareRoot() + 1) }
         let analysis = try HierarchyAnalysis(model: model)
         let expected: [SpectralFamily: Int] = [.m0: 1, .m1: 144 - 13, .mInfinity: 12]
         #expect(analysis.scalingCounts == expected)
@@ -152,8 +152,8 @@ struct FlowAndDispersionTests {
         }
     }
 
-    /// Localized model: λ0 − λ0⁽¹⁾ ∝ ω (the current mode lies in the range of 𝕃1), while
-    /// λ0⁽¹⁾ does not vanish as ω → 0.
+    /// Localized model: λ0 − λ_M ∝ ω (the current mode lies in the range of 𝕃1), while
+    /// the streaming term λ_M does not vanish as ω → 0.
     @Test(arguments: [0.1, 0.3])
     func localizedRemainderScalesWithOmega(q: Double) throws {
         func point(_ omega: Double) throws -> DiffusionPoint {
@@ -164,7 +164,7 @@ struct FlowAndDispersionTests {
         }
         let a = try point(1e-3), b = try point(1e-4)
         #expect(abs(a.remainder.length / b.remainder.length - 10) < 0.2)
-        #expect((a.firstOrder - b.firstOrder).length < 0.05 * a.firstOrder.length)
+        #expect((a.streamingTerm - b.streamingTerm).length < 0.05 * a.streamingTerm.length)
         #expect(a.zeroModeOverlap > 0.99)
     }
 }

@@ -14,7 +14,7 @@ struct IdentityCheckerTests {
     @Test func defaultModelPassesEveryIdentity() throws {
         let results = try run { _ in }
         #expect(Set(results.keys) == ["complex_symmetry", "zero_mode_q0", "ward_residual_q0", "parity_matrix",
-                                      "trace", "zero_eigenvalue_q0", "rank_L1"])
+                                      "trace", "zero_eigenvalue_q0", "rank_L1", "streaming_fermi_sea"])
         #expect(results.values.allSatisfy { $0.status == .pass })
     }
 
