@@ -5,14 +5,14 @@ import Foundation
 
 /// Options about how a run uses the machine, shared by every subcommand.
 struct ResourceOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("OpenBLAS threads for LAPACK: an integer 1…1024. [default: OpenBLAS's own, all cores]", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for LAPACK/BLAS: an integer 1…1024. Eigenvalue problems run one symmetry block per thread, each block single-threaded, so tables are identical at any thread count; other BLAS calls use n OpenBLAS threads. [default: OpenBLAS's own, all cores]", valueName: "n"))
     var threads: String?
 
     @Option(name: .customLong("max-n"), parsing: .unconditional,
             help: ArgumentHelp("Refuse grids with more than n points (N = L^d) before allocating: an integer ≥ 1. [default: the largest N whose memory estimate fits in the available memory]", valueName: "n"))
     var maxN: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Block-diagonalize by the lattice reflections k_i → −k_i that fix q (axes with q_i = 0): on, or off for one dense N × N zgeev. [default: on]", valueName: "on|off"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Block-diagonalize by the lattice reflections k_i → −k_i that fix q (axes with q_i = 0): on, or off for one dense N × N zgeev.", valueName: "on|off"))
     var symmetry: String = "on"
 
     @Flag(help: "Print on stderr the wall time and the time spent inside LAPACK/BLAS when the run ends.")

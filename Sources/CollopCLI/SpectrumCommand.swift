@@ -18,7 +18,7 @@ struct SpectrumCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table. [default: 0]", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table.", valueName: "K"))
     var vectors: Int = 0
 
     @Flag(name: .customLong("values-only"), help: "Eigenvalues only (zgeev without vectors, about half the time): drops the w0 column.")
@@ -66,9 +66,10 @@ struct SpectrumCommand: ParsableCommand {
             report.add("max_condition", conditions.max() ?? 1)
             let flagged = spectrum.modes.filter(\.nearExceptional).map { "\($0.index)" }
             report.add("near_exceptional_modes", flagged.isEmpty ? "none" : flagged.joined(separator: ","))
-            report.add("near_exceptional_threshold", 1e-8)
-            report.add("degenerate_clusters", spectrum.degenerateClusters.isEmpty ? "none"
-                       : spectrum.degenerateClusters.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
+            report.add("near_exceptional_threshold", .parameter(1e-8))
+            // One entry per degenerate value, all sectors together: multiplicity@first row.
+            report.add("degenerate_clusters", spectrum.degenerateValues.isEmpty ? "none"
+                       : spectrum.degenerateValues.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
             if !spectrum.clustersWithSubspaceBasis.isEmpty {
                 report.add("clusters_with_orthonormal_eigenspace_basis",
                            spectrum.clustersWithSubspaceBasis.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))

@@ -1,6 +1,8 @@
 import CollisionOperator
 import DenseLinearAlgebra
+import Dispatch
 import Numerics
+import Synchronization
 
 /// One eigenvalue of 𝕃 with what the tables report about it.
 public struct Mode: Sendable, Equatable {
@@ -75,6 +77,10 @@ public struct Spectrum: Sendable {
     public let routine: String
     /// Degenerate clusters of more than one mode (table indices), within one sector.
     public private(set) var degenerateClusters: [[Int]]
+    /// Degenerate eigenvalues across sectors: the modes (table indices, ascending) whose
+    /// values agree within `clusterTolerance`, more than one mode each, ordered by first
+    /// index. One value that several sectors share is one entry with its total multiplicity.
+    public private(set) var degenerateValues: [[Int]]
     /// Large degenerate clusters whose vectors are a Hermitian-orthonormal basis of the
     /// eigenspace (rebuilt from the complement of the other eigenvectors).
     public private(set) var clustersWithSubspaceBasis: [[Int]]
@@ -84,27 +90,36 @@ public struct Spectrum: Sendable {
     /// Bound of the trace check, DESIGN §3.5.
     public static let traceTolerance = 1e-10
 
+    /// Eigenvalues closer than this are one degenerate cluster: 1e4 ε ‖𝕃‖_F.
+    public static func clusterTolerance(norm: Double) -> Double { 1e4 * Double.ulpOfOne * norm }
+
     public var values: [Complex<Double>] { modes.map(\.value) }
     public var isBlocked: Bool { !parts.isEmpty }
     public var hasVectors: Bool { isBlocked ? parts.allSatisfy { $0.spectrum.hasVectors } : denseVectors != nil }
     /// The order N of the diagonalized operator.
     public var order: Int { modes.count }
 
-    /// Diagonalizes `matrix` (consumed) with `zgeev`.
+    /// Diagonalizes `matrix` (consumed) with `zgeev`, on one BLAS thread so that the
+    /// result is bit for bit the same at any OpenBLAS thread count.
     /// - Parameters:
     ///   - zeroMode: s = √ΔG, for the w0 column (needs `computeVectors`).
     ///   - computeVectors: right eigenvectors, c-normalized in the bilinear product.
     /// - Throws: `LinearAlgebraError` (non-finite input, LAPACK info), `SpectralError.traceMismatch`.
     public init(matrix: consuming ComplexMatrix, zeroMode: [Complex<Double>]?, computeVectors: Bool) throws {
         let n = matrix.rows
+        _ = DeterministicLapack.enter()
+        defer { DeterministicLapack.leave() }
         try self.init(dense: matrix, zeroMode: zeroMode, computeVectors: computeVectors,
                       weight: 1 / Double(max(n, 1)), checkTrace: true)
     }
 
     /// Diagonalizes `matrix` block by block in the sectors of `decomposition` (dense when
-    /// it has a single sector). The trace check compares all eigenvalues with tr 𝕃. Blocks
-    /// are solved one after another, each on all cores (OpenBLAS threads): solving two at
-    /// once with one thread each gained under 25% on the benchmark cases.
+    /// it has a single sector). The trace check compares all eigenvalues with tr 𝕃. Each
+    /// block is solved on one BLAS thread, up to `LinearAlgebraBackend.threadCount` blocks
+    /// at once (largest first): OpenBLAS's multithreaded kernels round differently at each
+    /// thread count, so a threaded zgeev gives other last bits (and another order inside
+    /// degenerate clusters) for every --threads; single-threaded blocks make the table
+    /// identical at any thread count, and running blocks concurrently keeps the cores busy.
     public init(matrix: consuming ComplexMatrix, sectors decomposition: SectorDecomposition,
                 zeroMode: [Complex<Double>]?, computeVectors: Bool) throws {
         guard decomposition.isNontrivial else {
@@ -114,17 +129,18 @@ public struct Spectrum: Sendable {
         let n = matrix.rows
         let trace = matrix.trace
         let norm = matrix.frobeniusNorm
-        var blocks = decomposition.sectors.map { $0.gather(matrix) }
+        let blocks = TakeOnce(decomposition.sectors.map { $0.gather(matrix) })
         _ = consume matrix
-        var parts: [Part] = []
-        for (index, sector) in decomposition.sectors.enumerated() {
-            let block = blocks[index]
-            blocks[index] = ComplexMatrix(rows: 0, columns: 0)
+        let solved = try DeterministicLapack.concurrently(
+            decomposition.sectors.count, order: decomposition.sectors.indices.sorted { decomposition.sectors[$0].dimension > decomposition.sectors[$1].dimension }
+        ) { index in
+            let sector = decomposition.sectors[index]
+            let block = blocks.take(index)
             let coordinates = (zeroMode != nil && sector.isFullySymmetric) ? sector.project(zeroMode!) : nil
-            let spectrum = try Spectrum(dense: block, zeroMode: coordinates, computeVectors: computeVectors,
-                                        weight: 1 / Double(n), checkTrace: false)
-            parts.append(Part(sector: sector, spectrum: spectrum, globalIndices: []))
+            return try Spectrum(dense: block, zeroMode: coordinates, computeVectors: computeVectors,
+                                weight: 1 / Double(n), checkTrace: false)
         }
+        var parts = zip(decomposition.sectors, solved).map { Part(sector: $0, spectrum: $1, globalIndices: []) }
         // Merge and sort all modes by |λ| (ties by re, im, sector, local index).
         var entries: [(part: Int, local: Int)] = []
         for (p, part) in parts.enumerated() { for l in 0..<part.spectrum.modes.count { entries.append((p, l)) } }
@@ -168,6 +184,8 @@ public struct Spectrum: Sendable {
         self.degenerateClusters = global { $0.degenerateClusters }
         self.clustersWithSubspaceBasis = global { $0.clustersWithSubspaceBasis }
         self.clustersLeftNonOrthogonal = global { $0.clustersLeftNonOrthogonal }
+        self.degenerateValues = BilinearEigenbasis.groups(of: modes.map(\.value), tolerance: Self.clusterTolerance(norm: norm))
+            .filter { $0.count > 1 }
     }
 
     /// The dense decomposition; `weight` is the bilinear weight of the c-normalization.
@@ -203,7 +221,7 @@ public struct Spectrum: Sendable {
             let sorted = decomposition.vectors!.columns(at: order)
             decomposition.vectors = nil
             let basis = BilinearEigenbasis(values: sortedValues, vectors: consume sorted, weight: weight,
-                                           clusterTolerance: 1e4 * Double.ulpOfOne * norm)
+                                           clusterTolerance: Self.clusterTolerance(norm: norm))
             let zeroNorm = zeroMode.map(euclideanNorm)
             for s in 0..<n {
                 let v = basis.vectors.column(s)
@@ -229,6 +247,8 @@ public struct Spectrum: Sendable {
         self.frobeniusNorm = norm
         self.routine = computeVectors ? "zgeev (LAPACKE_zgeev_work, jobvl=N, jobvr=V)" : "zgeev (LAPACKE_zgeev_work, jobvl=N, jobvr=N)"
         self.degenerateClusters = clusters
+        self.degenerateValues = BilinearEigenbasis.groups(of: sortedValues, tolerance: Self.clusterTolerance(norm: norm))
+            .filter { $0.count > 1 }
         self.clustersWithSubspaceBasis = rebuilt
         self.clustersLeftNonOrthogonal = skipped
     }
@@ -249,6 +269,7 @@ public struct Spectrum: Sendable {
         for p in copy.parts.indices { copy.parts[p].globalIndices = parts[p].globalIndices.map { position[$0] } }
         if !location.isEmpty { copy.location = order.map { location[$0] } }
         copy.degenerateClusters = degenerateClusters.map { $0.map { position[$0] }.sorted() }
+        copy.degenerateValues = degenerateValues.map { $0.map { position[$0] }.sorted() }.sorted { $0[0] < $1[0] }
         copy.clustersWithSubspaceBasis = clustersWithSubspaceBasis.map { $0.map { position[$0] }.sorted() }
         copy.clustersLeftNonOrthogonal = clustersLeftNonOrthogonal.map { $0.map { position[$0] }.sorted() }
         return copy
@@ -303,5 +324,69 @@ public struct Spectrum: Sendable {
     /// The diffusion mode λ0: the mode of largest w0 (DESIGN §4); nil without vectors.
     public var diffusionMode: Mode? {
         modes.filter { $0.zeroModeOverlap != nil }.max { $0.zeroModeOverlap! < $1.zeroModeOverlap! }
+    }
+}
+
+/// LAPACK calls whose result must not depend on the OpenBLAS thread count: inside a
+/// section OpenBLAS runs on one thread; the count in force before the first (outermost)
+/// entry is restored when the last section ends. Sections may overlap (nested, or on
+/// several threads); the count is process-wide, like OpenBLAS's own setting.
+enum DeterministicLapack {
+    private static let state = Mutex<(depth: Int, saved: Int)>((0, 1))
+
+    /// Enters a section; returns the thread count in force outside it (the worker budget).
+    static func enter() -> Int {
+        state.withLock { state in
+            if state.depth == 0 {
+                state.saved = LinearAlgebraBackend.threadCount
+                LinearAlgebraBackend.threadCount = 1
+            }
+            state.depth += 1
+            return state.saved
+        }
+    }
+
+    static func leave() {
+        state.withLock { state in
+            state.depth -= 1
+            if state.depth == 0 { LinearAlgebraBackend.threadCount = state.saved }
+        }
+    }
+
+    /// `body(0..<count)` on up to the outside thread count of workers, each on one BLAS
+    /// thread, taking indices in `order`; the results by index. Throws the error of the
+    /// smallest failing index (the same at any worker count).
+    static func concurrently<T: Sendable>(_ count: Int, order: [Int], _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        let workers = min(max(enter(), 1), count)
+        defer { leave() }
+        let next = Atomic<Int>(0)
+        let results = Mutex<[Result<T, any Error>?]>(Array(repeating: nil, count: count))
+        withoutActuallyEscaping(body) { body in
+            let work: @Sendable (Int) -> Void = { _ in
+                while true {
+                    let position = next.add(1, ordering: .relaxed).oldValue
+                    guard position < count else { return }
+                    let index = order[position]
+                    let result = Result { try body(index) }
+                    results.withLock { $0[index] = result }
+                }
+            }
+            if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        }
+        return try results.withLock { all in try all.map { try $0!.get() } }
+    }
+}
+
+/// Values handed out once each to concurrent workers (the slot is emptied, so a block's
+/// memory is released as soon as its solver is done with it).
+final class TakeOnce<Value: Sendable>: Sendable {
+    private let values: Mutex<[Value?]>
+    init(_ values: [Value]) { self.values = Mutex(values.map { $0 }) }
+    func take(_ index: Int) -> Value {
+        values.withLock { all in
+            let value = all[index]!
+            all[index] = nil
+            return value
+        }
     }
 }
