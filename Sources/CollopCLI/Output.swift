@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Output options shared by the subcommands.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Table format: tsv or json. [default: tsv]", valueName: "tsv|json"))
+    @Option(help: ArgumentHelp("Table format: tsv or json.", valueName: "tsv|json"))
     var format: String = "tsv"
-    @Option(help: ArgumentHelp("Write the table to FILE instead of stdout, atomically (temp file + rename): no partial file on failure.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the table to FILE instead of stdout (- is stdout), atomically (temp file + rename): no partial file on failure.", valueName: "file"))
     var output: String?
     @Flag(help: "No progress or warnings on stderr.")
     var quiet = false
@@ -20,22 +23,45 @@ struct OutputOptions: ParsableArguments {
         return f
     }
 
-    /// Checked before any computation, so a bad path fails fast with exit status 2.
+    /// Checked before any computation, so a bad path fails fast with exit status 2: the
+    /// directory exists and a temporary file can be created in it (which is what the
+    /// atomic write needs), or the path is an existing device or pipe that can be opened.
     func destination() throws(InputError) -> OutputDestination {
-        guard let output else { return .standardOutput }
-        guard !output.isEmpty else { throw InputError("--output: value \"\" is empty (allowed: a file path in an existing directory)") }
+        guard let output, output != "-" else { return .standardOutput }
+        func refuse(_ reason: String, allowed: String = "a file path in an existing, writable directory, or - for stdout") -> InputError {
+            InputError("--output: value \(output.isEmpty ? "\"\"" : output) \(reason) (allowed: \(allowed))")
+        }
+        guard !output.isEmpty else { throw refuse("is empty") }
         let url = URL(fileURLWithPath: output)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError("--output: value \(output) is in a missing directory \(directory) (allowed: a file path in an existing directory)")
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw refuse("is in a missing directory \(directory)")
         }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw InputError("--output: value \(output) is in a directory that is not writable (allowed: a file path in a writable directory)")
+        guard isDirectory.boolValue else { throw refuse("is below \(directory), which is not a directory") }
+        var status = stat()
+        if stat(output, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw refuse("is a directory", allowed: "a file path, or - for stdout")
+            case S_IFCHR, S_IFIFO, S_IFSOCK:
+                // /dev/null, /dev/stderr, a named pipe: written in place (renaming onto them would replace them).
+                let fd = open(output, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+                guard fd >= 0 else { throw refuse("cannot be opened for writing: \(systemReason(errno))") }
+                close(fd)
+                return .special(output)
+            default:
+                break
+            }
         }
-        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw InputError("--output: value \(output) is a directory (allowed: a file path)")
+        // The atomic write creates a temporary file next to the target: try it now.
+        let probe = OutputDestination.temporaryPath(for: url, suffix: "probe")
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw refuse("cannot be written: no file can be created in \(directory) (\(systemReason(errno)))")
         }
+        close(fd)
+        unlink(probe)
         return .file(url)
     }
 
@@ -47,31 +73,65 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
-/// Where a table goes: stdout in one write, or a file written through temp + rename.
+/// strerror(code), e.g. "No such file or directory", "Read-only file system".
+func systemReason(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+/// Where a table goes: stdout in one write, a file written through temp + rename, or
+/// an existing device or pipe written in place.
 enum OutputDestination {
     case standardOutput
     case file(URL)
+    case special(String)
 
-    func write(_ text: String) throws {
-        let data = Data(text.utf8)
+    static func temporaryPath(for url: URL, suffix: String = "tmp") -> String {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).collop-\(getpid()).\(suffix)").path
+    }
+
+    /// Writes `text`; every failure is an `InputError` naming --output, the path and the
+    /// system's reason, and never leaves a partial or temporary file behind.
+    func write(_ text: String) throws(InputError) {
+        let data = Array(text.utf8)
         switch self {
         case .standardOutput:
-            FileHandle.standardOutput.write(data)
-        case .file(let url):
-            let directory = url.deletingLastPathComponent()
-            let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).collop-\(getpid()).tmp")
-            SignalGuard.setTemporaryFile(temporary.path)
-            defer { SignalGuard.setTemporaryFile(nil) }
-            do {
-                try data.write(to: temporary)
-                guard rename(temporary.path, url.path) == 0 else {
-                    throw InputError("--output: cannot rename the temporary file onto \(url.path): \(String(cString: strerror(errno)))")
-                }
-            } catch {
-                try? FileManager.default.removeItem(at: temporary)
-                throw error
+            if let code = Self.writeAll(data, to: STDOUT_FILENO) {
+                throw InputError("--output: cannot write the table to stdout: \(systemReason(code))")
             }
+        case .special(let path):
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw InputError("--output: cannot open \(path) for writing: \(systemReason(errno))") }
+            defer { close(fd) }
+            if let code = Self.writeAll(data, to: fd) {
+                throw InputError("--output: cannot write \(path): \(systemReason(code))")
+            }
+        case .file(let url):
+            let temporary = Self.temporaryPath(for: url)
+            let fail = { (what: String, code: Int32) -> InputError in
+                unlink(temporary)
+                return InputError("--output: cannot write \(url.path): \(what) failed: \(systemReason(code)) (nothing was written)")
+            }
+            SignalGuard.setTemporaryFile(temporary)
+            defer { SignalGuard.setTemporaryFile(nil) }
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw fail("creating the temporary file \(temporary)", errno) }
+            if let code = Self.writeAll(data, to: fd) { close(fd); throw fail("writing", code) }
+            guard fsync(fd) == 0 else { let code = errno; close(fd); throw fail("flushing", code) }
+            guard close(fd) == 0 else { throw fail("closing", errno) }
+            guard rename(temporary, url.path) == 0 else { throw fail("renaming the temporary file onto it", errno) }
         }
+    }
+
+    /// Writes every byte (retrying short writes and EINTR); the errno on failure.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
     }
 }
 
