@@ -10,7 +10,16 @@ public struct InputError: Error, CustomStringConvertible, Sendable {
 
 /// A parameter error phrased for where the value came from (flag, config key or default).
 func inputError(_ error: ParameterError, sources: ParameterSources) -> InputError {
-    InputError("\(sources.describe(error.parameter)): \(error.explanation)")
+    InputError("\(sources.describe(error.parameter)): \(phrase(error))")
+}
+
+/// "value V <reason> (allowed: …)", with "is" only when the reason does not bring its
+/// own verb: "value 0.1 has 1 components …", not "value 0.1 is has 1 components …".
+func phrase(_ error: ParameterError) -> String {
+    let reason = error.reason.isEmpty ? "not allowed" : error.reason
+    let verbs = ["is ", "has ", "have ", "needs ", "gives ", "exceeds ", "contains ", "lies ", "makes ", "does ", "cannot "]
+    let predicate = verbs.contains { reason.hasPrefix($0) } ? reason : "is \(reason)"
+    return "value \(error.value) \(predicate) (allowed: \(error.parameter.allowed))"
 }
 
 /// Where each model parameter's value came from, for error messages.

@@ -7,6 +7,11 @@ import Foundation
 /// Each option takes the next argument unconditionally, so negative numbers work
 /// (`--energy -0.4`). A `--config` file supplies the same keys; flags override it.
 struct ModelOptions: ParsableArguments {
+    /// Whether --omega is offered in help: hidden for hierarchy, whose frequencies are
+    /// --omegas (there --omega is still accepted, and warned about). Set by `Collop.execute`
+    /// around parsing and help generation.
+    @TaskLocal static var omegaVisibility: ArgumentVisibility = .default
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Lattice dimension d: \(ParameterName.dim.allowed). [default: 2]", valueName: "d"))
     var dim: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Points per axis L: \(ParameterName.size.allowed). [default: 16]", valueName: "L"))
@@ -15,11 +20,12 @@ struct ModelOptions: ParsableArguments {
     var hopping: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Energy E: \(ParameterName.energy.allowed). [default: 0.3]", valueName: "E"))
     var energy: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Frequency ω: \(ParameterName.omega.allowed). [default: 1e-3]", valueName: "ω"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Frequency ω: \(ParameterName.omega.allowed). [default: 1e-3]", valueName: "ω",
+                                                              visibility: ModelOptions.omegaVisibility))
     var omega: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("External momentum q: \(ParameterName.q.allowed), need not be a grid vector. [default: 0]", valueName: "q1,q2,…"))
     var q: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Disorder width W, U0 = W²/12: \(ParameterName.disorder.allowed). [default: 2]", valueName: "W"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Disorder width W: \(ParameterName.disorder.allowed). [default: 2]", valueName: "W"))
     var disorder: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("White-noise vertex U0 given directly: \(ParameterName.u0.allowed).", valueName: "U0"))
     var u0: String?
@@ -92,7 +98,8 @@ struct ModelOptions: ParsableArguments {
         var selfEnergyName = "scba"
         for name in ParameterName.allCases {
             guard let setting = settings[name] else { continue }
-            let reader = ValueReader(name: name, value: setting.value, label: sources.describe(name))
+            let reader = ValueReader(name: name, value: setting.value, label: sources.describe(name),
+                                     fromConfig: setting.source.isConfig)
             switch name {
             case .dim: p.dimension = try reader.integer()
             case .size: p.size = try reader.integer()
@@ -115,6 +122,17 @@ struct ModelOptions: ParsableArguments {
             case .wardProjection: p.wardProjection = try reader.switchValue()
             case .scbaMaxIterations: p.scbaMaximumIterations = try reader.integer()
             }
+        }
+        if let q = p.q, q.count != p.dimension, let setting = settings[.q] {
+            // Before validate(), so the message can show q as written and say where dim came from.
+            let dimSource: String
+            switch sources.sources[.dim] ?? .defaultValue {
+            case .flag: dimSource = "--dim is \(p.dimension)"
+            case .config: dimSource = "config key 'dim' is \(p.dimension)"
+            case .defaultValue: dimSource = "--dim is \(p.dimension) (the default)"
+            }
+            let written = ValueReader(name: .q, value: setting.value, label: "", fromConfig: settings[.q]!.source.isConfig).written
+            throw InputError("\(sources.describe(.q)): value \(written) has \(q.count) component\(q.count == 1 ? "" : "s") but \(dimSource) (allowed: \(p.dimension) finite numbers, comma-separated)")
         }
         switch (selfEnergyName, gammaValue) {
         case ("fixed", let gamma?): p.selfEnergy = .fixed(gamma: gamma)
@@ -159,26 +177,43 @@ struct ResolvedModel: Sendable {
     var warnings: [String]
 }
 
-/// Reads one parameter's value, from a flag (text) or a config file (typed).
+extension ParameterSources.Source {
+    var isConfig: Bool { if case .config = self { return true } else { return false } }
+}
+
+/// Reads one parameter's value, from a flag (text, parsed here) or a config file (typed
+/// by its TOML or JSON syntax, which must match the parameter: `size = "16"` is a string,
+/// not an integer). Every complaint shows the value as written and what is allowed.
 private struct ValueReader {
     let name: ParameterName
     let value: ConfigFile.Value
     let label: String
+    let fromConfig: Bool
 
-    func fail(_ shown: String, _ reason: String) -> InputError {
-        InputError("\(label): value \(shown.isEmpty ? "\"\"" : shown) \(reason) (allowed: \(name.allowed))")
+    /// The value as the user wrote it: flags verbatim; config values in their file
+    /// syntax (strings quoted, arrays in brackets).
+    var written: String {
+        if case .text(let raw) = value, !fromConfig { return raw.isEmpty ? "\"\"" : raw }
+        return value.written
+    }
+
+    func fail(_ reason: String) -> InputError {
+        InputError("\(label): value \(written) \(reason) (allowed: \(name.allowed))")
+    }
+
+    /// "is a string, not an integer": a config value of the wrong type.
+    func wrongType(_ expected: String) -> InputError {
+        fail("is \(value.typeName), not \(expected)")
     }
 
     func number() throws(InputError) -> Double {
         switch value {
         case .number(let d): return d
         case .integer(let i): return Double(i)
-        case .text(let raw):
-            let text = raw.trimmingCharacters(in: .whitespaces)
-            guard let d = Double(text) else { throw fail(raw, "is not a number") }
+        case .text(let raw) where !fromConfig:
+            guard let d = Double(raw.trimmingCharacters(in: .whitespaces)) else { throw fail("is not a number") }
             return d
-        case .boolean(let b): throw fail("\(b)", "is not a number")
-        case .list(let l): throw fail("\(l)", "is not a single number")
+        default: throw wrongType("a number")
         }
     }
 
@@ -186,13 +221,12 @@ private struct ValueReader {
         switch value {
         case .integer(let i): return i
         case .number(let d):
-            guard d.isFinite, d == d.rounded(), abs(d) < 1e15 else { throw fail(format(d), "is not an integer") }
+            guard d.isFinite, d == d.rounded(), abs(d) < 1e15 else { throw fail("is not an integer") }
             return Int(d)
-        case .text(let raw):
-            guard let i = Int(raw.trimmingCharacters(in: .whitespaces)) else { throw fail(raw, "is not an integer") }
+        case .text(let raw) where !fromConfig:
+            guard let i = Int(raw.trimmingCharacters(in: .whitespaces)) else { throw fail("is not an integer") }
             return i
-        case .boolean(let b): throw fail("\(b)", "is not an integer")
-        case .list(let l): throw fail("\(l)", "is not a single integer")
+        default: throw wrongType("an integer")
         }
     }
 
@@ -201,23 +235,23 @@ private struct ValueReader {
         case .list(let l): return l
         case .number(let d): return [d]
         case .integer(let i): return [Double(i)]
-        case .text(let raw):
-            let parts = raw.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
+        case .text(let raw) where !fromConfig:
             var numbers: [Double] = []
-            for part in parts {
-                guard let d = Double(part) else { throw fail(raw, "is not a comma-separated list of numbers") }
+            for part in raw.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let d = Double(part.trimmingCharacters(in: .whitespaces)) else {
+                    throw fail("is not a comma-separated list of numbers")
+                }
                 numbers.append(d)
             }
             return numbers
-        case .boolean(let b): throw fail("\(b)", "is not a list of numbers")
+        default: throw wrongType("an array of numbers")
         }
     }
 
     func choice(_ options: [String]) throws(InputError) -> String {
-        guard case .text(let raw) = value else { throw fail("\(value)", "is not one of the names") }
+        guard case .text(let raw) = value else { throw wrongType("a string naming one of the choices") }
         let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
-        guard options.contains(text) else { throw fail(raw, "is not one of the names") }
+        guard options.contains(text) else { throw fail("is not one of the names") }
         return text
     }
 
@@ -228,9 +262,9 @@ private struct ValueReader {
             switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
             case "on", "true", "yes": return true
             case "off", "false", "no": return false
-            default: throw fail(raw, "is not on or off")
+            default: throw fail("is not on or off")
             }
-        default: throw fail("\(value)", "is not on or off")
+        default: throw wrongType("a boolean or \"on\"/\"off\"")
         }
     }
 }
