@@ -41,16 +41,39 @@ public struct Collop: ParsableCommand {
     /// Parses and runs without printing messages: the exit status and the help or error
     /// text (tables still go to stdout or --output). Never traps on user input.
     public static func execute(arguments: [String]) -> (status: Int32, message: String?) {
-        do {
-            var command = try parseAsRoot(arguments)
-            try command.run()
-            return (0, nil)
-        } catch let failed as ChecksFailed {
-            return (1, failed.description)
-        } catch {
-            let (status, message) = exitStatus(for: error)
-            return (status, message)
+        if let unknown = unknownSubcommand(arguments) { return (2, unknown) }
+        // hierarchy takes its frequencies from --omegas: --omega stays accepted there
+        // (warned about) but is not offered in its help.
+        let path = arguments.first == "help" ? Array(arguments.dropFirst()) : arguments
+        let visibility: ArgumentVisibility = path.first == HierarchyCommand.configuration.commandName ? .hidden : .default
+        return ModelOptions.$omegaVisibility.withValue(visibility) {
+            do {
+                var command = try parseAsRoot(arguments)
+                try command.run()
+                return (0, nil)
+            } catch let failed as ChecksFailed {
+                return (1, failed.description)
+            } catch {
+                let (status, message) = exitStatus(for: error)
+                return (status, message)
+            }
         }
+    }
+
+    /// The subcommand names, as typed.
+    static var subcommandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName }
+    }
+
+    /// "Error: unknown subcommand 'bogus' …" when the first argument is a word that names
+    /// no subcommand (ArgumentParser would say "Unexpected argument").
+    static func unknownSubcommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = subcommandNames
+        guard !names.contains(first), first != "help" else { return nil }
+        let suggestion = nearestName(to: first, among: names).map { "; did you mean '\($0)'?" } ?? ""
+        return "\(errorPrefix)unknown subcommand '\(first)'\(suggestion) (allowed: \(names.joined(separator: ", ")), or help)\n"
+            + "Usage: collop <subcommand> [options]; see 'collop --help'."
     }
 
     /// Entry point of the executable.
@@ -63,19 +86,27 @@ public struct Collop: ParsableCommand {
     /// (DESIGN §5); 0 for help and version requests.
     public static func exitStatus(for error: Error) -> (Int32, String) {
         switch error {
-        case let e as InputError: return (2, "error: \(e.message)")
-        case let e as ParameterError: return (2, "error: \(e.description)")
-        case let e as DiffusionInputError: return (2, "error: \(e.description)")
-        case let e as ModelComputationError: return (3, "numerical failure: \(e.description)")
-        case let e as LinearAlgebraError: return (3, "numerical failure: \(e.description)")
-        case let e as SpectralError: return (3, "numerical failure: \(e.description)")
+        case let e as InputError: return (2, "\(errorPrefix)\(e.message)")
+        case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
+        case let e as DiffusionInputError: return (2, "\(errorPrefix)\(e.description)")
+        case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as SpectralError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as ChecksFailed: return (1, e.description)
         default:
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success { return (0, message) }
-            return (2, message.isEmpty ? "error: \(error)" : message)
+            return (2, message.isEmpty ? "\(errorPrefix)\(error)" : message)
         }
+    }
+
+    /// The one prefix of every error message: ArgumentParser's own ("Error: ...").
+    static let errorPrefix = "Error: "
+
+    /// A parameter error that reached the CLI without its source: named as the flag.
+    static func describe(_ error: ParameterError) -> String {
+        "--\(error.parameter.rawValue): \(phrase(error))"
     }
 
     static func writeError(_ message: String) {

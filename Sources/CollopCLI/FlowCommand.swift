@@ -16,7 +16,7 @@ struct FlowCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Number of steps K of the t grid: an integer 1…1000. [default: 20]", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of steps K of the t grid: an integer 1…1000.", valueName: "K"))
     var steps: String = "20"
 
     func run() throws {
@@ -36,9 +36,12 @@ struct FlowCommand: ParsableCommand {
         var report = Report(command: "flow")
         report.header = modelHeader(built)
         report.add("steps", k)
-        report.add("rank_L1", flow.rank)
+        // 𝕃1 = ω𝕃sing exists only for the ω-independent correlators (localized, lorentzian);
+        // the cooperon's 𝕃sing depends on ω through its pole, so it has no rank 𝕃1.
+        let hasL1 = built.parameters.singular == .localized || built.parameters.singular == .lorentzian
+        if hasL1 { report.add("rank_L1", flow.rank) }
         report.add("zero_modes_at_t0", flow.zeroModesAtStart)
-        report.add("N_minus_rank_L1", built.grid.count - flow.rank)
+        if hasL1 { report.add("N_minus_rank_L1", built.grid.count - flow.rank) }
         report.add("zero_threshold", "|lambda| <= 1e-9 max|lambda| at t = 0")
         if flow.branches.first?.family != nil {
             let counts = Dictionary(grouping: flow.branches.compactMap(\.family), by: { $0 }).mapValues(\.count)

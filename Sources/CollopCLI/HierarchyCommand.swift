@@ -17,10 +17,10 @@ struct HierarchyCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The ω ladder: ≥ 2 distinct finite numbers > 0, comma-separated. [default: 1e-3,1e-4,1e-5]", valueName: "ω1,ω2,…"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The ω ladder: ≥ 2 distinct finite numbers > 0, comma-separated.", valueName: "ω1,ω2,…"))
     var omegas: String = "1e-3,1e-4,1e-5"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Class half-width δ of the exponent windows: a number in (0, 0.5]. [default: 0.25]", valueName: "δ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Class half-width δ of the exponent windows: a number in (0, 0.5].", valueName: "δ"))
     var delta: String = "0.25"
 
     /// The ladder, validated: ≥ 2 values, all finite and > 0, distinct.

@@ -11,7 +11,7 @@ struct LadderOptions: ParsableArguments {
     var qmax: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Number of q points: an integer 1…1000. [default: diffusion 5, dispersion 10]", valueName: "n"))
     var nq: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("λ0 solver: auto (secular when 𝕃 is diagonal plus rank one, i.e. white noise with --singular none — for dispersion only above N = 2048 — else dense), secular or dense. [default: auto]", valueName: "method"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("λ0 solver: auto (secular when 𝕃 is diagonal plus rank one, i.e. white noise with --singular none — for dispersion only above N = 2048 — else dense), secular or dense.", valueName: "method"))
     var method: String = "auto"
 
     struct Resolved {
@@ -26,8 +26,15 @@ struct LadderOptions: ParsableArguments {
         if let direction {
             let parts = try parseNumberList(direction, flag: "--direction",
                                             allowed: "\(dimension) finite numbers, comma-separated, not all zero")
-            guard parts.count == dimension, parts.allSatisfy(\.isFinite), parts.contains(where: { $0 != 0 }) else {
-                throw InputError("--direction: value \(direction) is not a direction (allowed: \(dimension) finite numbers, comma-separated, not all zero)")
+            let allowed = "\(dimension) finite numbers, comma-separated, not all zero"
+            guard parts.count == dimension else {
+                throw InputError("--direction: value \(direction) has \(parts.count) component\(parts.count == 1 ? "" : "s") but --dim is \(dimension) (allowed: \(allowed))")
+            }
+            guard parts.allSatisfy(\.isFinite) else {
+                throw InputError("--direction: value \(direction) has a component that is not finite (allowed: \(allowed))")
+            }
+            guard parts.contains(where: { $0 != 0 }) else {
+                throw InputError("--direction: value \(direction) is the zero vector, which has no direction (allowed: \(allowed))")
             }
             resolved.direction = parts
         }

@@ -6,8 +6,12 @@ enum Cell: Sendable, Equatable {
     case integer(Int)
     case number(Double)
     case text(String)
-    /// A parameter as the user wrote it: shortest form that reads back exactly.
+    /// A parameter as the user wrote it, or a fixed constant (a tolerance, a threshold):
+    /// shortest form that reads back exactly (Swift's description: 1e-12, 0.1, 2.0).
     case parameter(Double)
+    /// A list of parameters (q, the ω ladder, a direction): comma-separated in TSV, an
+    /// array of numbers in JSON, each element in the shortest round-trip form.
+    case parameters([Double])
 
     /// TSV form: numbers with 17 significant digits (DESIGN §5).
     var tsv: String {
@@ -16,6 +20,7 @@ enum Cell: Sendable, Equatable {
         case .number(let d): return formatNumber(d)
         case .text(let s): return s
         case .parameter(let d): return format(d)
+        case .parameters(let list): return list.map(format).joined(separator: ",")
         }
     }
 
@@ -25,6 +30,7 @@ enum Cell: Sendable, Equatable {
         case .number(let d): return d.isFinite ? formatNumber(d) : "null"
         case .text(let s): return jsonString(s)
         case .parameter(let d): return d.isFinite ? format(d) : "null"
+        case .parameters(let list): return "[" + list.map { $0.isFinite ? format($0) : "null" }.joined(separator: ", ") + "]"
         }
     }
 }
@@ -43,6 +49,34 @@ struct Report: Sendable {
     var header: [(key: String, value: Cell)] = []
     var tables: [Table] = []
 
+    /// Header keys that are fixed constants or inputs, whichever cell their producer
+    /// chose: tolerances and thresholds print in shortest round-trip form (1e-12, not
+    /// 9.9999999999999998e-13), never as computed 17-digit numbers.
+    static func isParameterKey(_ key: String) -> Bool {
+        key.hasSuffix("_tolerance") || key.hasSuffix("_threshold")
+    }
+
+    /// Header keys whose value is a list of parameters (JSON arrays of numbers).
+    static let listKeys: Set<String> = ["q", "omegas", "direction"]
+
+    /// The header with every cell in its canonical kind: parameter keys as `.parameter`,
+    /// list keys given as "a,b,c" text as `.parameters`.
+    var canonicalHeader: [(key: String, value: Cell)] {
+        header.map { entry in
+            switch entry.value {
+            case .number(let d) where Self.isParameterKey(entry.key):
+                return (entry.key, .parameter(d))
+            case .text(let text) where Self.listKeys.contains(entry.key):
+                let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+                    .map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return entry }
+                return (entry.key, .parameters(parts.map { $0! }))
+            default:
+                return entry
+            }
+        }
+    }
+
     mutating func add(_ key: String, _ value: Cell) { header.append((key, value)) }
     mutating func add(_ key: String, _ value: String) { header.append((key, .text(value))) }
     mutating func add(_ key: String, _ value: Double) { header.append((key, .number(value))) }
@@ -52,7 +86,7 @@ struct Report: Sendable {
     /// lines (gnuplot's `index` separator) with a `# table = name` line.
     func tsv() -> String {
         var out = "# collop \(collopVersion) \(command)\n"
-        for (key, value) in header { out += "# \(key) = \(value.tsv)\n" }
+        for (key, value) in canonicalHeader { out += "# \(key) = \(value.tsv)\n" }
         for (position, table) in tables.enumerated() {
             if position > 0 { out += "\n\n# table = \(table.name)\n" }
             out += table.columns.joined(separator: "\t") + "\n"
@@ -64,7 +98,7 @@ struct Report: Sendable {
     /// {"tool", "version", "command", "header": {…}, "<table>": {"columns": […], "rows": [{…}]}}.
     func json() -> String {
         var out = "{\n  \"tool\": \"collop\",\n  \"version\": \(jsonString(collopVersion)),\n  \"command\": \(jsonString(command)),\n  \"header\": {"
-        out += header.map { "\n    \(jsonString($0.key)): \($0.value.json)" }.joined(separator: ",")
+        out += canonicalHeader.map { "\n    \(jsonString($0.key)): \($0.value.json)" }.joined(separator: ",")
         out += "\n  }"
         for table in tables {
             let columns = table.columns.map(jsonString).joined(separator: ", ")

@@ -30,7 +30,9 @@ struct CommandLineTests {
         #expect(Double(first[3])! < 1e-12 && Double(first[4])! > 1 - 1e-10)
         let magnitudes = rows.map { Double($0[3])! }
         #expect(magnitudes == magnitudes.sorted())
-        #expect(rows[1][1].replacingOccurrences(of: "-", with: "").split(separator: "e")[0].filter(\.isNumber).count == 17)
+        // (%.17g drops trailing zeros, so a few values show fewer digits.)
+        let digits = rows.map { $0[1].split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }.count }
+        #expect(digits.allSatisfy { $0 <= 17 } && digits.filter { $0 == 17 }.count > rows.count / 2)
     }
 
     @Test func jsonCarriesTheSameFields() throws {
@@ -98,7 +100,7 @@ struct CommandLineTests {
         (["spectrum", "--energy", "nan"], ["--energy", "nan", "finite"]),
         (["spectrum", "--omega", "0"], ["--omega", "0", "> 0"]),
         (["spectrum", "--omega", ""], ["--omega", "\"\"", "number"]),
-        (["spectrum", "--q", "0.1"], ["--q", "0.1", "components"]),
+        (["spectrum", "--q", "0.1"], ["--q", "0.1", "1 component", "--dim is 2"]),
         (["spectrum", "--range", "8"], ["--range", "8", "2R < L"]),
         (["spectrum", "--singular", "weird"], ["--singular", "weird", "localized"]),
         (["spectrum", "--disorder", "1", "--u0", "1"], ["--u0", "--disorder"]),
@@ -221,5 +223,98 @@ struct CommandLineTests {
         #expect(Set(dataRows(dense.stdout).map { $0[4] }) == [".."])
         let bad = try runCollop(["spectrum", "--symmetry", "maybe"])
         #expect(bad.status == 2 && bad.stderr.contains("--symmetry"))
+    }
+
+    // MARK: messages and help
+
+    /// "value 0.1 is has 1 components" was a typo; the count and the dimension are named.
+    @Test func componentCountMessagesNameTheDimension() throws {
+        let q = try runCollop(["spectrum", "--q", "0.1"])
+        #expect(q.status == 2)
+        #expect(q.stderr.contains("--q: value 0.1 has 1 component but --dim is 2"), "\(q.stderr)")
+        #expect(!q.stderr.contains("is has"))
+        let direction = try runCollop(["diffusion", "--direction", "1", "--dim", "2"])
+        #expect(direction.status == 2)
+        #expect(direction.stderr.contains("--direction: value 1 has 1 component but --dim is 2"), "\(direction.stderr)")
+        #expect(!direction.stderr.contains("is not a direction"))
+        let zero = try runCollop(["diffusion", "--direction", "0,0"])
+        #expect(zero.status == 2 && zero.stderr.contains("--direction: value 0,0") && zero.stderr.contains("zero vector"))
+    }
+
+    /// One error style, ArgumentParser's "Error:", for parser errors and collop's own.
+    @Test func errorsUseOnePrefix() throws {
+        for arguments in [["spectrum", "--size", "1"], ["spectrum", "--no-such-flag"], ["spectrum", "--format", "xml"],
+                          ["spectrum", "--scba-max-iterations", "2"], ["bogus"]] {
+            let result = try runCollop(arguments)
+            #expect(result.status != 0)
+            #expect(result.stderr.hasPrefix("Error: "), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("error:"), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test func unknownSubcommandIsNamed() throws {
+        let result = try runCollop(["bogus"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown subcommand 'bogus'"))
+        for name in ["spectrum", "check", "diffusion", "hierarchy", "flow", "dispersion"] { #expect(result.stderr.contains(name)) }
+        let typo = try runCollop(["spectrm"])
+        #expect(typo.status == 2 && typo.stderr.contains("did you mean 'spectrum'"))
+        #expect(try runCollop(["help", "spectrum"]).status == 0)
+    }
+
+    @Test(arguments: ["spectrum", "check", "diffusion", "hierarchy", "flow", "dispersion"])
+    func helpPrintsEachDefaultOnce(command: String) throws {
+        let help = try runCollop([command, "--help"])
+        #expect(help.status == 0)
+        let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(!flat.contains("] (default:"), "a hand-written [default: …] next to ArgumentParser's: \(command)")
+        #expect(flat.components(separatedBy: "W²/12").count - 1 <= 1, "U0 = W²/12 said once")
+    }
+
+    @Test func hierarchyHelpDoesNotOfferOmega() throws {
+        for arguments in [["hierarchy", "--help"], ["help", "hierarchy"]] {
+            let help = try runCollop(arguments)
+            #expect(help.status == 0 && help.stdout.contains("--omegas"))
+            #expect(!help.stdout.contains("--omega <"), "\(arguments)")
+        }
+        #expect(try runCollop(["spectrum", "--help"]).stdout.contains("--omega <"))
+        // Still accepted (and warned about) in hierarchy, from a flag.
+        let given = try runCollop(["hierarchy", "--size", "6", "--omega", "0.01", "--dry-run"])
+        #expect(given.status == 0 && given.stderr.contains("--omega has no effect"))
+    }
+
+    // MARK: output
+
+    @Test func jsonQIsAnArrayOfNumbers() throws {
+        let json = try runCollop(["spectrum", "--size", "6", "--q", "0.1,0", "--format", "json", "--values-only"])
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let header = try #require(object["header"] as? [String: Any])
+        let q = try #require(header["q"] as? [Double], "q is \(String(describing: header["q"]))")
+        #expect(q == [0.1, 0])
+        #expect(json.stdout.contains("\"q\": [0.1, 0.0]"))
+        let tsv = try runCollop(["spectrum", "--size", "6", "--q", "0.1,0", "--values-only"])
+        #expect(headerValue(tsv.stdout, "q") == "0.1,0.0")
+    }
+
+    @Test func cooperonFlowHasNoRankL1() throws {
+        let cooperon = try runCollop(["flow", "--singular", "cooperon", "--size", "6", "--steps", "2", "--quiet"])
+        #expect(cooperon.status == 0)
+        #expect(headerValue(cooperon.stdout, "rank_L1") == nil && headerValue(cooperon.stdout, "N_minus_rank_L1") == nil)
+        let localized = try runCollop(["flow", "--size", "6", "--steps", "2", "--quiet"])
+        #expect(headerValue(localized.stdout, "rank_L1") != nil)
+    }
+
+    /// Parameters and fixed constants in shortest round-trip form; computed numbers in 17 digits.
+    @Test func parametersPrintInShortestForm() throws {
+        let result = try runCollop(["spectrum", "--size", "6", "--quiet", "--omega", "0.002"])
+        #expect(result.status == 0)
+        #expect(headerValue(result.stdout, "omega") == "0.002")
+        #expect(headerValue(result.stdout, "near_exceptional_threshold") == "1e-08")
+        if let tolerance = headerValue(result.stdout, "scba_tolerance") { #expect(tolerance.count <= 6, "\(tolerance)") }
+        let header = result.stdout.split(separator: "\n").filter { $0.hasPrefix("#") && !$0.hasPrefix("# gamma") }
+        #expect(!header.contains { $0.contains("99999999999") || $0.contains("00000000001") }, "no 17-digit rendering of a round constant")
+        let gamma = try #require(headerValue(result.stdout, "gamma"))
+        #expect(gamma.split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }.count == 17, "computed γ keeps 17 digits: \(gamma)")
     }
 }
