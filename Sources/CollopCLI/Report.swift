@@ -56,6 +56,13 @@ struct Report: Sendable {
         key.hasSuffix("_tolerance") || key.hasSuffix("_threshold")
     }
 
+    /// A table cell in its canonical kind: computed numbers in a column of fixed
+    /// constants (check's `tolerance`) are parameters.
+    static func canonical(_ cell: Cell, column: String) -> Cell {
+        if case .number(let d) = cell, column == "tolerance" || isParameterKey(column) { return .parameter(d) }
+        return cell
+    }
+
     /// Header keys whose value is a list of parameters (JSON arrays of numbers).
     static let listKeys: Set<String> = ["q", "omegas", "direction"]
 
@@ -90,7 +97,9 @@ struct Report: Sendable {
         for (position, table) in tables.enumerated() {
             if position > 0 { out += "\n\n# table = \(table.name)\n" }
             out += table.columns.joined(separator: "\t") + "\n"
-            for row in table.rows { out += row.map(\.tsv).joined(separator: "\t") + "\n" }
+            for row in table.rows {
+                out += zip(table.columns, row).map { Self.canonical($1, column: $0).tsv }.joined(separator: "\t") + "\n"
+            }
         }
         return out
     }
@@ -104,7 +113,7 @@ struct Report: Sendable {
             let columns = table.columns.map(jsonString).joined(separator: ", ")
             out += ",\n  \(jsonString(table.name)): {\n    \"columns\": [\(columns)],\n    \"rows\": ["
             let rows: [String] = table.rows.map { row in
-                let fields: [String] = zip(table.columns, row).map { pair in "\(jsonString(pair.0)): \(pair.1.json)" }
+                let fields: [String] = zip(table.columns, row).map { pair in "\(jsonString(pair.0)): \(Self.canonical(pair.1, column: pair.0).json)" }
                 return "\n      {" + fields.joined(separator: ", ") + "}"
             }
             out += rows.joined(separator: ",")

@@ -314,6 +314,11 @@ struct CommandLineTests {
         if let tolerance = headerValue(result.stdout, "scba_tolerance") { #expect(tolerance.count <= 6, "\(tolerance)") }
         let header = result.stdout.split(separator: "\n").filter { $0.hasPrefix("#") && !$0.hasPrefix("# gamma") }
         #expect(!header.contains { $0.contains("99999999999") || $0.contains("00000000001") }, "no 17-digit rendering of a round constant")
+        // check's tolerance column holds fixed constants: 1e-12, not 9.9999999999999998e-13.
+        let check = try runCollop(["check", "--size", "6", "--quiet"])
+        #expect(check.status == 0)
+        let tolerances = dataRows(check.stdout).map { $0[2] }
+        #expect(!tolerances.isEmpty && tolerances.allSatisfy { $0.count <= 8 }, "\(tolerances)")
         let gamma = try #require(headerValue(result.stdout, "gamma"))
         #expect(gamma.split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }.count == 17, "computed γ keeps 17 digits: \(gamma)")
     }
