@@ -1,3 +1,4 @@
+import Foundation
 import DenseLinearAlgebra
 import Numerics
 
@@ -23,7 +24,8 @@ public struct CollisionModel: Sendable {
     public let cooperonDiffusion: Double
     /// The mean free path against L and the states within the broadening.
     public let resolution: GridResolution
-    /// The Kubo–Greenwood D on the grid of L + 1 points (nil unless asked for at init).
+    /// The Kubo–Greenwood D on the grid of L + 1 points (nil unless asked for at init, or
+    /// where that grid has no SCBA solution).
     public let kuboGreenwoodNextSize: KuboGreenwood?
 
     /// Validates the parameters and solves the SCBA at E.
@@ -49,8 +51,9 @@ public struct CollisionModel: Sendable {
                                       selfEnergy: selfEnergyAtEnergy, direction: [1] + zero.dropFirst())
         cooperonDiffusion = parameters.d0 ?? kuboGreenwood.diffusion
         resolution = GridResolution(kuboGreenwood: kuboGreenwood, gamma: gamma, grid: grid)
-        kuboGreenwoodNextSize = compareNextSize ? try Self.kuboGreenwood(parameters: parameters, size: parameters.size + 1,
-                                                                         band: band, correlation: correlation) : nil
+        // A diagnostic only: where the L + 1 grid has no SCBA solution, there is no comparison.
+        kuboGreenwoodNextSize = compareNextSize ? try? Self.kuboGreenwood(parameters: parameters, size: parameters.size + 1,
+                                                                          band: band, correlation: correlation) : nil
     }
 
     /// The Kubo–Greenwood D of the model on a grid of `size` points per axis (its own SCBA):
@@ -82,6 +85,10 @@ public struct CollisionModel: Sendable {
             let scale = max(parameters.u0, 1e-300)
             if field.gamma <= 1e-10 * scale || field.values.contains(where: { $0.imaginary > 0 }) {
                 let edge = solver.band.halfWidth(dimension: parameters.dimension)
+                if energy != parameters.energy && abs(energy) > edge && abs(parameters.energy) <= edge {
+                    throw ParameterError(.omega, value: String(format: "%.6g", energy - parameters.energy),
+                                         reason: "too large for E = \(format(parameters.energy)): z = E + ω = \(format(energy)) lies beyond the band edge |ε| ≤ \(format(edge)), where the SCBA has no solution with γ > 0")
+                }
                 throw ParameterError(.energy, value: format(parameters.energy),
                                      reason: "outside the disorder-broadened band of this grid: the SCBA has no solution with γ > 0 at z = \(format(energy)) (it converges to γ = \(field.gamma)); either |E| is beyond the band edge (bare band |ε| ≤ \(format(edge))) or the disorder is too weak for L = \(parameters.size), whose level spacing then exceeds γ — take a larger L or a stronger disorder")
             }
@@ -126,7 +133,7 @@ public struct CollisionModel: Sendable {
     /// The size of the unprojected singular operator, max_Q |U^sing(Q)|·(1/N)Σ_k |ΔG_k|
     /// (a bound on |𝕊_kk'| summed over a row): the scale against which "zero" is measured
     /// for 𝕃sing, whose projection may remove all of it.
-    func singularScale(fields: KineticFields, omega: Double) -> Double {
+    public func singularScale(fields: KineticFields, omega: Double) -> Double {
         guard let full = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion) else { return 0 }
         let largest = full.reduce(0) { max($0, $1.length) }
         return largest * fields.deltaG.reduce(0) { $0 + $1.length } / Double(grid.count)

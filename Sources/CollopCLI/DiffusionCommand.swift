@@ -23,10 +23,14 @@ struct DiffusionCommand: ParsableCommand {
         var options: LadderOptions.Resolved?
         let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 5)
+            try options!.checkZone(dimension: parameters.dimension)
         } workload: { parameters in
             options!.workload(parameters, dense: .diffusionDense)
         }
-        if try run.finishDryRun(resources, command: "diffusion") { return }
+        if !run.model.parameters.isZeroMomentum {
+            Progress.warn("warning: --q has no effect in diffusion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
+        }
+        if try run.finishDryRun(resources, command: "diffusion", unusedKeys: ["q"]) { return }
         let built = run.model
         let progress = run.progress()
         let analysis = try DiffusionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax,
@@ -34,8 +38,10 @@ struct DiffusionCommand: ParsableCommand {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         }
 
+        let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
+        for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
         var report = Report(command: "diffusion")
-        report.header = modelHeader(built)
+        report.header = modelHeader(built).filter { $0.key != "q" } + diagnostics.header
         report.add("direction", analysis.direction.map(format).joined(separator: ","))
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)

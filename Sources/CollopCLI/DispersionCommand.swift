@@ -21,18 +21,24 @@ struct DispersionCommand: ParsableCommand {
         var options: LadderOptions.Resolved?
         let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 10)
+            try options!.checkZone(dimension: parameters.dimension)
         } workload: { parameters in
             options!.workload(parameters, denseUpTo: DispersionAnalysis.denseAutoLimit, dense: .dispersionDense)
         }
-        if try run.finishDryRun(resources, command: "dispersion") { return }
+        if !run.model.parameters.isZeroMomentum {
+            Progress.warn("warning: --q has no effect in dispersion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
+        }
+        if try run.finishDryRun(resources, command: "dispersion", unusedKeys: ["q"]) { return }
         let built = run.model
         let progress = run.progress()
         let analysis = try DispersionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
                                               count: options!.count, method: options!.method, symmetry: run.symmetry) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         }
+        let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
+        for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
         var report = Report(command: "dispersion")
-        report.header = modelHeader(built)
+        report.header = modelHeader(built).filter { $0.key != "q" } + diagnostics.header
         report.add("direction", analysis.direction.map(format).joined(separator: ","))
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)

@@ -37,6 +37,23 @@ struct HierarchyCommand: ParsableCommand {
         return values
     }
 
+    /// Relative round-off of 𝕃sing against the M1 scale 2γ above which M1 eigenvalues keep
+    /// fewer than six significant digits.
+    static let precisionLimit = 1e-6
+
+    /// A warning when at the smallest ω of the ladder the round-off of 𝕃sing,
+    /// ε·‖𝕃sing‖ ≈ ε·(scale of 𝕊), is not small against the regular scale 2γ of M1: there
+    /// the M1 eigenvalues drown in the round-off of the 1/ω part and their exponents mean
+    /// nothing (they get labelled M0 or X).
+    static func precisionWarning(model: CollisionModel, omega: Double) throws -> String? {
+        guard model.parameters.singular != .none else { return nil }
+        let fields = try model.fields(q: model.parameters.momentum, omega: omega)
+        let roundOff = Double.ulpOfOne * model.singularScale(fields: fields, omega: omega)
+        let relative = roundOff / (2 * model.gamma)
+        guard relative > precisionLimit else { return nil }
+        return "at ω = \(format(omega)) the round-off of 𝕃sing (ε·‖𝕃sing‖ ≈ \(String(format: "%.2g", roundOff))) is \(String(format: "%.2g", relative)) of the M1 scale 2γ = \(String(format: "%.4g", 2 * model.gamma)): M1 eigenvalues lose their digits and their classification is not reliable; keep the smallest ω above \(String(format: "%.2g", omega * relative / precisionLimit))"
+    }
+
     func run() throws {
         let ladder = try Self.parseLadder(omegas)
         guard let delta = Double(delta.trimmingCharacters(in: .whitespaces)), delta > 0, delta <= 0.5 else {
@@ -46,8 +63,11 @@ struct HierarchyCommand: ParsableCommand {
         let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
             parameters.omega = ladder.min()!
         } workload: { _ in .hierarchy }
-        if try run.finishDryRun(resources, command: "hierarchy") { return }
+        if try run.finishDryRun(resources, command: "hierarchy", omegas: ladder, unusedKeys: ["omega"]) { return }
         let built = run.model
+        if let warning = try Self.precisionWarning(model: built, omega: ladder.min()!) {
+            Progress.warn("warning: " + warning, quiet: output.quiet)
+        }
         let progress = run.progress(threshold: 512)
         let analysis = try HierarchyAnalysis(model: built, omegas: ladder, delta: delta, symmetry: run.symmetry) { progress.stage($0) }
 
@@ -62,7 +82,7 @@ struct HierarchyCommand: ParsableCommand {
         if let structure = analysis.structure {
             for family in SpectralFamily.allCases where family != .crossover { report.add("structural_\(family.rawValue)", structural[family] ?? 0) }
             report.add("rank_L1", structure.rank)
-            report.add("rank_cutoff", "|eta| > \(structure.relativeCutoff) * max|eta| = \(formatNumber(structure.relativeCutoff * (structure.singularEigenvalues.first?.length ?? 0)))")
+            report.add("rank_cutoff", "|eta| > \(formatNumber(structure.threshold)) = \(structure.relativeCutoff) * max(omega * scale of the unprojected S, max|eta|)")
             report.add("null_L1_M0_count", structure.zeroCount)
             let disagreements = analysis.disagreements
             report.add("agreement", "\(analysis.branches.count - disagreements.count) of \(analysis.branches.count)")

@@ -98,18 +98,21 @@ func modelWarnings(_ model: CollisionModel) -> [String] {
     let r = model.resolution
     let kg = model.kuboGreenwood
     var warnings: [String] = []
-    let larger = "take a larger --size"
+    var coarse: [String] = []
     if r.sizeOverMeanFreePath < GridResolution.minimumSizeOverMeanFreePath {
-        warnings.append("the grid spans L/l = \(short(r.sizeOverMeanFreePath)) mean free paths (l = \(short(r.meanFreePath)), below \(format(GridResolution.minimumSizeOverMeanFreePath))): D and λ0 are far from their continuum values; \(larger) or a stronger --disorder")
+        coarse.append("it spans L/l = \(short(r.sizeOverMeanFreePath)) mean free paths (l = \(short(r.meanFreePath)); want ≥ \(format(GridResolution.minimumSizeOverMeanFreePath)))")
     }
     if r.statesInBroadening < GridResolution.minimumStatesInBroadening {
-        warnings.append("only N·ρ(E)·2γ = \(short(r.statesInBroadening)) grid states lie within the broadening (below \(format(GridResolution.minimumStatesInBroadening))): the Fermi surface is sampled too coarsely; \(larger)")
+        coarse.append("only N·ρ(E)·2γ = \(short(r.statesInBroadening)) grid states lie within the broadening (want ≥ \(format(GridResolution.minimumStatesInBroadening)))")
     }
     if let next = model.kuboGreenwoodNextSize {
         let here = kg.fermiSeaDiffusion, there = next.fermiSeaDiffusion
         if here * there < 0 || abs(here - there) > GridResolution.maximumFermiSeaSwing * abs(kg.onShellDiffusion) {
-            warnings.append("the Fermi-sea part of D_KG is not converged: D_RR = \(short(here)) at L = \(p.size) but \(short(there)) at L = \(p.size + 1) (D_RA = \(short(kg.onShellDiffusion))); D_KG and the streaming term swing with the parity of L; \(larger) (see README, How D converges with L)")
+            coarse.append("the Fermi-sea part D_RR = \(short(here)) of D_KG becomes \(short(there)) at L = \(p.size + 1) (D_RA = \(short(kg.onShellDiffusion)); want a change ≤ \(format(100 * GridResolution.maximumFermiSeaSwing)) % of D_RA)")
         }
+    }
+    if !coarse.isEmpty {
+        warnings.append("the grid is too coarse for continuum numbers: " + coarse.joined(separator: "; ") + ". D_KG, D_fit and λ0 depend on L here; take a larger --size (README: How D converges with L)")
     }
     if model.vertex.correlatorIsConstant && p.wardProjection {
         warnings.append("--range \(format(p.range)) < 2 leaves a one-point envelope: A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0); take --range ≥ 2 for a localized vertex")

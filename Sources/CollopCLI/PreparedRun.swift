@@ -50,13 +50,23 @@ struct PreparedRun {
         Progress(enabled: !output.quiet && model.grid.count >= threshold)
     }
 
-    /// With --dry-run: writes the header (model, derived quantities, memory estimate) and
-    /// returns true; the caller then stops before any diagonalization.
-    func finishDryRun(_ resources: ResourceOptions, command: String) throws -> Bool {
+    /// With --dry-run: solves the SCBA wherever the real run will (at E, and at E + ω on the
+    /// grids shifted by ±q/2 for each ω of `omegas`, default the model's ω), writes the header
+    /// the real run would write and returns true; the caller then stops before any
+    /// diagonalization. A failure there is the real run's failure, reported now.
+    /// `unusedKeys` are the header keys the command leaves out (a value it does not use).
+    func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil,
+                      unusedKeys: Set<String> = []) throws -> Bool {
         guard resources.dryRun else { return false }
+        let p = model.parameters
+        var fields: KineticFields?
+        for omega in omegas ?? [p.omega] {
+            let solved = try model.fields(q: p.momentum, omega: omega)
+            if fields == nil { fields = solved }
+        }
         var report = Report(command: command)
-        report.header = modelHeader(model) + resourceHeader
-        report.add("dry_run", "yes: input valid, SCBA solved, nothing diagonalized")
+        report.header = modelHeader(model, fields: fields).filter { !unusedKeys.contains($0.key) } + resourceHeader
+        report.add("dry_run", "yes: input valid, SCBA solved at E and E + omega, nothing diagonalized")
         try destination.write(try output.render(report))
         return true
     }

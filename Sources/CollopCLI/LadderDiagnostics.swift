@@ -1,0 +1,48 @@
+import CollisionOperator
+import Foundation
+import SpectralAnalysis
+
+extension LadderOptions.Resolved {
+    /// The unit direction of the ladder (axis 1 by default).
+    func unitDirection(dimension: Int) -> [Double] {
+        let raw = direction ?? [1] + [Double](repeating: 0, count: dimension - 1)
+        let length = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return raw.map { $0 / length }
+    }
+
+    /// Refuses a ladder whose last point leaves the Brillouin zone: every component of
+    /// qmax·n̂ must stay within [−π, π] (beyond, q aliases to a smaller momentum).
+    func checkZone(dimension: Int) throws(InputError) {
+        guard let qmax else { return }
+        let unit = unitDirection(dimension: dimension)
+        let largest = unit.map(abs).max() ?? 1
+        guard qmax * largest <= Double.pi else {
+            throw InputError("--qmax: value \(format(qmax)) takes q = qmax·n̂ beyond the Brillouin zone (component \(format(qmax * largest)) > π along the direction \(unit.map { String(format: "%.4g", $0) }.joined(separator: ","))) (allowed: 0 < qmax ≤ π/max|n̂_i| = \(String(format: "%.6g", Double.pi / largest)))")
+        }
+    }
+}
+
+/// Which rows of a q ladder still show the diffusion pole (docs/model.md §3.7, §4): the
+/// diffusive regime needs q·l ≤ 1, and the mode of largest w0 must still be mostly √ΔG
+/// (w0 ≥ 0.5); beyond, λ0 is a mode of the continuum of M_k + ΔΣ.
+struct LadderDiagnostics {
+    static let largestDiffusiveQL = 1.0
+    static let smallestOverlap = 0.5
+
+    let header: [(key: String, value: Cell)]
+    let warnings: [String]
+
+    init(points: [DiffusionPoint], model: CollisionModel) {
+        let l = model.resolution.meanFreePath
+        let diffusive = points.filter { $0.q * l <= Self.largestDiffusiveQL && $0.zeroModeOverlap >= Self.smallestOverlap }
+        var warnings: [String] = []
+        if let first = points.first(where: { $0.q * l > Self.largestDiffusiveQL }) {
+            warnings.append("q·l > 1 from q = \(format(first.q)) on (l = \(String(format: "%.4g", l))): beyond the diffusive regime, λ0 is no longer −iDq²; take --qmax ≤ \(String(format: "%.4g", Self.largestDiffusiveQL / l))")
+        }
+        if let first = points.first(where: { $0.zeroModeOverlap < Self.smallestOverlap }) {
+            warnings.append("at q = \(format(first.q)) the mode of largest overlap with √ΔG has w0 = \(String(format: "%.3g", first.zeroModeOverlap)) < \(format(Self.smallestOverlap)): the diffusion mode has merged with the continuum, and that row (and those with w0 < \(format(Self.smallestOverlap))) is not the diffusion pole")
+        }
+        header = [("diffusive_rows", .text("\(diffusive.count) of \(points.count) (q*l <= \(format(Self.largestDiffusiveQL)) and w0 >= \(format(Self.smallestOverlap)))"))]
+        self.warnings = warnings
+    }
+}
