@@ -10,6 +10,8 @@ struct HierarchyCommand: ParsableCommand {
         abstract: "Classify the spectrum into M0 (λ ~ ω), M1 (λ ~ 1), M∞ (λ ~ 1/ω) by scaling and by the structure of 𝕃1.",
         discussion: """
             Scaling: 𝕃 is diagonalized at each ω of --omegas, branches are followed by the optimal assignment on eigenvector overlaps |v_iᴴ w_j|, and p = d log|λ|/d log ω is fitted: M0 if p > 1 − δ (or |λ| ≤ 1e-9·max|λ| at every ω: an exact zero mode, p = nan), M1 if |p| < δ, M∞ if p < −1 + δ, X (crossover) otherwise — never forced into a class. Structure: rank 𝕃1 (cutoff printed) predicts |M∞|; Suslov (80) predicts the M∞ values, the secular matrix (82) on the null space of 𝕃1 the M0 ⊕ M1 values. Every disagreement is listed. The summary heads stdout as # lines; the main table is at the smallest ω; further tables (branches, structure, ward) follow after blank lines.
+
+            What this is and is not: the singular vertex is supplied from outside (--singular), so the tool shows Suslov's decomposition (74)–(82) for that vertex, not his self-consistent structure: here M0 holds only the exact zero mode at q = 0 and no eigenvalue scales ∝ ω, whereas Suslov's M0 is infinite and |M∞| = |M0′| through the self-consistency (72). At q ≠ 0 the diffusion mode carries the streaming term (s, Ms)/(s, s) = −iD_RR q², which does not vanish as ω → 0, so it is classed M1 (docs/model.md §4).
             """
     )
 

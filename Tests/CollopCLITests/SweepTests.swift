@@ -27,12 +27,24 @@ struct SweepTests {
 
     /// Starts `scripts/<script> arguments` with COLLOP set; output goes to files (no pipe can fill up).
     func start(_ script: String, _ arguments: [String], in directory: URL, collop: String? = nil) throws -> (Process, URL, URL) {
+        try launch(Self.root.appendingPathComponent("scripts/\(script)"), arguments, in: directory, collop: collop)
+    }
+
+    /// Starts `bash -c command` (SCRIPTS is the scripts directory) with COLLOP set, like `start`.
+    func startShell(_ command: String, in directory: URL, collop: String? = nil) throws -> (Process, URL, URL) {
+        try launch(URL(fileURLWithPath: "/bin/bash"), ["-c", command, "bash"], in: directory, collop: collop,
+                   environment: ["SCRIPTS": Self.root.appendingPathComponent("scripts").path])
+    }
+
+    func launch(_ executable: URL, _ arguments: [String], in directory: URL, collop: String?,
+                environment extra: [String: String] = [:]) throws -> (Process, URL, URL) {
         let process = Process()
-        process.executableURL = Self.root.appendingPathComponent("scripts/\(script)")
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["COLLOP"] = collop ?? collopExecutable().path
+        environment.merge(extra) { $1 }
         process.environment = environment
         let tag = UUID().uuidString
         let out = directory.appendingPathComponent(".stdout-\(tag)"), err = directory.appendingPathComponent(".stderr-\(tag)")
@@ -58,6 +70,27 @@ struct SweepTests {
 
     func write(_ text: String, to url: URL) throws {
         try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// A collop that appends its arguments (one line per invocation) to `log`, then runs the real one.
+    func recordingCollop(in work: URL) throws -> (collop: URL, log: URL) {
+        let collop = work.appendingPathComponent("recording-collop"), log = work.appendingPathComponent("collop-calls.log")
+        try write("""
+            #!/bin/sh
+            printf '%s\\n' "$*" >>'\(log.path)'
+            exec '\(collopExecutable().path)' "$@"
+            """, to: collop)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: collop.path)
+        return (collop, log)
+    }
+
+    /// The invocations a `recordingCollop` saw.
+    func calls(_ log: URL) -> [String] {
+        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    func posixPermissions(_ url: URL) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int)
     }
 
     /// Names of the complete point tables (a header row present) in OUTDIR/points.
@@ -389,6 +422,28 @@ struct SweepTests {
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("size=8,xi=1.0,omega=0.001.tsv") && refused.stderr.contains("size=6,xi=1.0,omega=0.001.tsv"))
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("refused.tsv").path))
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func mergedTablesAreCreatedWithTheUmask() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try write("command = \"spectrum\"\nargs = [\"--values-only\"]\n[base]\nsize = 6\n[vary]\nxi = [1.0, 2.0]\n",
+                  to: work.appendingPathComponent("sweep.toml"))
+        for (mask, mode) in [("022", 0o644), ("027", 0o640), ("002", 0o664)] {
+            let outdir = work.appendingPathComponent("out\(mask)")
+            let result = try finish(startShell("""
+                umask \(mask)
+                "$SCRIPTS/sweep.sh" -q -o '\(outdir.path)' sweep.toml &&
+                "$SCRIPTS/merge.sh" '\(outdir.path)' &&
+                "$SCRIPTS/merge.sh" --summary --keys N '\(outdir.path)'
+                """, in: work))
+            #expect(result.status == 0, "\(result.stderr)")
+            for file in ["merged.tsv", "summary.tsv", "points.tsv", "failures.tsv", "sweep.json"] {
+                let permissions = try posixPermissions(outdir.appendingPathComponent(file))
+                #expect(permissions == mode, "umask \(mask): \(file) has mode \(String(permissions, radix: 8))")
+            }
+        }
     }
 
     // MARK: - figures

@@ -41,13 +41,29 @@ class BadInput(Exception):
 
 # ---------------------------------------------------------------- small utilities
 
+def process_umask():
+    """The process umask (read from /proc, else set and restored: no thread runs meanwhile)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path, text):
-    """Writes `text` to `path` through a temporary file in the same directory + rename."""
+    """Writes `text` to `path` through a temporary file in the same directory + rename.
+    The file gets the mode a plain open() would give it, 0666 & ~umask (mkstemp's is 0600)."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+            os.fchmod(handle.fileno(), 0o666 & ~process_umask())
         os.replace(temporary, path)
     except BaseException:
         try:
