@@ -63,13 +63,26 @@ root=$(dirname "$here")
 
 # A launcher may start us with SIGINT/SIGTERM/SIGHUP blocked (some runtimes spawn children
 # with their thread's signal mask); every process of the sweep would inherit that and
-# neither Ctrl-C nor kill would stop it. Unblock them once, by re-executing through Python.
-blocked=$(awk '/^SigBlk:/ { print $2 }' /proc/$$/status 2>/dev/null || true)
-if [ -n "$blocked" ] && [ -z "${COLLOP_SWEEP_UNBLOCKED:-}" ] && (( (16#$blocked & 16#4003) != 0 )); then
+# neither Ctrl-C nor kill would stop it. And a non-interactive shell starts a background
+# job (`scripts/sweep.sh … &`) with SIGINT ignored, which bash then cannot trap: a SIGINT
+# still stops GNU parallel (Perl installs its own handler), but the sweep could not tell
+# an interruption from a failure. Unblock those three and reset an ignored SIGINT or
+# SIGTERM to the default once, by re-executing through Python (an ignored SIGHUP, as
+# nohup leaves it, stays ignored). Python ignores SIGPIPE and SIGXFSZ itself: those are
+# put back as they were.
+signal_set() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$$/status 2>/dev/null || true; }
+blocked=$(signal_set SigBlk) ignored=$(signal_set SigIgn)
+if [ -z "${COLLOP_SWEEP_UNBLOCKED:-}" ] && [ -n "$blocked" ] && [ -n "$ignored" ] &&
+    (( (16#$blocked & 16#4003) != 0 || (16#$ignored & 16#4002) != 0 )); then
     export COLLOP_SWEEP_UNBLOCKED=1
     exec python3 -c 'import os, signal, sys
+ignored = int(sys.argv[1], 16)
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP, signal.SIGINT, signal.SIGTERM})
-os.execv(sys.argv[1], sys.argv[1:])' "$here/sweep.sh" "$@"
+for s in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(s, signal.SIG_DFL)
+for s in (signal.SIGPIPE, signal.SIGXFSZ):
+    signal.signal(s, signal.SIG_IGN if ignored >> (s - 1) & 1 else signal.SIG_DFL)
+os.execv(sys.argv[2], sys.argv[2:])' "$ignored" "$here/sweep.sh" "$@"
 fi
 
 outdir="" shard="1/1" threads=1 list=0 quiet=()
@@ -143,8 +156,11 @@ if [ "${#sshlogin[@]}" -eq 0 ] && setpriv --pdeathsig KILL true 2>/dev/null; the
     guard=(setpriv --pdeathsig KILL)
 fi
 
+# The exit status of a stopped sweep is 128 + the signal: 130 SIGINT, 143 SIGTERM, 129 SIGHUP.
 interrupted=0
-trap 'interrupted=1' INT TERM HUP
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
+trap 'interrupted=129' HUP
 run_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
 set +e
 parallel --will-cite --colsep '\t' --halt never "${parallel_options[@]}" "${sshlogin[@]}" \
@@ -153,9 +169,9 @@ parallel --will-cite --colsep '\t' --halt never "${parallel_options[@]}" "${sshl
 statuses=("${PIPESTATUS[@]}")
 set -e
 
-if [ "$interrupted" -eq 1 ]; then
-    echo "sweep: interrupted; completed tables are kept — rerun the same command to resume" >&2
-    exit 130
+if [ "$interrupted" -ne 0 ]; then
+    echo "sweep: interrupted (SIG$(kill -l "$interrupted")); completed tables are kept — rerun the same command to resume" >&2
+    exit "$interrupted"
 fi
 case ${statuses[1]} in
     0) echo "sweep: tables in $outdir/points" >&2; exit 0 ;;

@@ -275,6 +275,41 @@ struct SweepTests {
     }
 
     @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func backgroundSweepStoppedBySignalExits130Or143() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try write("""
+            command = "hierarchy"
+            [base]
+            size = 16
+            [vary]
+            xi = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]
+            """, to: work.appendingPathComponent("sweep.toml"))
+        for (signal, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+            let outdir = work.appendingPathComponent("out\(signal)")
+            // Started in the background of a non-interactive shell, so it starts with SIGINT
+            // ignored; the shell itself ignores the signals and reports the sweep's status.
+            let shell = try startShell("""
+                "$SCRIPTS/sweep.sh" -j 1 -o '\(outdir.path)' sweep.toml & sweep=$!
+                trap '' INT TERM
+                wait "$sweep"
+                """, in: work)
+            let pid = shell.0.processIdentifier
+            let deadline = Date().addingTimeInterval(60)
+            while completeTables(outdir).isEmpty && shell.0.isRunning && Date() < deadline { usleep(10_000) }
+            kill(-pid, signal)
+            let stopped = try finish(shell)
+            #expect(stopped.status == status, "signal \(signal): \(stopped.stderr)")
+            #expect(stopped.stderr.contains("interrupted"), "\(stopped.stderr)")
+            #expect(!stopped.stderr.contains("GNU parallel stopped"), "\(stopped.stderr)")
+            let done = completeTables(outdir)
+            #expect(!done.isEmpty && done.count < 10, "stopped after \(done.count) of 10 points")
+            #expect(try events(outdir).events.allSatisfy { $0.event != "fail" })
+            #expect(try tsvRows(outdir.appendingPathComponent("failures.tsv")).count == 1)
+        }
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
     func failingPointIsListedWithoutBlockingAndUnlistedOnceItSucceeds() throws {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }

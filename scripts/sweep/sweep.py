@@ -338,9 +338,11 @@ def command_progress(argv):
     parser.add_argument("--skipped", type=int, default=0)
     parser.add_argument("--quiet", action="store_true")
     a = parser.parse_args(argv)
-    # Ctrl-C reaches the whole process group: the jobs die, GNU parallel exits and this
-    # reader sees end of input, then reports what was done.
+    # Ctrl-C (or a kill of the process group) reaches every process: the jobs die, GNU
+    # parallel exits and this reader sees end of input, then reports what was done and
+    # rewrites failures.tsv.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     started = time.monotonic()
     done = failed = interrupted = 0
     for line in sys.stdin:
