@@ -48,8 +48,15 @@ output in OUTDIR:
   base.json, sweep.json   the [base] config passed to collop and the resolved description
 
 COLLOP: path of the collop binary (default: built with `swift build -c release`).
+Before anything is created or run, the whole description is checked against collop: every
+key of [vary] and [base] and every option in args must be a collop option (from collop's
+own option list), args must not set --output, --config, --dry-run or a --format other than
+tsv, and `collop … --dry-run` runs once per parameter shape (swept keys and the types of
+their values) — a shape no point of which collop accepts is refused, naming the key.
+
 exit status: 0 every point of the shard complete, 1 some point failed, 2 bad sweep file or
-options, 130 interrupted (rerun the same command to resume).
+options (nothing run), 130 interrupted by SIGINT, 143 by SIGTERM, 129 by SIGHUP (rerun the
+same command to resume).
 EOF
 }
 
@@ -132,13 +139,14 @@ fi
 [ -x "$collop" ] || die "collop is not executable at $collop (set COLLOP)"
 collop=$(cd "$(dirname "$collop")" && pwd)/$(basename "$collop")
 
-mkdir -p "$outdir"
-outdir=$(cd "$outdir" && pwd)
+# OUTDIR is created by the plan, and only once the whole description has passed collop's
+# checks (its option list, one --dry-run per parameter shape): a refused sweep leaves nothing.
+case $outdir in /*) ;; *) outdir=$PWD/$outdir ;; esac
 todo=$(mktemp "${TMPDIR:-/tmp}/collop-sweep.XXXXXX")
 trap 'rm -f "$todo"' EXIT
 
 status=0
-python3 "$helper" plan "$sweep" "$outdir" --shard "$shard" >"$todo" || status=$?
+python3 "$helper" plan "$sweep" "$outdir" --shard "$shard" --collop "$collop" >"$todo" || status=$?
 [ "$status" -eq 0 ] || exit "$status"
 IFS=$'\t' read -r _ _ skipped <"$todo"
 total=$(($(wc -l <"$todo") - 1))

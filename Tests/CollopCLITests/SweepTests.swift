@@ -399,6 +399,93 @@ struct SweepTests {
         #expect(other.status == 2 && other.stderr.contains("different base"))
     }
 
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func typosAndBadValuesAreRefusedBeforeAnyPointRuns() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let (collop, log) = try recordingCollop(in: work)
+        // (description, what the message must name): a typo in [vary], in [base] and in args,
+        // a flag swept as if it took a value, a value of the wrong type, and a value no point
+        // of its shape accepts.
+        let cases: [(String, [String])] = [
+            ("command = \"spectrum\"\n[base]\nsize = 6\n[vary]\nsise = [8, 10]\n", ["vary.sise", "'sise'", "did you mean 'size'"]),
+            ("command = \"spectrum\"\n[base]\nsise = 6\n[vary]\nxi = [1.0, 2.0]\n", ["'sise'", "size"]),
+            ("command = \"hierarchy\"\nargs = [\"--omegass\", \"1e-3\"]\n[base]\nsize = 6\n[vary]\nxi = [1.0]\n", ["--omegass"]),
+            ("command = \"spectrum\"\n[base]\nsize = 6\n[vary]\nvalues-only = [true, false]\n", ["values-only", "flag"]),
+            ("command = \"spectrum\"\n[vary]\nsize = [\"big\", \"small\"]\n", ["--size", "big", "integer"]),
+            ("command = \"spectrum\"\n[base]\nsize = 6\n[vary]\nxi = [1.0, 2.0]\nrange = [1, \"far\"]\n", ["--range", "far"]),
+            ("command = \"hierarchy\"\n[base]\nsize = 16\n[vary]\nrange = [9, 10]\n", ["--range", "9", "2R < L"]),
+        ]
+        for (index, (text, names)) in cases.enumerated() {
+            try write(text, to: work.appendingPathComponent("bad\(index).toml"))
+            let outdir = work.appendingPathComponent("out\(index)")
+            let result = try run("sweep.sh", ["-o", outdir.path, "bad\(index).toml"], in: work, collop: collop.path)
+            #expect(result.status == 2, "\(text): \(result.stderr)")
+            for name in names { #expect(result.stderr.contains(name), "\(name) not in: \(result.stderr)") }
+            #expect(result.stderr.contains("bad\(index).toml"), "\(result.stderr)")
+            #expect(!result.stderr.contains("FAILED"), "\(result.stderr)")
+            // Nothing launched and nothing written: no output directory at all.
+            #expect(!FileManager.default.fileExists(atPath: outdir.path), "\(text) left \(outdir.path)")
+        }
+        #expect(!calls(log).contains { $0.contains("--output") }, "a point ran: \(calls(log))")
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func oneDryRunPerParameterShapeBeforeLaunching() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let (collop, log) = try recordingCollop(in: work)
+        // Two shapes: (range integer, xi integer) and (range integer, xi float); 6 points.
+        try write("command = \"spectrum\"\nargs = [\"--values-only\"]\n[base]\nsize = 6\n[vary]\nrange = [1, 2]\nxi = [1, 1.5, 2.0]\n",
+                  to: work.appendingPathComponent("shapes.toml"))
+        let result = try run("sweep.sh", ["-o", "shapes", "shapes.toml"], in: work, collop: collop.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        var seen = calls(log)
+        #expect(seen.filter { $0.contains("--dry-run") }.count == 2, "\(seen)")
+        #expect(seen.filter { $0.contains("--output") }.count == 6)
+        // The dry runs come before every point.
+        let lastDryRun = try #require(seen.lastIndex { $0.contains("--dry-run") })
+        let firstPoint = try #require(seen.firstIndex { $0.contains("--output") })
+        #expect(lastDryRun < firstPoint)
+
+        // A value that fails on its own point only (ξ = −1) is a point failure, not a bad
+        // description: the dry run moves on to the next point of the shape, and the sweep runs.
+        try FileManager.default.removeItem(at: log)
+        try write("command = \"spectrum\"\n[base]\nsize = 6\n[vary]\nxi = [-1.0, 1.0, 1.5]\n", to: work.appendingPathComponent("value.toml"))
+        let value = try run("sweep.sh", ["-o", "value", "value.toml"], in: work, collop: collop.path)
+        #expect(value.status == 1, "\(value.stderr)")
+        #expect(completeTables(work.appendingPathComponent("value")) == ["xi=1.0", "xi=1.5"])
+        seen = calls(log)
+        #expect(seen.filter { $0.contains("--dry-run") }.count == 2, "\(seen)")
+    }
+
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func formatAndOutputInArgsAreRefused() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let (collop, log) = try recordingCollop(in: work)
+        let cases: [(String, [String])] = [
+            ("[\"--format\", \"json\"]", ["--format json", "TSV"]),
+            ("[\"--format=json\"]", ["--format json", "TSV"]),
+            ("[\"--output=x.tsv\"]", ["must not contain '--output=x.tsv'"]),
+            ("[\"-o\", \"x.tsv\"]", ["must not contain '-o'"]),
+            ("[\"--dry-run\"]", ["must not contain '--dry-run'"]),
+        ]
+        for (index, (args, names)) in cases.enumerated() {
+            try write("command = \"spectrum\"\nargs = \(args)\n[base]\nsize = 6\n[vary]\nxi = [1.0, 2.0]\n",
+                      to: work.appendingPathComponent("args\(index).toml"))
+            let result = try run("sweep.sh", ["-o", "out\(index)", "args\(index).toml"], in: work, collop: collop.path)
+            #expect(result.status == 2, "\(args): \(result.stderr)")
+            for name in names { #expect(result.stderr.contains(name), "\(name) not in: \(result.stderr)") }
+            #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out\(index)").path))
+        }
+        #expect(calls(log).allSatisfy { !$0.contains("--output") })
+        // TSV, collop's default, may be spelled out.
+        try write("command = \"spectrum\"\nargs = [\"--format\", \"tsv\"]\n[base]\nsize = 6\n[vary]\nxi = [1.0]\n",
+                  to: work.appendingPathComponent("tsv.toml"))
+        #expect(try run("sweep.sh", ["-o", "tsv", "tsv.toml"], in: work).status == 0)
+    }
+
     // MARK: - merge
 
     @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))

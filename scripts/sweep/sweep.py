@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Helper of scripts/sweep.sh and scripts/merge.sh (Python 3.11+, standard library only).
 
-    sweep.py plan SWEEP OUTDIR [--shard I/N] [--list]
+    sweep.py plan SWEEP OUTDIR [--shard I/N] [--list] [--collop PATH]
         Reads a sweep description (TOML, or JSON), expands the Cartesian product of its
         [vary] table into points, writes OUTDIR/sweep.json, OUTDIR/points.tsv and
         OUTDIR/base.json, and prints the points of the shard that still need computing,
         after a first line "#<TAB>points in the shard<TAB>already complete", one per line:
         NAME<TAB>collop argument<TAB>collop argument…
+        With --collop, first validates the whole description against that collop (see
+        validate below) and creates nothing if it is refused.
     sweep.py progress OUTDIR --total N --skipped K [--quiet]
         Reads the status lines of scripts/sweep/run-point.sh from stdin and prints
         progress on stderr; at end of input rewrites OUTDIR/failures.tsv. Exit status
@@ -20,12 +22,14 @@ Exit status 2 means bad input (sweep file, arguments, disagreeing headers); the 
 names the file and the offending key or value.
 """
 
+import difflib
 import itertools
 import json
 import math
 import os
 import re
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +37,11 @@ import time
 COMMANDS = ("spectrum", "check", "diffusion", "hierarchy", "flow", "dispersion")
 TOP_KEYS = ("command", "args", "base", "vary")
 RESERVED_ARGS = ("--output", "--config")
+# Options the sweep sets itself, or that would make a point's table something other than
+# the TSV table merge.sh reads: not allowed in args (or [vary], or [base]).
+NOT_IN_ARGS = ("-o", "--output", "--config", "--dry-run", "-h", "--help", "--version",
+               "--experimental-dump-help")
+NOT_SWEPT = ("output", "config", "format", "quiet", "dry-run", "help", "version")
 
 
 class BadInput(Exception):
@@ -154,7 +163,8 @@ def load_description(path):
 
 
 def resolve(path):
-    """Validates the description; returns (command, args, base, vary) with vary = [(key, [values])]."""
+    """Checks the description's structure; returns (command, args, base, vary, kinds) with
+    vary = [(key, [spelled values])] and kinds[key][spelled value] = the value's kind_of."""
     d = load_description(path)
     if not isinstance(d, dict):
         raise BadInput(f"{path}: the top level must be a table")
@@ -168,9 +178,17 @@ def resolve(path):
     if not isinstance(args, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool) for a in args):
         raise BadInput(f"{path}: args must be a list of strings (collop arguments), e.g. args = [\"--omegas\", \"1e-3,1e-4\"]")
     args = [a if isinstance(a, str) else format_scalar(a, f"{path}: args") for a in args]
-    for a in args:
-        if a.split("=")[0] in RESERVED_ARGS or a == "-o":
+    for i, a in enumerate(args):
+        flag, _, attached = a.partition("=")
+        if flag in RESERVED_ARGS or a == "-o":
             raise BadInput(f"{path}: args must not contain {a!r}: the sweep sets --output per point and passes [base] as --config")
+        if flag in NOT_IN_ARGS:
+            raise BadInput(f"{path}: args must not contain {a!r}: every point must write its complete table")
+        if flag == "--format":
+            value = attached if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+            if value != "tsv":
+                raise BadInput(f"{path}: args: --format {value or '(no value)'} is not allowed: sweeps need TSV tables "
+                               "(the completeness check and scripts/merge.sh read TSV); remove --format (TSV is collop's default)")
     base = d.get("base", {})
     if not isinstance(base, dict):
         raise BadInput(f"{path}: [base] must be a table of model keys")
@@ -180,12 +198,12 @@ def resolve(path):
     vary_table = d.get("vary")
     if not isinstance(vary_table, dict) or not vary_table:
         raise BadInput(f"{path}: [vary] is missing or empty; give at least one key = [values]")
-    vary = []
+    vary, kinds = [], {}
     for key, spec in vary_table.items():
         where = f"{path}: vary.{key}"
         if not re.fullmatch(r"[a-z][a-z0-9-]*", key):
             raise BadInput(f"{where}: a key must be a collop option name without the dashes (e.g. xi, range, self-energy)")
-        if key in ("output", "config", "format", "quiet"):
+        if key in NOT_SWEPT:
             raise BadInput(f"{where}: --{key} cannot be swept")
         if isinstance(spec, dict):
             values = expand_range(spec, where)
@@ -199,7 +217,16 @@ def resolve(path):
         if len(set(spelled)) != len(spelled):
             raise BadInput(f"{where}: repeated value in {spelled}")
         vary.append((key, spelled))
-    return command, args, base, vary
+        kinds[key] = dict(zip(spelled, (kind_of(v) for v in values)))
+    return command, args, base, vary, kinds
+
+
+def kind_of(value):
+    """The type of a swept value, as part of a point's parameter shape: bool, int, float,
+    str, or list[n] of element kinds."""
+    if isinstance(value, list):
+        return "list[" + ",".join(kind_of(v) for v in value) + "]"
+    return type(value).__name__
 
 
 def points_of(vary):
@@ -217,6 +244,112 @@ def points_of(vary):
     if len(longest) + 4 > 240:
         raise BadInput(f"point name too long for a file name ({len(longest)} characters): vary fewer keys or shorter values")
     return points
+
+
+# ---------------------------------------------------------------- validation against collop
+
+def collop_options(collop, command):
+    """{long option name: "option" | "flag"} of `collop COMMAND`, read from its
+    --experimental-dump-help; None if this collop cannot tell."""
+    try:
+        result = subprocess.run([collop, command, "--experimental-dump-help"], capture_output=True, timeout=60)
+        arguments = json.loads(result.stdout)["command"]["arguments"]
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):
+        return None
+    options = {}
+    for argument in arguments:
+        for name in argument.get("names", []):
+            if name.get("kind") == "long" and argument.get("kind") in ("option", "flag"):
+                options[name["name"]] = argument["kind"]
+    return options or None
+
+
+def unknown_option(name, options, command):
+    """The 'not an option' phrase, with collop's nearest option name and the allowed ones."""
+    valued = sorted(k for k, kind in options.items() if kind == "option" and k not in NOT_SWEPT)
+    near = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    return f"'{name}' is not an option of collop {command}{hint} (allowed: {', '.join(valued)})"
+
+
+def check_keys(path, command, args, base, vary, options):
+    """Every key of [vary] and [base] and every option in args must be an option of
+    `collop COMMAND`; a swept key must take a value."""
+    for key, _ in vary:
+        if key not in options:
+            raise BadInput(f"{path}: vary.{key}: {unknown_option(key, options, command)}")
+        if options[key] == "flag":
+            raise BadInput(f"{path}: vary.{key}: --{key} is a flag of collop {command} (it takes no value), so it cannot "
+                           f"be swept; to set it for every point put \"--{key}\" in args")
+    for key in base:
+        if key not in options:
+            raise BadInput(f"{path}: [base] key {unknown_option(key, options, command)}; "
+                           "[base] holds model options, as in a --config file")
+    i = 0
+    while i < len(args):
+        flag, equals, _ = args[i].partition("=")
+        i += 1
+        if flag.startswith("--") and not re.fullmatch(r"--?[0-9.]+([eE][-+]?[0-9]+)?", flag):
+            name = flag[2:]
+            if name not in options:
+                raise BadInput(f"{path}: args: --{name}: {unknown_option(name, options, command)}")
+            if options[name] == "option" and not equals:
+                i += 1  # its value
+
+
+def validate(path, collop, command, args, base, vary, kinds, points):
+    """Refuses (BadInput) a description collop would refuse for every point, before anything
+    is created or run: first the key names against collop's own option list, then one
+    `collop … --dry-run` per parameter shape (the swept keys and the kinds of their values).
+    A point refused for its values alone (ξ < 0, 2R ≥ L …) is not a bad description: the
+    dry runs go on through the points of that shape until one passes, and only a shape
+    none of whose points passes is refused."""
+    options = collop_options(collop, command)
+    if options is not None:
+        check_keys(path, command, args, base, vary, options)
+    shapes = {}
+    for name, pairs in points:
+        shape = tuple((k, kinds[k][v]) for k, v in pairs)
+        shapes.setdefault(shape, []).append((name, pairs))
+    environment = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    with tempfile.TemporaryDirectory(prefix="collop-sweep-check.") as scratch:
+        base_path = os.path.join(scratch, "base.json")
+        fixed = [collop, command] + (["--config", base_path] if base else []) + args
+        if base:
+            with open(base_path, "w", encoding="utf-8") as handle:
+                json.dump(base, handle)
+
+        def refusal(name, pairs):
+            flags = [x for k, v in pairs for x in (f"--{k}", v)]
+            try:
+                result = subprocess.run(fixed + flags + ["--dry-run", "--quiet"], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, env=environment)
+            except OSError as error:
+                raise BadInput(f"cannot run collop at {collop}: {error.strerror}")
+            if result.returncode == 0:
+                return None
+            lines = result.stderr.decode("utf-8", errors="replace").replace(base_path, f"[base] of {path}").splitlines()
+            message = []
+            for line in lines:
+                if line.startswith("Usage:"):
+                    break
+                if line.strip():
+                    message.append(line.strip())
+            return " ".join(message) or f"exit status {result.returncode}, no message"
+
+        for shape, members in shapes.items():
+            first = None
+            for name, pairs in members:
+                failure = refusal(name, pairs)
+                if failure is None:
+                    break
+                first = first or (name, failure)
+            else:
+                name, failure = first
+                described = ", ".join(f"{k} ({kind})" for k, kind in shape)
+                which = f"point {name}" if len(members) == 1 else \
+                    f"all {len(members)} points with {described}; the first, {name}"
+                raise BadInput(f"{path}: `collop {command} --dry-run` refuses {which}: {failure} — nothing was run")
 
 
 def is_complete(table):
@@ -238,13 +371,16 @@ def command_plan(argv):
     parser.add_argument("outdir")
     parser.add_argument("--shard", default="1/1")
     parser.add_argument("--list", action="store_true", help="print every point of the shard with its status; write nothing")
+    parser.add_argument("--collop", help="validate the description against this collop before writing anything")
     a = parser.parse_args(argv)
     match = re.fullmatch(r"(\d+)/(\d+)", a.shard)
     if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
         raise BadInput(f"--shard {a.shard}: expected I/N with 1 ≤ I ≤ N (e.g. --shard 3/8)")
     shard, shards = int(match.group(1)), int(match.group(2))
-    command, args, base, vary = resolve(a.sweep)
+    command, args, base, vary, kinds = resolve(a.sweep)
     points = points_of(vary)
+    if a.collop:
+        validate(a.sweep, a.collop, command, args, base, vary, kinds, points)
     outdir = os.path.abspath(a.outdir)
     identity = {"command": command, "args": args, "base": base, "vary_keys": [k for k, _ in vary]}
     stored_path = os.path.join(outdir, "sweep.json")
