@@ -8,6 +8,10 @@ group(i) = word(group_names, i)
 set multiplot layout 1, 2 title "Sweep: sizes of the families against ".xsymbol."\n{/=10 ".model."}" font ",13"
 set xlabel xlabel
 set key outside right top samplen 2 font ",9"
+# Room above and below the data, so a line at the extreme count (0, or rank L1 at the top)
+# is not hidden under the border.
+set autoscale yfix
+set offsets 0, 0, graph 0.06, graph 0.06
 set title "|M_∞| (solid), rank L_1 (dashed)"
 set ylabel "number of eigenvalues"
 plot for [i = 1:groups] datadir."/fig5-".(i - 1).".dat" using 1:2 with linespoints lw 1.5 pt 7 lc i title group(i), \
