@@ -16,7 +16,7 @@ func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key
     add("hopping", .parameter(p.hopping))
     add("energy", .parameter(p.energy))
     add("omega", .parameter(p.omega))
-    add("q", .text(p.momentum.map(format).joined(separator: ",")))
+    add("q", .parameters(p.momentum))
     switch p.disorder {
     case .width(let w): add("disorder", .parameter(w))
     case .vertex: break
