@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The collision operator of DESIGN §2 the way a physicist would write it in NumPy/SciPy.
+"""The collision operator of docs/model.md §2 the way a physicist would write it in NumPy/SciPy.
 
 Same model as `collop spectrum` (white noise, SCBA on the shifted grids k ± q/2, the
 `localized` vertex with the Ward projection), vectorized NumPy assembly and

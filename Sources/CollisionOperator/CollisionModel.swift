@@ -18,7 +18,7 @@ public struct CollisionModel: Sendable {
     public let gamma: Double
     /// U^sing amplitude F (default 2γU0, VW (40)).
     public let amplitude: Double
-    /// Kubo–Greenwood diffusion constant along axis 1 (DESIGN §3.7).
+    /// Kubo–Greenwood diffusion constant along axis 1 (docs/model.md §3.7).
     public let kuboGreenwood: KuboGreenwood
     /// D0 of the `cooperon` model (default: the Kubo–Greenwood D).
     public let cooperonDiffusion: Double
@@ -140,7 +140,7 @@ public struct CollisionModel: Sendable {
     }
 
     /// The Ward residual max_k |ΔΣ_k − (1/N) Σ_k' U0 C(k−k') ΔG_k'| / max_k |ΔΣ_k|
-    /// (DESIGN §3.3), from the real-space moments of ΔG: O(N·|x|).
+    /// (docs/model.md §3.3), from the real-space moments of ΔG: O(N·|x|).
     public func wardResidual(_ fields: KineticFields) -> Double {
         let n = grid.count
         let predicted = correlation.convolve(fields.deltaG, on: grid, u0: parameters.u0)

@@ -2,7 +2,7 @@ import DenseLinearAlgebra
 import Numerics
 
 /// The quantum collision operator L̂ = L̂reg + L̂sing of Suslov (74)–(76) on the grid, as
-/// an N × N complex-symmetric matrix with the 1/N measure inside (DESIGN §2):
+/// an N × N complex-symmetric matrix with the 1/N measure inside (docs/model.md §2):
 ///
 /// 𝕃reg_kk' = δ_kk'(M_k + ΔΣ_k) − (1/N) U0 C(k−k') s_k s_k'        (Suslov (75))
 /// 𝕊_kk'    = (1/N) U^sing(k+k') s_k s_k',   𝕃sing = −P 𝕊 P          (Suslov (76))

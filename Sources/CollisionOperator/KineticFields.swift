@@ -2,7 +2,7 @@ import DenseLinearAlgebra
 import Numerics
 
 /// The one-particle quantities of the kinetic equation at external momentum q and
-/// frequency ω, on the grid points k (DESIGN §2 "Green functions", Suslov (5), (14), (36)):
+/// frequency ω, on the grid points k (docs/model.md §2 "Green functions", Suslov (5), (14), (36)):
 ///
 /// G^R_k = 1/(E+ω − ε(k+q/2) − Σ^R_{k+q/2}),  G^A_k = 1/(E − ε(k−q/2) − Σ^A_{k−q/2}),
 /// ΔG_k = G^R_k − G^A_k,  s_k = √ΔG_k (principal branch; Im ΔG_k < 0),

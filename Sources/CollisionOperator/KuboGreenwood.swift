@@ -53,7 +53,7 @@ public struct KuboGreenwood: Sendable, Equatable {
     }
 }
 
-/// How well a grid resolves the physics at E (docs/model.md §3.7, "resolution"): the mean
+/// How well a grid resolves the physics at E (docs/model.md §2, "Resolution of the grid"): the mean
 /// free path l = v_F/(2γ) against L, and the number of grid states within the broadening,
 /// N·ρ(E)·2γ.
 public struct GridResolution: Sendable, Equatable {
@@ -62,7 +62,7 @@ public struct GridResolution: Sendable, Equatable {
     public let statesInBroadening: Double
 
     /// Below these the grid is too coarse for D and λ0 to be near their continuum values.
-    /// Justification (docs/model.md §3.7, README "How D converges with L"): on the 2D default
+    /// Justification (docs/model.md §2, README "How D converges with L"): on the 2D default
     /// D_RA is within 0.5 % of its L → ∞ value once L ≥ 4l (L ≥ 17) and N·ρ·2γ ≥ 40 (L ≥ 24); below, it is off by up to 5 %. D_RR needs far more: it changes by less than 5 % of D_RA between L and L + 1 only from L ≈ 64 (13 l) on.
     public static let minimumSizeOverMeanFreePath = 4.0
     public static let minimumStatesInBroadening = 40.0

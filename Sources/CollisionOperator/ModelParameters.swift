@@ -13,7 +13,7 @@ public enum DisorderStrength: Sendable, Equatable {
     }
 }
 
-/// The self-energy entering the Green functions (DESIGN §2 "Self-energy").
+/// The self-energy entering the Green functions (docs/model.md §2 "Self-energy").
 public enum SelfEnergyModel: Sendable, Equatable {
     /// Self-consistent Born approximation on the grid (Ward identity exact).
     case scba
@@ -21,7 +21,7 @@ public enum SelfEnergyModel: Sendable, Equatable {
     case fixed(gamma: Double)
 }
 
-/// The singular vertex U^sing(Q), Q = k + k' (DESIGN §2 "Singular part").
+/// The singular vertex U^sing(Q), Q = k + k' (docs/model.md §2 "Singular part").
 public enum SingularModel: String, Sendable, Equatable, CaseIterable {
     /// U^sing = 0: the metallic ladder alone.
     case none
@@ -41,7 +41,7 @@ public enum CorrelatorProfile: String, Sendable, Equatable, CaseIterable {
     case power
 }
 
-/// Every input of the model, with the defaults of DESIGN §2. `validate()` is the one
+/// Every input of the model, with the defaults of docs/model.md §2. `validate()` is the one
 /// place where ranges are enforced; everything downstream may assume a valid value.
 public struct ModelParameters: Sendable, Equatable {
     public var dimension = 2

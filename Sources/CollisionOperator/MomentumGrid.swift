@@ -1,4 +1,4 @@
-/// The hypercubic momentum grid of DESIGN §2: d axes, L points each, N = L^d,
+/// The hypercubic momentum grid of docs/model.md §2: d axes, L points each, N = L^d,
 /// k_i = 2π n_i / L with n_i = 0…L−1 and grid index Σ_i n_i L^(d−1−i) (last axis fastest).
 ///
 /// The grid is closed under k → −k and under sums and differences of grid momenta

@@ -1,5 +1,5 @@
 extension ModelParameters {
-    /// Checks every input against its allowed range (DESIGN §2, §5). Throws the first
+    /// Checks every input against its allowed range (docs/model.md §2, §5). Throws the first
     /// violation as a `ParameterError` naming the parameter, the value and the range.
     ///
     /// Physical limits that need a computation (an energy outside the SCBA band) are

@@ -2,7 +2,7 @@ import DenseLinearAlgebra
 import Numerics
 
 /// The retarded self-energy Σ^R_{k+shift}(z) at every grid point k of a grid shifted
-/// by `shift` (DESIGN §2 "Self-energy").
+/// by `shift` (docs/model.md §2 "Self-energy").
 public struct SelfEnergyField: Sendable, Equatable {
     /// Σ^R at each grid index.
     public let values: [Complex<Double>]
@@ -53,7 +53,7 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
 /// Σ_p(z) = (1/N) Σ_{p'} U0 C(p − p') / (z − ε_{p'} − Σ_{p'}(z)), p, p' on the grid
 /// k + shift. With `shift` = ±q/2 the retarded and advanced self-energies satisfy the
 /// Ward identity (13) exactly at any q, which is what makes √ΔG an exact zero mode of
-/// L̂0 for every q (DESIGN §3.2) and the Einstein relation an identity on the grid.
+/// L̂0 for every q (docs/model.md §3.2) and the Einstein relation an identity on the grid.
 ///
 /// For correlated disorder the convolution is done through real-space moments,
 /// Σ_k = U0 Σ_x c_x e^{ik·x} ĝ_x with ĝ_x = (1/N) Σ_k e^{−ik·x} G_k: O(N·|x|) per step.
@@ -70,7 +70,7 @@ public struct SCBASolver: Sendable {
     public let u0: Double
     public let correlation: DisorderCorrelation
     public let maximumIterations: Int
-    /// Convergence: max_k |F(Σ)_k − Σ_k| ≤ tolerance·max(1, max_k |Σ_k|) (DESIGN: 1e-14).
+    /// Convergence: max_k |F(Σ)_k − Σ_k| ≤ tolerance·max(1, max_k |Σ_k|) (docs/model.md §2: 1e-14).
     public let tolerance: Double
     /// Damping β of the underlying fixed-point step.
     public static let damping = 0.7

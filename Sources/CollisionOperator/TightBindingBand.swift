@@ -1,6 +1,6 @@
 import Foundation
 
-/// The nearest-neighbour band of DESIGN §2: ε(k) = −2t Σ_i cos k_i, v_i(k) = 2t sin k_i.
+/// The nearest-neighbour band of docs/model.md §2: ε(k) = −2t Σ_i cos k_i, v_i(k) = 2t sin k_i.
 public struct TightBindingBand: Sendable, Equatable {
     public let hopping: Double
 

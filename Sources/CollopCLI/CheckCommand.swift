@@ -2,11 +2,11 @@ import ArgumentParser
 import CollisionOperator
 import SpectralAnalysis
 
-/// `collop check`: every exact identity of DESIGN §3 that applies, with PASS/FAIL.
+/// `collop check`: every exact identity of docs/model.md §3 that applies, with PASS/FAIL.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Verify the exact identities of the model (DESIGN §3); exit status 1 if any fails.",
+        abstract: "Verify the exact identities of the model (docs/model.md §3); exit status 1 if any fails.",
         discussion: """
             complex_symmetry  ‖𝕃 − 𝕃ᵀ‖ ≤ 1e-14 ‖𝕃‖
             zero_mode_q0      ‖𝕃 √ΔG‖ ≤ 1e-12 ‖𝕃‖‖√ΔG‖ at q = 0

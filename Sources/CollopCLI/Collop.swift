@@ -28,7 +28,7 @@ public struct Collop: ParsableCommand {
 
     public init() {}
 
-    /// Parses `arguments`, runs the subcommand and returns the exit status of DESIGN §5,
+    /// Parses `arguments`, runs the subcommand and returns the exit status of docs/model.md §5,
     /// printing help to stdout and errors to stderr.
     public static func run(arguments: [String]) -> Int32 {
         let outcome = execute(arguments: arguments)
@@ -83,7 +83,7 @@ public struct Collop: ParsableCommand {
     }
 
     /// Status and message for an error: 2 for bad input, 3 for numerical failure
-    /// (DESIGN §5); 0 for help and version requests.
+    /// (docs/model.md §5); 0 for help and version requests.
     public static func exitStatus(for error: Error) -> (Int32, String) {
         switch error {
         case let e as InputError: return (2, "\(errorPrefix)\(e.message)")

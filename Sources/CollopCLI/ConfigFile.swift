@@ -2,7 +2,7 @@ import CollisionOperator
 import Foundation
 import TOMLKit
 
-/// A config file's values: the model keys of DESIGN §5 (`size = 24`, `singular =
+/// A config file's values: the model keys of docs/model.md §5 (`size = 24`, `singular =
 /// "lorentzian"`, `q = [0.1, 0]` …) from a flat TOML table or a JSON object.
 /// Format is chosen by extension (.toml / .json), else by the first non-blank character.
 struct ConfigFile {

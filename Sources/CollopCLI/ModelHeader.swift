@@ -4,7 +4,7 @@ import DenseLinearAlgebra
 import SpectralAnalysis
 
 /// The `# key = value` lines every table starts with: every parameter actually used,
-/// the derived γ, Σ^R, F, N and the numerical back end (DESIGN §5).
+/// the derived γ, Σ^R, F, N and the numerical back end (docs/model.md §5).
 func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key: String, value: Cell)] {
     let p = model.parameters
     var header: [(key: String, value: Cell)] = []
@@ -91,7 +91,7 @@ func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel
 }
 
 /// What a user must know before trusting the numbers of `model`: a grid that does not
-/// resolve the mean free path, the broadening or the Fermi sea (docs/model.md §3.7), a
+/// resolve the mean free path, the broadening or the Fermi sea (docs/model.md §2), a
 /// `localized` envelope of one point, a cooperon in its Thouless regime.
 func modelWarnings(_ model: CollisionModel) -> [String] {
     let p = model.parameters

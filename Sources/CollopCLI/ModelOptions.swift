@@ -2,7 +2,7 @@ import ArgumentParser
 import CollisionOperator
 import Foundation
 
-/// The model options every subcommand shares (DESIGN §5). Values are read as text and
+/// The model options every subcommand shares (docs/model.md §5). Values are read as text and
 /// checked here, so that every complaint names the flag, the value and what is allowed.
 /// Each option takes the next argument unconditionally, so negative numbers work
 /// (`--energy -0.4`). A `--config` file supplies the same keys; flags override it.

@@ -13,7 +13,7 @@ enum Cell: Sendable, Equatable {
     /// array of numbers in JSON, each element in the shortest round-trip form.
     case parameters([Double])
 
-    /// TSV form: numbers with 17 significant digits (DESIGN §5).
+    /// TSV form: numbers with 17 significant digits (docs/model.md §5).
     var tsv: String {
         switch self {
         case .integer(let i): return "\(i)"

@@ -12,7 +12,7 @@ public struct TrackingStep: Sendable {
 
 /// Follows eigenvectors between two neighbouring spectra (two ω, or two couplings t) by
 /// the optimal assignment on the overlap matrix |v_iᴴ w_j| (Euclidean-normalized
-/// vectors), never by nearest eigenvalue (DESIGN §4). Inside a degenerate cluster the
+/// vectors), never by nearest eigenvalue (docs/model.md §4). Inside a degenerate cluster the
 /// individual vectors are arbitrary, so the confidence is measured against the cluster's
 /// whole span.
 public enum BranchTracker {

@@ -17,7 +17,7 @@ public enum SpectralFamily: String, Sendable, CaseIterable, Comparable {
     }
 }
 
-/// The scaling fit of one branch: log|λ| = p log ω + c by least squares (DESIGN §4).
+/// The scaling fit of one branch: log|λ| = p log ω + c by least squares (docs/model.md §4).
 public struct ScalingFit: Sendable, Equatable {
     /// p; nil for an exact zero mode (|λ| ≤ 1e-9·max|λ| at every ω), which has none.
     public var exponent: Double?

@@ -30,7 +30,7 @@ public struct DiffusionPoint: Sendable, Equatable {
     public var diffusion: Complex<Double> { Complex(0, 1) * lambda0 / Complex(q * q) }
 }
 
-/// The diffusion pole at small q (DESIGN §3.7, Suslov (45), (55)): λ0(q) on a ladder of
+/// The diffusion pole at small q (docs/model.md §3.7, Suslov (45), (55)): λ0(q) on a ladder of
 /// q along a direction, D(ω) from the least-squares fit iλ0/q² = D + B q² + C q⁴, and
 /// for the metallic ladder (`none`) the ω → 0 value D_fit compared with Kubo–Greenwood.
 public struct DiffusionAnalysis: Sendable {
@@ -50,7 +50,7 @@ public struct DiffusionAnalysis: Sendable {
     /// True for white noise with `--singular none`, where D_fit = D_KG is an identity.
     public let einsteinApplies: Bool
 
-    /// Relative tolerance of the Einstein identity (DESIGN §3.7).
+    /// Relative tolerance of the Einstein identity (docs/model.md §3.7).
     public static let einsteinTolerance = 1e-3
 
     /// D_fit: the ω → 0 value when available, else D(ω).

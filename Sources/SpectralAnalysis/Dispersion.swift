@@ -1,7 +1,7 @@
 import CollisionOperator
 import Numerics
 
-/// λ0(q) along a direction, beyond the small-q fit (DESIGN §4, §5 `dispersion`): for each
+/// λ0(q) along a direction, beyond the small-q fit (docs/model.md §4, §5 `dispersion`): for each
 /// q the diffusion mode λ0 (largest w0), the streaming term λ_M = (s, M s)/(s, s), the
 /// remainder λ0 − λ_M (∝ ω when the current mode lies in the range of 𝕃1) and
 /// D(ω, q) = iλ0/q².

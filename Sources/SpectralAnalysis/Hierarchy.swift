@@ -4,7 +4,7 @@ import Foundation
 import Numerics
 
 /// The spectral hierarchy M0 ⊕ M1 ⊕ M∞ of Suslov (70)–(71) by two independent methods
-/// (DESIGN §4): the scaling of tracked branches across a ladder of ω, and the structure of
+/// (docs/model.md §4): the scaling of tracked branches across a ladder of ω, and the structure of
 /// 𝕃1 (rank, (80), (82)). Disagreements are kept, not hidden.
 public struct HierarchyAnalysis: Sendable {
     /// One eigenvalue followed across the ladder.

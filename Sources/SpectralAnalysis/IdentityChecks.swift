@@ -2,12 +2,12 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Numerics
 
-/// The outcome of one exact identity of DESIGN §3.
+/// The outcome of one exact identity of docs/model.md §3.
 public struct IdentityResult: Sendable, Equatable {
     public enum Status: String, Sendable { case pass = "PASS", fail = "FAIL" }
     /// Short machine name, e.g. `zero_mode_q0`.
     public var name: String
-    /// The identity and its DESIGN/Suslov reference.
+    /// The identity and its docs/model.md / Suslov reference.
     public var statement: String
     public var residual: Double
     public var tolerance: Double
@@ -26,7 +26,7 @@ public struct IdentityResult: Sendable, Equatable {
     }
 }
 
-/// Runs every identity of DESIGN §3 that applies to a model. Eigen-solves: 𝕃 at q (and
+/// Runs every identity of docs/model.md §3 that applies to a model. Eigen-solves: 𝕃 at q (and
 /// at −q and at q = 0 when q ≠ 0), 𝕃1 for the rank; the Einstein relation for `none`
 /// with white noise.
 public struct IdentityChecker: Sendable {
@@ -63,7 +63,7 @@ public struct IdentityChecker: Sendable {
         return (extrapolated.real, residual, q)
     }
 
-    /// All applicable identities, in DESIGN order. `progress` receives a short stage name.
+    /// All applicable identities, in the order of docs/model.md §3. `progress` receives a short stage name.
     public func run(progress: ((String) -> Void)? = nil) throws -> [IdentityResult] {
         let p = model.parameters
         let q = p.momentum

@@ -43,7 +43,7 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// The eigen-decomposition of a collision operator, sorted by |λ| ascending, with the
-/// trace check of DESIGN §3.5 done after every diagonalization.
+/// trace check of docs/model.md §3.5 done after every diagonalization.
 ///
 /// Either dense (one `zgeev` on the N × N matrix) or blocked by the reflection sectors
 /// of the lattice (one `zgeev` per sector block Uᵀ𝕃U, merged and sorted; each mode keeps
@@ -87,7 +87,7 @@ public struct Spectrum: Sendable {
     /// Large degenerate clusters left with LAPACK's (possibly dependent) vectors.
     public private(set) var clustersLeftNonOrthogonal: [[Int]]
 
-    /// Bound of the trace check, DESIGN §3.5.
+    /// Bound of the trace check, docs/model.md §3.5.
     public static let traceTolerance = 1e-10
 
     /// Eigenvalues closer than this are one degenerate cluster: 1e4 ε ‖𝕃‖_F.
@@ -321,7 +321,7 @@ public struct Spectrum: Sendable {
         bilinearSum(x, v).length / ((selfProduct ?? bilinearSum(x, x).length) * bilinearSum(v, v).length).squareRoot()
     }
 
-    /// The diffusion mode λ0: the mode of largest w0 (DESIGN §4); nil without vectors.
+    /// The diffusion mode λ0: the mode of largest w0 (docs/model.md §4); nil without vectors.
     public var diffusionMode: Mode? {
         modes.filter { $0.zeroModeOverlap != nil }.max { $0.zeroModeOverlap! < $1.zeroModeOverlap! }
     }

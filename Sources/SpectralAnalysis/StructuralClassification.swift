@@ -2,7 +2,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Numerics
 
-/// The structural prediction of the hierarchy from 𝕃1 = ω𝕃sing (DESIGN §4, Suslov §5.2):
+/// The structural prediction of the hierarchy from 𝕃1 = ω𝕃sing (docs/model.md §4, Suslov §5.2):
 ///
 /// - M∞: the r nonzero eigenpairs (η_s, u_s) of 𝕃1 (rank with an explicit cutoff), with
 ///   λ_s ≈ η_s/ω + ⟨u_s|𝕃reg|u_s⟩ (Suslov (80)); degenerate η are handled by

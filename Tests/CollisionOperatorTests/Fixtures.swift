@@ -55,7 +55,7 @@ struct ModelCase: CustomTestStringConvertible, Sendable {
     ]
 }
 
-/// U^sing(Q) straight from the DESIGN §2 formulas at a momentum vector Q (no grid tables).
+/// U^sing(Q) straight from the docs/model.md §2 formulas at a momentum vector Q (no grid tables).
 func directSingularVertex(_ model: CollisionModel, _ Q: [Double], omega: Double) -> Complex<Double> {
     let p = model.parameters
     let qHat2 = Q.reduce(0) { $0 + 2 * (1 - cos($1)) }

@@ -21,7 +21,7 @@ struct OperatorIdentityTests {
         }
     }
 
-    /// DESIGN §3.1: ‖𝕃 − 𝕃ᵀ‖_F ≤ 1e-14 ‖𝕃‖_F.
+    /// docs/model.md §3.1: ‖𝕃 − 𝕃ᵀ‖_F ≤ 1e-14 ‖𝕃‖_F.
     @Test(arguments: ModelCase.variety)
     func complexSymmetry(_ modelCase: ModelCase) throws {
         let model = try CollisionModel(parameters: modelCase.parameters)
@@ -29,7 +29,7 @@ struct OperatorIdentityTests {
         #expect(matrix.symmetryDefect <= 1e-14 * matrix.frobeniusNorm)
     }
 
-    /// DESIGN §3.2: at q = 0 with SCBA, s = √ΔG is annihilated by 𝕃 (Ward projection on);
+    /// docs/model.md §3.2: at q = 0 with SCBA, s = √ΔG is annihilated by 𝕃 (Ward projection on);
     /// at any q, by L̂0 = 𝕃 − diag M.
     @Test(arguments: ModelCase.variety)
     func zeroModes(_ modelCase: ModelCase) throws {
@@ -49,7 +49,7 @@ struct OperatorIdentityTests {
         }
     }
 
-    /// DESIGN §3.3: the Ward residual is round-off with SCBA (at q = 0 and, on shifted
+    /// docs/model.md §3.3: the Ward residual is round-off with SCBA (at q = 0 and, on shifted
     /// grids, at any q).
     @Test(arguments: ModelCase.variety)
     func wardIdentityHoldsWithSCBA(_ modelCase: ModelCase) throws {
@@ -82,7 +82,7 @@ struct OperatorIdentityTests {
         #expect(euclideanNorm(try matrix.multiplied(by: s)) > 1e-3 * matrix.frobeniusNorm * euclideanNorm(s))
     }
 
-    /// DESIGN §3.4: 𝕃_kk'(q) = 𝕃_{−k,−k'}(−q).
+    /// docs/model.md §3.4: 𝕃_kk'(q) = 𝕃_{−k,−k'}(−q).
     @Test(arguments: ModelCase.variety)
     func parity(_ modelCase: ModelCase) throws {
         let model = try CollisionModel(parameters: modelCase.parameters)
@@ -98,7 +98,7 @@ struct OperatorIdentityTests {
         #expect(worst <= 1e-12 * maxMagnitude(plus))
     }
 
-    /// DESIGN §4: with white noise at q = 0, 𝕃reg = ΔΣ·P exactly.
+    /// docs/model.md §4: with white noise at q = 0, 𝕃reg = ΔΣ·P exactly.
     @Test(arguments: [1, 2, 3])
     func whiteNoiseRegularPartIsDeltaSigmaTimesProjector(dimension: Int) throws {
         var p = ModelParameters()

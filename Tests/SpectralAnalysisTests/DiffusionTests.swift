@@ -12,7 +12,7 @@ struct DiffusionTests {
         return p
     }
 
-    /// DESIGN §3.7 on converged white-noise grids (L beyond which D_KG no longer moves),
+    /// docs/model.md §3.7 on converged white-noise grids (L beyond which D_KG no longer moves),
     /// d = 1, 2, 3, at several energies.
     @Test(arguments: [(1, 512, 2.0, 0.3), (1, 256, 3.0, -1.2), (2, 96, 3.0, 0.3), (2, 128, 2.0, 1.5), (3, 32, 4.0, 0.3), (3, 24, 5.0, -2.0)])
     func einsteinRelationOnConvergedGrids(d: Int, size: Int, disorder: Double, energy: Double) throws {

@@ -13,7 +13,7 @@ struct HierarchyTests {
         return try CollisionModel(parameters: p)
     }
 
-    /// DESIGN §4 reference case: |M0| = 1, |M1| = 243, |M∞| = 12 by both methods.
+    /// docs/model.md §4 reference case: |M0| = 1, |M1| = 243, |M∞| = 12 by both methods.
     @Test func referenceCaseCountsByBothMethods() throws {
         let analysis = try HierarchyAnalysis(model: Self.model())
         #expect(analysis.scalingCounts == [.m0: 1, .m1: 243, .mInfinity: 12])

@@ -50,7 +50,7 @@ struct SpectrumTests {
         #expect(spectralDistance(valuesOnly.values, spectrum.values) <= 1e-11 * spectrum.frobeniusNorm)
     }
 
-    /// DESIGN §3.2: at q = 0 λ0 (largest w0) is zero to 1e-12‖𝕃‖ and its vector is s.
+    /// docs/model.md §3.2: at q = 0 λ0 (largest w0) is zero to 1e-12‖𝕃‖ and its vector is s.
     @Test(arguments: spectrumCases.indices)
     func zeroModeAtZeroMomentum(_ index: Int) throws {
         var p = spectrumCases[index].1
@@ -63,7 +63,7 @@ struct SpectrumTests {
         #expect(mode.index == 0, "the zero mode is the smallest |λ|")
     }
 
-    /// DESIGN §3.4: eigenvalues are even in q.
+    /// docs/model.md §3.4: eigenvalues are even in q.
     @Test(arguments: spectrumCases.indices)
     func eigenvaluesAreEvenInQ(_ index: Int) throws {
         let p = spectrumCases[index].1
@@ -94,9 +94,9 @@ struct SpectrumTests {
     }
 }
 
-@Suite("Structure of 𝕃1 and the DESIGN §4 reference case")
+@Suite("Structure of 𝕃1 and the docs/model.md §4 reference case")
 struct SingularStructureTests {
-    /// DESIGN §3.6: rank 𝕃1 = |X| − 1 with the Ward projection, |X| without.
+    /// docs/model.md §3.6: rank 𝕃1 = |X| − 1 with the Ward projection, |X| without.
     @Test(arguments: [(1, 24, 2.0, 1.5), (2, 12, 2.0, 1.5), (2, 16, 3.0, 0.8), (3, 6, 1.5, 1.5), (3, 8, 2.0, 2.5), (4, 4, 1.0, 1.0)])
     func rankOfSingularOperator(dimension: Int, size: Int, range: Double, xi: Double) throws {
         for projection in [true, false] {
@@ -114,7 +114,7 @@ struct SingularStructureTests {
         }
     }
 
-    /// DESIGN §4 reference case (d = 2, L = 16, white noise, localized, q = 0): one exact
+    /// docs/model.md §4 reference case (d = 2, L = 16, white noise, localized, q = 0): one exact
     /// zero mode, 243 eigenvalues equal to ΔΣ (𝕃reg = ΔΣ·P on the complement of s) and 12
     /// equal to ΔΣ + η_s/ω with η_s the nonzero eigenvalues of 𝕃1 — Suslov (80) exactly.
     @Test(arguments: [1e-3, 1e-4, 1e-5])
