@@ -24,9 +24,11 @@ COLLOP (path of the collop binary; default: built with `swift build -c release`)
 EOF
 }
 
-# The runs behind the figures (small: the whole script takes a few seconds).
-flow_args=(--size 10 --correlation 1 --omega 1e-4 --steps 40)
-ladder_args=(--size 10 --correlation 1 --omegas "1e-2,3e-3,1e-3,3e-4,1e-4,3e-5,1e-5")
+# The runs behind the figures (small: the whole script takes a few seconds). With r_c = 1
+# the local variance is U0·c_0 ≈ 0.17·U0 (C(0) = 1), so W = 5 gives γ ≈ 0.23, l ≈ 4.4,
+# close to the white-noise default.
+flow_args=(--size 10 --correlation 1 --disorder 5 --omega 1e-4 --steps 40)
+ladder_args=(--size 10 --correlation 1 --disorder 5 --omegas "1e-2,3e-3,1e-3,3e-4,1e-4,3e-5,1e-5")
 plane_omega=1e-2
 dispersion_args=(--size 24 --disorder 3 --qmax 0.3 --nq 12)
 sweep_file=examples/sweep-xi.toml
