@@ -3,7 +3,7 @@
 // CollisionSpectrum: the quantum collision operator of the Bethe–Salpeter equation
 // (Suslov's symmetry theory, Vollhardt–Wölfle), built on a momentum lattice and
 // diagonalized with LAPACK. Layers, each importing only those below it:
-//   CLapacke → DenseLinearAlgebra → CollisionOperator → SpectralAnalysis → CollopCLI → collop
+//   CLapacke, CFFTW → DenseLinearAlgebra → CollisionOperator → SpectralAnalysis → CollopCLI → collop
 import PackageDescription
 
 let package = Package(
@@ -25,10 +25,17 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CFFTW",
+            path: "Modules/CFFTW",
+            pkgConfig: "fftw3",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
         .target(
             name: "DenseLinearAlgebra",
             dependencies: [
                 "CLapacke",
+                "CFFTW",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what collop needs on a Debian machine, only when it is missing:
-# LAPACKE over OpenBLAS (liblapacke-dev, libopenblas-dev) and pkg-config.
+# LAPACKE over OpenBLAS (liblapacke-dev, libopenblas-dev), FFTW (libfftw3-dev) and pkg-config.
 # Safe to run repeatedly; uses sudo when not root.
 set -euo pipefail
 
-packages=(liblapacke-dev libopenblas-dev pkg-config parallel gnuplot-nox)
+packages=(liblapacke-dev libopenblas-dev libfftw3-dev pkg-config parallel gnuplot-nox)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

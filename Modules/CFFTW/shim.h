@@ -1,0 +1,9 @@
+#ifndef COLLISION_SPECTRUM_CFFTW_SHIM_H
+#define COLLISION_SPECTRUM_CFFTW_SHIM_H
+
+// FFTW 3, double precision. Without <complex.h> included first, fftw_complex is
+// `double[2]`, which has the layout of swift-numerics' Complex<Double> (two doubles,
+// real then imaginary), so Swift buffers pass through without copies.
+#include <fftw3.h>
+
+#endif
