@@ -66,6 +66,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "collop", dependencies: ["CollopCLI"]),
+        // Developer benchmark of the matrix-free operator action (bench/apply.sh); not part of collop.
+        .executableTarget(
+            name: "collop-bench",
+            dependencies: ["CollisionOperator", "DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")],
+            path: "bench/collop-bench"
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")],
