@@ -125,9 +125,19 @@ public struct CollisionModel: Sendable {
         let singular = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion,
                                      removingConstant: project)
         let regular = correlation.isWhiteNoise ? nil : correlation.values(on: grid).map { $0 * parameters.u0 }
+        // A kernel beyond double range makes every view of 𝕃 non-finite: refuse it here, where
+        // the element (k, 0), which holds U^sing(k + 0), names it.
+        if let kernel = singular, let bad = kernel.firstIndex(where: { !$0.isFinite }) {
+            throw ModelComputationError.nonFiniteOperator(
+                row: bad, column: 0,
+                detail: "U^sing(Q) = \(kernel[bad]) at grid momentum \(bad) (F = \(amplitude), ω = \(omega)) — an input (amplitude F, ω, disorder) is beyond double precision")
+        }
+        // u = 𝕊s, the projection's rank-one vector, by FFT: O(N log N) instead of O(N²).
+        let u = try singular.map { try Self.projectedVectorByFourierTransform(grid: grid, fields: fields, kernel: $0) }
+            ?? [Complex<Double>](repeating: .zero, count: grid.count)
         return CollisionOperator(grid: grid, fields: fields, u0: parameters.u0, regularKernel: regular,
                                  singularKernel: singular, singularScale: singularScale(fields: fields, omega: omega),
-                                 wardProjection: project)
+                                 wardProjection: project, projectedVector: u)
     }
 
     /// The size of the unprojected singular operator, max_Q |U^sing(Q)|·(1/N)Σ_k |ΔG_k|

@@ -33,8 +33,11 @@ public struct CollisionOperator: Sendable {
     public var omega: Double { fields.omega }
     public var hasSingularPart: Bool { singularKernel != nil }
 
+    /// The operator from its kernels, fields and u = 𝕊s (computed by FFT in
+    /// `CollisionModel.collisionOperator(q:omega:)`).
     init(grid: MomentumGrid, fields: KineticFields, u0: Double, regularKernel: [Double]?,
-         singularKernel: [Complex<Double>]?, singularScale: Double, wardProjection: Bool) {
+         singularKernel: [Complex<Double>]?, singularScale: Double, wardProjection: Bool,
+         projectedVector: [Complex<Double>]) {
         self.grid = grid
         self.fields = fields
         self.u0 = u0
@@ -42,29 +45,9 @@ public struct CollisionOperator: Sendable {
         self.singularKernel = singularKernel
         self.wardProjection = wardProjection
         self.singularScale = singularScale
-        let s = fields.root
-        var u = [Complex<Double>](repeating: .zero, count: grid.count)
-        if let kernel = singularKernel {
-            // u_k = (s_k/N) Σ_k' U^sing(k+k') ΔG_k'
-            let n = grid.count
-            let deltaG = fields.deltaG
-            u.withUnsafeMutableBufferPointer { out in
-                let target = DisjointWriteBuffer(base: out.baseAddress!)
-                parallelChunks(count: n) { rows in
-                    withUnsafeTemporaryAllocation(of: Int.self, capacity: grid.dimension * grid.size) { table in
-                        for k in rows {
-                            grid.fillOffsetTable(for: k, sign: 1, into: table)
-                            var sum = Complex<Double>.zero
-                            for k2 in 0..<n { sum += kernel[grid.offsetIndex(of: k2, table: table)] * deltaG[k2] }
-                            target.base[k] = sum * s[k] / Complex(Double(n))
-                        }
-                    }
-                }
-            }
-        }
-        projectedVector = u
-        sigma = bilinearSum(s, s)
-        tau = bilinearSum(s, u)
+        self.projectedVector = projectedVector
+        sigma = bilinearSum(fields.root, fields.root)
+        tau = bilinearSum(fields.root, projectedVector)
     }
 
     /// a·𝕃reg + b·𝕃sing as a dense column-major matrix, checked element by element:

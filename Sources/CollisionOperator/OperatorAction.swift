@@ -248,46 +248,13 @@ extension CollisionOperator {
                       singularWeight b: Complex<Double> = .one) throws(LinearAlgebraError) -> [Complex<Double>] {
         try OperatorAction(self).apply(x, regularWeight: a, singularWeight: b)
     }
-
-    /// The operator with u = 𝕊s given (computed by FFT in `CollisionModel.collisionOperatorForAction`).
-    init(grid: MomentumGrid, fields: KineticFields, u0: Double, regularKernel: [Double]?,
-         singularKernel: [Complex<Double>]?, singularScale: Double, wardProjection: Bool,
-         projectedVector: [Complex<Double>]) {
-        self.grid = grid
-        self.fields = fields
-        self.u0 = u0
-        self.regularKernel = regularKernel
-        self.singularKernel = singularKernel
-        self.wardProjection = wardProjection
-        self.singularScale = singularScale
-        self.projectedVector = projectedVector
-        sigma = bilinearSum(fields.root, fields.root)
-        tau = bilinearSum(fields.root, projectedVector)
-    }
 }
 
 extension CollisionModel {
-    /// L̂ at (q, ω) as `collisionOperator(q:omega:)` builds it, but with u = 𝕊s (the
-    /// projection's rank-one vector, Suslov (76)) computed by FFT in O(N log N) instead of
-    /// the O(N²) direct sum: for large grids where only the action is wanted. Its
-    /// `matrix()` equals that of `collisionOperator(q:omega:)` to round-off.
-    ///
-    /// u_k = s_k (1/N) Σ_k' U^sing(k + k') ΔG_k' = s_k backward(Û^sing_m · ΔĜ_{−m})_k / N².
+    /// The same as `collisionOperator(q:omega:)`, which now computes u = 𝕊s by FFT itself.
+    @available(*, deprecated, renamed: "collisionOperator(q:omega:)")
     public func collisionOperatorForAction(q: [Double]? = nil, omega: Double? = nil) throws -> CollisionOperator {
-        let omega = omega ?? parameters.omega
-        let q = q ?? parameters.momentum
-        let fields = try fields(q: q, omega: omega)
-        let project = parameters.wardProjection
-        let singular = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion,
-                                     removingConstant: project)
-        let regular = correlation.isWhiteNoise ? nil : correlation.values(on: grid).map { $0 * parameters.u0 }
-        var u = [Complex<Double>](repeating: .zero, count: grid.count)
-        if let singular {
-            u = try Self.projectedVectorByFourierTransform(grid: grid, fields: fields, kernel: singular)
-        }
-        return CollisionOperator(grid: grid, fields: fields, u0: parameters.u0, regularKernel: regular,
-                                 singularKernel: singular, singularScale: singularScale(fields: fields, omega: omega),
-                                 wardProjection: project, projectedVector: u)
+        try collisionOperator(q: q, omega: omega)
     }
 
     /// u = 𝕊s = s∘(U^sing ⋆ reflected ΔG)/N by FFT.
