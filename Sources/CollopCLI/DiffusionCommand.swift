@@ -46,6 +46,7 @@ struct DiffusionCommand: ParsableCommand {
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)
         report.add("method", analysis.method.rawValue)
+        if let krylov = analysis.krylovReport { report.header += krylovHeader(krylov) }
         report.add("fit", "i*lambda0/q^2 = D + B q^2 + C q^4 (least squares)")
         report.add("D_omega_re", analysis.diffusionAtOmega.real)
         report.add("D_omega_im", analysis.diffusionAtOmega.imaginary)

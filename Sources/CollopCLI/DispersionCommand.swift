@@ -43,6 +43,7 @@ struct DispersionCommand: ParsableCommand {
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)
         report.add("method", analysis.method.rawValue)
+        if let krylov = analysis.krylovReport { report.header += krylovHeader(krylov) }
         var table = Table(name: "dispersion", columns: ["q", "lambda0_re", "lambda0_im", "w0", "lambda0_stream_re", "lambda0_stream_im",
                                                         "remainder_re", "remainder_im", "D_re", "D_im"])
         for point in analysis.points {

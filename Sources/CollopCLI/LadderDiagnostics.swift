@@ -46,3 +46,13 @@ struct LadderDiagnostics {
         self.warnings = warnings
     }
 }
+
+/// Header lines of the matrix-free Krylov path: what it cost and the residuals it reached.
+func krylovHeader(_ report: KrylovReport) -> [(key: String, value: Cell)] {
+    [("krylov_solves", .integer(report.solves)),
+     ("krylov_newton_steps", .integer(report.newtonSteps)),
+     ("krylov_operator_products", .integer(report.products)),
+     ("krylov_inner_residual", .number(report.worstInnerResidual)),
+     ("krylov_inner_tolerance", .parameter(KrylovDiffusion.innerTolerance)),
+     ("krylov_eigen_residual", .number(report.worstEigenResidual))]
+}

@@ -11,7 +11,7 @@ struct LadderOptions: ParsableArguments {
     var qmax: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Number of q points: an integer 1…1000. [default: diffusion 5, dispersion 10]", valueName: "n"))
     var nq: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("λ0 solver: auto (secular when 𝕃 is diagonal plus rank one, i.e. white noise with --singular none — for dispersion only above N = 2048 — else dense), secular or dense.", valueName: "method"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("λ0 solver: auto (secular when 𝕃 is diagonal plus rank one, i.e. white noise with --singular none — for dispersion only above N = 2048; otherwise dense up to N = 4096 and krylov above), secular, dense, or krylov (Newton on the projected secular equation with COCG on the matrix-free FFT action of 𝕃: O(N log N) per product, no N × N matrix; docs/model.md §4).", valueName: "method"))
     var method: String = "auto"
 
     struct Resolved {
@@ -51,7 +51,7 @@ struct LadderOptions: ParsableArguments {
             resolved.count = value
         }
         guard let chosen = DiffusionMethod(rawValue: method.lowercased()) else {
-            throw InputError("--method: value \(method) is not a method (allowed: auto, secular or dense)")
+            throw InputError("--method: value \(method) is not a method (allowed: auto, secular, dense or krylov)")
         }
         resolved.method = chosen
         return resolved
@@ -61,7 +61,11 @@ struct LadderOptions: ParsableArguments {
 extension LadderOptions.Resolved {
     /// The memory workload: none of N × N when λ0 comes from the O(N) secular equation.
     func workload(_ parameters: ModelParameters, denseUpTo: Int = 0, dense: Workload) -> Workload {
-        (try? DiffusionAnalysis.resolve(method, parameters: parameters, denseUpTo: denseUpTo)) == .secular ? .diffusionSecular : dense
+        switch try? DiffusionAnalysis.resolve(method, parameters: parameters, denseUpTo: denseUpTo) {
+        case .secular: return .diffusionSecular
+        case .krylov: return .diffusionKrylov
+        default: return dense
+        }
     }
 }
 

@@ -69,7 +69,7 @@ struct ResourceOptions: ParsableArguments {
 /// (16 N² bytes), plus O(N) fields. Calibrated against measured peak RSS (e.g. dense
 /// spectrum with vectors at N = 2304: 2.0 buffers; docs/benchmarks.md): upper bounds.
 enum Workload: Sendable {
-    case eigenvalues, eigenvectors, check, diffusionDense, diffusionSecular, hierarchy, flow, dispersionDense
+    case eigenvalues, eigenvectors, check, diffusionDense, diffusionSecular, diffusionKrylov, hierarchy, flow, dispersionDense
 
     var name: String {
         switch self {
@@ -78,6 +78,7 @@ enum Workload: Sendable {
         case .check: return "check"
         case .diffusionDense: return "diffusion (dense)"
         case .diffusionSecular: return "diffusion (secular)"
+        case .diffusionKrylov: return "diffusion (matrix-free Krylov)"
         case .hierarchy: return "hierarchy"
         case .flow: return "flow"
         case .dispersionDense: return "dispersion (dense)"
@@ -91,7 +92,7 @@ enum Workload: Sendable {
         case .eigenvectors: return 2.3       // 𝕃 + eigenvectors during zgeev; eigenvectors + complement basis after
         case .check: return 4.5              // 𝕃(q), 𝕃(0), 𝕃(−q), a copy for zgeev, 𝕃1
         case .diffusionDense, .dispersionDense: return 3.5
-        case .diffusionSecular: return 0
+        case .diffusionSecular, .diffusionKrylov: return 0
         case .hierarchy, .flow: return 5.5   // two spectra with vectors, overlaps, assignment costs; the structural products
         }
     }

@@ -12,6 +12,9 @@ public enum DiffusionMethod: String, Sendable, CaseIterable {
     case secular
     /// Dense `zgeev` with vectors; λ0 is the mode of largest w0.
     case dense
+    /// Newton on the secular equation of the projected operator with COCG inner solves on
+    /// the matrix-free FFT action of 𝕃 (`KrylovDiffusion`): O(N log N) per product, any model.
+    case krylov
 }
 
 /// λ0 at one q along the direction.
@@ -47,6 +50,8 @@ public struct DiffusionAnalysis: Sendable {
     public let staticDiffusion: Complex<Double>?
     /// D_KG = σ/ρ along the direction.
     public let kuboGreenwood: Double
+    /// The Krylov path's cost and accuracy (nil on the other paths).
+    public let krylovReport: KrylovReport?
     /// True for white noise with `--singular none`, where D_fit = D_KG is an identity.
     public let einsteinApplies: Bool
 
@@ -86,8 +91,10 @@ public struct DiffusionAnalysis: Sendable {
         let staticNeeded = p.singular == .none
         let total = ladder.count * (staticNeeded && p.omega != 0 ? 2 : 1)
         var done = 0
+        var report = KrylovReport()
         func solveLadder(omega: Double) throws -> [DiffusionPoint] {
-            try Self.ladder(model: model, direction: unit, momenta: ladder, omega: omega, method: resolved, symmetry: symmetry) {
+            try Self.ladder(model: model, direction: unit, momenta: ladder, omega: omega, method: resolved, symmetry: symmetry,
+                            krylov: &report) {
                 progress?(done, total)
                 done += 1
             }
@@ -107,6 +114,7 @@ public struct DiffusionAnalysis: Sendable {
         kuboGreenwood = KuboGreenwood(grid: model.grid, band: model.band, energy: p.energy,
                                       selfEnergy: model.selfEnergyAtEnergy, direction: unit).diffusion
         einsteinApplies = rankOne
+        krylovReport = resolved == .krylov ? report : nil
     }
 
     /// λ0 at each |q| of `momenta` along the unit `direction`. The secular path continues
@@ -115,10 +123,21 @@ public struct DiffusionAnalysis: Sendable {
     /// that fails the diffusion mode has merged with the continuum of M_k + ΔΣ, and the
     /// error says so. `beforeDenseSolve` is called before each dense eigen-solve.
     public static func ladder(model: CollisionModel, direction: [Double], momenta: [Double], omega: Double,
-                              method: DiffusionMethod, symmetry: Bool = true,
+                              method: DiffusionMethod, symmetry: Bool = true, krylov: inout KrylovReport,
                               beforeDenseSolve: (() -> Void)? = nil) throws -> [DiffusionPoint] {
         var result: [DiffusionPoint] = []
         for q in momenta {
+            if method == .krylov {
+                beforeDenseSolve?()
+                let previous = result.last
+                let start = previous.map { $0.q > 0 ? $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) : $0.lambda0 } ?? .zero
+                let op = try model.collisionOperator(q: direction.map { $0 * q }, omega: omega)
+                let mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: start)
+                krylov.record(mode)
+                result.append(DiffusionPoint(q: q, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap,
+                                             streamingTerm: op.fields.streamingTerm))
+                continue
+            }
             if method == .dense {
                 beforeDenseSolve?()
                 result.append(try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q,
@@ -163,8 +182,13 @@ public struct DiffusionAnalysis: Sendable {
         let rankOne = white && parameters.singular == .none
         if method == .secular && !rankOne { throw DiffusionInputError.secularNeedsRankOne }
         guard method == .auto else { return method }
-        return rankOne && parameters.gridPointCount > denseUpTo ? .secular : .dense
+        if rankOne { return parameters.gridPointCount > denseUpTo ? .secular : .dense }
+        return parameters.gridPointCount > krylovAutoThreshold ? .krylov : .dense
     }
+
+    /// With `auto`, grids above this N take the matrix-free Krylov path instead of a dense
+    /// eigen-solve (where the operator is not diagonal plus rank one).
+    public static let krylovAutoThreshold = 4096
 
     /// λ0 at the momentum vector `q` and frequency ω. The secular path starts Newton's
     /// method at `start` (λ0 → 0 as q → 0, so 0 at small q); the dense path takes the
@@ -174,6 +198,10 @@ public struct DiffusionAnalysis: Sendable {
                                       omega: Double, method: DiffusionMethod, symmetry: Bool = true,
                                       start: Complex<Double> = .zero) throws -> DiffusionPoint {
         switch method {
+        case .krylov:
+            var report = KrylovReport()
+            return try ladder(model: model, direction: q.map { $0 / max(magnitude, .leastNormalMagnitude) }, momenta: [magnitude],
+                              omega: omega, method: .krylov, krylov: &report)[0]
         case .secular, .auto:
             let fields = try model.fields(q: q, omega: omega)
             let diagonal = (0..<fields.count).map { Complex(fields.streaming[$0]) + fields.deltaSigma[$0] }
@@ -223,5 +251,28 @@ public enum DiffusionInputError: Error, Equatable, Sendable, CustomStringConvert
 
     public var description: String {
         "--method: value secular needs a diagonal-plus-rank-one operator (allowed: white noise, --correlation 0, with --singular none; use dense or auto)"
+    }
+}
+
+/// What the Newton–Krylov path of a q ladder cost and reached (`KrylovDiffusion`).
+public struct KrylovReport: Sendable, Equatable {
+    /// Solves done (one per q and ω).
+    public var solves = 0
+    public var newtonSteps = 0
+    /// Products with 𝕃 in all.
+    public var products = 0
+    /// The largest true relative residual of an inner COCG solve.
+    public var worstInnerResidual = 0.0
+    /// The largest eigen-residual ‖𝕃v − λv‖/(‖v‖·max(|λ|, scale)) over the ladder.
+    public var worstEigenResidual = 0.0
+
+    public init() {}
+
+    mutating func record(_ mode: KrylovDiffusion.Mode) {
+        solves += 1
+        newtonSteps += mode.newtonSteps
+        products += mode.products
+        worstInnerResidual = max(worstInnerResidual, mode.innerResidual)
+        worstEigenResidual = max(worstEigenResidual, mode.eigenResidual)
     }
 }

@@ -9,6 +9,8 @@ public struct DispersionAnalysis: Sendable {
     public let direction: [Double]
     public let method: DiffusionMethod
     public let points: [DiffusionPoint]
+    /// The Krylov path's cost and accuracy (nil on the other paths).
+    public let krylovReport: KrylovReport?
 
     /// Grids up to this N use the dense solve under `auto` (see `DiffusionAnalysis.resolve`).
     public static let denseAutoLimit = 2048
@@ -23,12 +25,15 @@ public struct DispersionAnalysis: Sendable {
         let resolved = try DiffusionAnalysis.resolve(method, model: model, denseUpTo: Self.denseAutoLimit)
         let momenta = (1...max(count, 1)).map { maximumMomentum * Double($0) / Double(max(count, 1)) }
         var done = 0
+        var report = KrylovReport()
         points = try DiffusionAnalysis.ladder(model: model, direction: unit, momenta: momenta,
-                                              omega: model.parameters.omega, method: resolved, symmetry: symmetry) {
+                                              omega: model.parameters.omega, method: resolved, symmetry: symmetry,
+                                              krylov: &report) {
             progress?(done, momenta.count)
             done += 1
         }
         self.direction = unit
         self.method = resolved
+        krylovReport = resolved == .krylov ? report : nil
     }
 }

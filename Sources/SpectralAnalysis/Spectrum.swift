@@ -29,6 +29,8 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The secular continuation of λ0(q) found no root: the diffusion mode has merged with
     /// the continuum M_k + ΔΣ (q beyond the diffusive regime).
     case secularBranchLost(q: Double, detail: String)
+    /// The Newton–Krylov solve for λ0 (or one of its inner COCG solves) did not converge.
+    case krylovFailure(detail: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
             return "trace check failed after diagonalization: |Σλ − tr 𝕃|/|tr 𝕃| = \(residual) > \(tolerance)"
         case let .secularBranchLost(q, detail):
             return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail)); use --method dense, whose λ0 is the mode of largest w0, or a smaller --qmax"
+        case let .krylovFailure(detail):
+            return "the matrix-free solve for λ0 did not converge: \(detail); try --method dense on a smaller grid, or a larger ω"
         case let .nearExceptionalPoint(mode, condition):
             return "mode \(mode) is at an exceptional point (condition 1/|vᵀv| = \(condition) > 1e8): its eigenvector is self-orthogonal and has no c-normalized form; the eigenvalue is reliable only to √ε, the vector not at all"
         }

@@ -1,0 +1,83 @@
+import Numerics
+
+/// The outcome of an iterative solve: the solution, the number of operator products and
+/// the true relative residual ‖b − A x‖/‖b‖ (recomputed from A, not the recurrence's).
+public struct IterativeSolution: Sendable {
+    public var solution: [Complex<Double>]
+    public var iterations: Int
+    public var residual: Double
+}
+
+/// The conjugate orthogonal conjugate gradient method (COCG, van der Vorst & Melissen 1990)
+/// for A x = b with A complex symmetric (Aᵀ = A, not Hermitian): CG with the bilinear form
+/// xᵀy in place of xᴴy, a short recurrence, one product with A per step. The
+/// preconditioner, applied as z = M⁻¹r, must be complex symmetric as well.
+///
+/// Convergence is declared on the true residual ‖b − A x‖ ≤ tolerance·‖b‖, recomputed
+/// from A when the recurrence claims it (the recurrence can drift below the attainable
+/// accuracy); a stalled recurrence restarts from the current x up to `restarts` times.
+public enum ConjugateOrthogonalGradient {
+    /// Solves A x = b.
+    /// - Parameters:
+    ///   - apply: y = A x (y has the length of x).
+    ///   - precondition: z = M⁻¹ r; nil for none.
+    ///   - tolerance: relative true residual to reach.
+    ///   - maximumIterations: products with A allowed in all (restarts included).
+    /// - Throws: `.iterationLimit` with the true residual reached (also after a breakdown,
+    ///   rᵀz or pᵀAp = 0, that restarts cannot cure), `.nonFiniteInput` for a NaN or
+    ///   infinite b.
+    public static func solve(_ b: [Complex<Double>],
+                             apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void,
+                             precondition: (([Complex<Double>], inout [Complex<Double>]) throws -> Void)? = nil,
+                             tolerance: Double = 1e-12, maximumIterations: Int = 2000,
+                             restarts: Int = 3) throws -> IterativeSolution {
+        let n = b.count
+        if let bad = b.firstIndex(where: { !$0.isFinite }) {
+            throw LinearAlgebraError.nonFiniteInput(routine: "COCG", row: bad, column: 0)
+        }
+        let bNorm = euclideanNorm(b)
+        guard bNorm > 0 else { return IterativeSolution(solution: b, iterations: 0, residual: 0) }
+        var x = [Complex<Double>](repeating: .zero, count: n)
+        var r = b, z = b, p = b, w = b
+        var products = 0
+        var trueResidual = 1.0
+        for _ in 0...restarts {
+            // r = b − A x (true residual at every (re)start).
+            if products > 0 {
+                try apply(x, &w)
+                products += 1
+                for i in 0..<n { r[i] = b[i] - w[i] }
+            }
+            trueResidual = euclideanNorm(r) / bNorm
+            if trueResidual <= tolerance { return IterativeSolution(solution: x, iterations: products, residual: trueResidual) }
+            if let precondition { try precondition(r, &z) } else { z = r }
+            p = z
+            var rho = bilinearSum(r, z)
+            while products < maximumIterations {
+                try apply(p, &w)
+                products += 1
+                let pw = bilinearSum(p, w)
+                guard pw != .zero, rho != .zero else { break }      // breakdown: restart from x
+                let alpha = rho / pw
+                for i in 0..<n {
+                    x[i] += alpha * p[i]
+                    r[i] -= alpha * w[i]
+                }
+                if euclideanNorm(r) <= 0.5 * tolerance * bNorm { break }   // verified below
+                if let precondition { try precondition(r, &z) } else { z = r }
+                let next = bilinearSum(r, z)
+                let beta = next / rho
+                rho = next
+                for i in 0..<n { p[i] = z[i] + beta * p[i] }
+            }
+            try apply(x, &w)
+            products += 1
+            for i in 0..<n { r[i] = b[i] - w[i] }
+            trueResidual = euclideanNorm(r) / bNorm
+            if trueResidual <= tolerance { return IterativeSolution(solution: x, iterations: products, residual: trueResidual) }
+            if products >= maximumIterations { break }
+        }
+        throw LinearAlgebraError.iterationLimit(solver: "COCG (true relative residual ‖b − Ax‖/‖b‖)",
+                                                iterations: products, lastChange: trueResidual)
+    }
+}

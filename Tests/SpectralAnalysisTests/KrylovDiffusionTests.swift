@@ -1,0 +1,115 @@
+import CollisionOperator
+import DenseLinearAlgebra
+import Numerics
+import SpectralAnalysis
+import Testing
+
+/// λ0 without the spectrum (docs/model.md §4): Newton on the projected secular equation
+/// with COCG on the matrix-free action, against the dense eigen-solve and the closed
+/// secular equation of white noise with `none`.
+@Suite struct KrylovDiffusionTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var dimension: Int
+        var size: Int
+        var singular: SingularModel
+        var correlation = 0.0
+        var disorder = 2.0
+        var q: [Double]
+        var testDescription: String { "d=\(dimension) L=\(size) \(singular.rawValue) rc=\(correlation) q=\(q)" }
+
+        var parameters: ModelParameters {
+            var p = ModelParameters()
+            p.dimension = dimension
+            p.size = size
+            p.singular = singular
+            p.correlationRadius = correlation
+            p.disorder = .width(disorder)
+            p.q = q
+            return p
+        }
+    }
+
+    static let cases: [Case] = [
+        Case(dimension: 1, size: 48, singular: .localized, q: [0.02]),
+        Case(dimension: 1, size: 40, singular: .cooperon, q: [0.05]),
+        Case(dimension: 2, size: 12, singular: .none, correlation: 1, disorder: 5, q: [0.03, 0]),
+        Case(dimension: 2, size: 12, singular: .localized, q: [0.02, 0.01]),
+        Case(dimension: 2, size: 10, singular: .lorentzian, q: [2 * Double.pi / 10, 0]),       // on the grid
+        Case(dimension: 2, size: 12, singular: .cooperon, correlation: 0.7, disorder: 5, q: [0.03, 0.02]),
+        Case(dimension: 3, size: 6, singular: .localized, q: [0.04, 0, 0]),
+        Case(dimension: 3, size: 6, singular: .cooperon, q: [0.03, 0.03, 0.03]),
+    ]
+
+    /// λ0 from Newton–Krylov equals the dense mode of largest w0. The dense eigenvalue
+    /// carries an absolute error ~ε·max|λ| (the M∞ values reach F/ω), so the tolerance is
+    /// 1e-10 relative plus 100ε·max|λ|.
+    @Test(arguments: cases)
+    func krylovMatchesDense(_ c: Case) throws {
+        let model = try CollisionModel(parameters: c.parameters)
+        let op = try model.collisionOperator()
+        let dense = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
+        let reference = try #require(dense.diffusionMode)
+        let largest = dense.modes.map(\.value.length).max()!
+        let actionOperator = try model.collisionOperator(q: c.q, omega: model.parameters.omega)
+        let mode = try KrylovDiffusion.diffusionMode(operator: actionOperator, action: actionOperator.action(), start: .zero)
+        let difference = (mode.value - reference.value).length
+        #expect(difference <= 1e-10 * reference.value.length + 100 * .ulpOfOne * largest,
+                "λ0 krylov \(mode.value) dense \(reference.value)")
+        #expect(abs(mode.zeroModeOverlap - (reference.zeroModeOverlap ?? 0)) < 1e-8)
+        #expect(mode.eigenResidual < 1e-11)
+        #expect(mode.innerResidual <= KrylovDiffusion.innerTolerance)
+    }
+
+    /// White noise with `none`: 𝕃 is diagonal plus rank one, and the projected diagonal
+    /// preconditioner is its exact inverse — one COCG step per Newton step, and the same λ0
+    /// as the closed secular equation.
+    @Test(arguments: [(1, 200), (2, 32), (3, 12)])
+    func whiteNoiseMatchesTheSecularEquation(dimension: Int, size: Int) throws {
+        var p = ModelParameters()
+        p.dimension = dimension
+        p.size = size
+        p.singular = .none
+        let model = try CollisionModel(parameters: p)
+        let q = [0.05] + [Double](repeating: 0, count: dimension - 1)
+        let secular = try DiffusionAnalysis.diffusionPoint(model: model, q: q, magnitude: 0.05, omega: p.omega, method: .secular)
+        let op = try model.collisionOperator(q: q, omega: p.omega)
+        #expect(KrylovDiffusion.preconditioner(for: op) == .diagonal)
+        let mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero)
+        #expect((mode.value - secular.lambda0).length <= 1e-11 * secular.lambda0.length)
+        // Exact preconditioner: each inner solve converges in its first step (2 products
+        // with the final true-residual check), plus the initial and final products.
+        #expect(mode.products <= 3 * mode.newtonSteps + 2)
+    }
+
+    /// The whole ladder: D(ω) and D_fit by krylov equal the dense path's.
+    @Test(arguments: [SingularModel.none, .localized, .cooperon])
+    func diffusionFitMatchesDense(singular: SingularModel) throws {
+        var p = ModelParameters()
+        p.size = 12
+        p.singular = singular
+        let model = try CollisionModel(parameters: p)
+        let dense = try DiffusionAnalysis(model: model, method: .dense)
+        let krylov = try DiffusionAnalysis(model: model, method: .krylov)
+        #expect(krylov.method == .krylov)
+        #expect((krylov.fitted - dense.fitted).length <= 1e-8 * dense.fitted.length)
+        let report = try #require(krylov.krylovReport)
+        #expect(report.solves == krylov.points.count * (singular == .none ? 2 : 1))
+        #expect(report.worstEigenResidual < 1e-11)
+    }
+
+    /// An inner solve that cannot converge is a numerical failure (a SpectralError, which
+    /// the CLI maps to exit status 3) naming the residual it reached.
+    @Test func innerFailureIsReported() throws {
+        var p = ModelParameters()
+        p.size = 12
+        p.q = [0.02, 0]
+        let model = try CollisionModel(parameters: p)
+        let op = try model.collisionOperator(q: p.q!, omega: p.omega)
+        #expect {
+            _ = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero, innerIterations: 2)
+        } throws: { error in
+            guard let error = error as? SpectralError, case .krylovFailure(let detail) = error else { return false }
+            return detail.contains("residual")
+        }
+    }
+}
