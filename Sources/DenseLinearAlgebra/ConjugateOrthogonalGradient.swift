@@ -15,8 +15,14 @@ public struct IterativeSolution: Sendable {
 ///
 /// Convergence is declared on the true residual ‖b − A x‖ ≤ tolerance·‖b‖, recomputed
 /// from A when the recurrence claims it (the recurrence can drift below the attainable
-/// accuracy); a stalled recurrence restarts from the current x up to `restarts` times.
+/// accuracy); a stalled recurrence (no new lowest residual in 50 steps, or a breakdown)
+/// restarts from the current x up to `restarts` times, as long as restarts still improve
+/// the true residual.
 public enum ConjugateOrthogonalGradient {
+    /// Steps without a new lowest recurrence residual after which the sweep stops and the
+    /// true residual decides (restart or give up).
+    static let stagnationWindow = 50
+
     /// Solves A x = b.
     /// - Parameters:
     ///   - apply: y = A x (y has the length of x).
@@ -41,6 +47,7 @@ public enum ConjugateOrthogonalGradient {
         var r = b, z = b, p = b, w = b
         var products = 0
         var trueResidual = 1.0
+        var best = (x: x, residual: Double.infinity)
         for _ in 0...restarts {
             // r = b − A x (true residual at every (re)start).
             if products > 0 {
@@ -53,6 +60,7 @@ public enum ConjugateOrthogonalGradient {
             if let precondition { try precondition(r, &z) } else { z = r }
             p = z
             var rho = bilinearSum(r, z)
+            var lowest = Double.infinity, sinceLowest = 0
             while products < maximumIterations {
                 try apply(p, &w)
                 products += 1
@@ -63,7 +71,15 @@ public enum ConjugateOrthogonalGradient {
                     x[i] += alpha * p[i]
                     r[i] -= alpha * w[i]
                 }
-                if euclideanNorm(r) <= 0.5 * tolerance * bNorm { break }   // verified below
+                let recurrence = euclideanNorm(r) / bNorm
+                if recurrence <= 0.5 * tolerance { break }                  // verified below
+                if recurrence < lowest {
+                    lowest = recurrence
+                    sinceLowest = 0
+                } else {
+                    sinceLowest += 1
+                    if sinceLowest > stagnationWindow { break }              // at the attainable accuracy
+                }
                 if let precondition { try precondition(r, &z) } else { z = r }
                 let next = bilinearSum(r, z)
                 let beta = next / rho
@@ -75,6 +91,9 @@ public enum ConjugateOrthogonalGradient {
             for i in 0..<n { r[i] = b[i] - w[i] }
             trueResidual = euclideanNorm(r) / bNorm
             if trueResidual <= tolerance { return IterativeSolution(solution: x, iterations: products, residual: trueResidual) }
+            // A restart that did not improve on the best iterate cannot help: noise has won.
+            guard trueResidual < best.residual else { trueResidual = best.residual; break }
+            best = (x, trueResidual)
             if products >= maximumIterations { break }
         }
         throw LinearAlgebraError.iterationLimit(solver: "COCG (true relative residual ‖b − Ax‖/‖b‖)",

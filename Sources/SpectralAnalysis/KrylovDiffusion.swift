@@ -43,8 +43,11 @@ public enum KrylovDiffusion {
     }
 
     /// Relative accuracy of the inner solves and the Newton step.
-    public static let innerTolerance = 1e-14
+    public static let innerTolerance = 1e-12
     public static let newtonTolerance = 1e-13
+    /// A Newton step that no longer shrinks (by half) but is below this relative size has
+    /// reached the noise floor set by the inner tolerance: converged.
+    public static let newtonNoiseFloor = 1e-10
     public static let maximumNewtonSteps = 50
 
     /// The preconditioner that suits the model: `diagonal` for white noise with `none`
@@ -89,6 +92,7 @@ public enum KrylovDiffusion {
         var worstInner = 0.0
         var steps = 0
         var converged = false
+        var previousStep = Double.infinity
         var work = y
         while steps < maximumNewtonSteps {
             steps += 1
@@ -114,10 +118,13 @@ public enum KrylovDiffusion {
             let step = f / derivative
             lambda -= step
             progress?(steps, lambda, solution.iterations)
-            if step.length <= newtonTolerance * max(lambda.length, 1e-3 * scale) {
+            let reference = max(lambda.length, 1e-3 * scale)
+            let stalled = steps >= 3 && step.length > 0.5 * previousStep && step.length <= newtonNoiseFloor * reference
+            if step.length <= newtonTolerance * reference || stalled {
                 converged = true
                 break
             }
+            previousStep = step.length
         }
         guard converged else {
             throw SpectralError.krylovFailure(detail: "Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda))")
