@@ -35,9 +35,10 @@ struct PreparedRun {
         self.output = output
     }
 
-    /// The sector decomposition for momentum q (trivial with --symmetry off).
-    func sectors(q: [Double]? = nil) -> SectorDecomposition {
-        SectorDecomposition(grid: model.grid, q: q ?? model.parameters.momentum, enabled: symmetry)
+    /// The irreps of the lattice group fixing momentum q and their symmetry-adapted bases
+    /// (the trivial group with --symmetry off).
+    func sectors(q: [Double]? = nil) throws -> SectorDecomposition {
+        try SectorDecomposition(grid: model.grid, q: q ?? model.parameters.momentum, enabled: symmetry)
     }
 
     /// Header lines about the run's resources.

@@ -10,7 +10,7 @@ struct SpectrumCommand: ParsableCommand {
         commandName: "spectrum",
         abstract: "Eigenvalues of 𝕃 sorted by |λ| (columns s re im abs w0 sector).",
         discussion: """
-            Assembles 𝕃 = 𝕃reg + 𝕃sing (Suslov (75), (76)) and diagonalizes it with LAPACK zgeev. Columns: s (rank by |λ|), re and im of λ_s, abs = |λ_s|, and w0 = |sᴴv_s|/(‖s‖‖v_s‖), the overlap of the eigenvector with the zero mode s = √ΔG (λ0 is the mode of largest w0), and sector. The reflections k_i → −k_i of the axes with q_i = 0 split 𝕃 into 2^m blocks that are diagonalized separately; sector names each mode's block per axis: + even, - odd, . no reflection (--symmetry off: one dense zgeev). The header carries every parameter used, γ, Σ^R, the trace check and the conditioning.
+            Assembles 𝕃 = 𝕃reg + 𝕃sing (Suslov (75), (76)) and diagonalizes it with LAPACK zgeev. Columns: s (rank by |λ|), re and im of λ_s, abs = |λ_s|, and w0 = |sᴴv_s|/(‖s‖‖v_s‖), the overlap of the eigenvector with the zero mode s = √ΔG (λ0 is the mode of largest w0), and sector. The signed axis permutations that fix q (all 2^d·d! of them at q = 0) commute with 𝕃: each irreducible representation Γ gives one block of order m (its multiplicity on the grid), assembled from the kernels without the N × N matrix and diagonalized alone; each of its eigenvalues is dim Γ times degenerate and is listed dim Γ times. sector names the irrep: Mulliken names (A1 A2 B1 B2 E in d = 2 and for q along an axis in d = 3; A1g … T2u in d = 3), + even / - odd / . per axis for a group of reflections only, otherwise a letter for the dimension (A 1, E 2, T 3, G 4, H 5, I 6, J 7, K 8) with a number and g/u; the header's symmetry_blocks gives each block's m and dim Γ (--symmetry off: one dense zgeev). The header carries every parameter used, γ, Σ^R, the trace check and the conditioning.
             """
     )
 
@@ -40,12 +40,15 @@ struct SpectrumCommand: ParsableCommand {
         let built = run.model
         let n = built.grid.count
         let progress = run.progress()
-        progress.stage("assembling 𝕃 (N = \(n))")
+        progress.stage("building the operator's kernels and the symmetry-adapted basis (N = \(n))")
         let op = try built.collisionOperator()
         let withVectors = !valuesOnly
-        progress.stage("diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
-        let sectors = run.sectors()
-        let spectrum = try Spectrum(matrix: op.fullMatrix, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors)
+        let sectors = try run.sectors()
+        progress.stage(sectors.isNontrivial
+                       ? "assembling and diagonalizing \(sectors.sectors.count) irrep blocks with zgeev (group of order \(sectors.group.order), largest block m = \(sectors.largestBlock), \(withVectors ? "with" : "without") eigenvectors)"
+                       : "assembling 𝕃 and diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
+        let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors,
+                                    progress: { progress.stage($0) })
         if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
             throw SpectralError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
         }
@@ -56,7 +59,12 @@ struct SpectrumCommand: ParsableCommand {
         report.add("lapack_routine", spectrum.routine)
         report.add("symmetry_sectors", sectors.isNontrivial
                    ? sectors.sectors.map { "\($0.label):\($0.dimension)" }.joined(separator: ",")
-                   : "none (\(run.symmetry ? "no axis with q_i = 0" : "--symmetry off"))")
+                   : "none (\(run.symmetry ? "no signed axis permutation fixes q" : "--symmetry off"))")
+        if sectors.isNontrivial {
+            // Per block: its order m and the degeneracy dim Γ of each of its eigenvalues.
+            report.add("symmetry_group_order", sectors.group.order)
+            report.add("symmetry_blocks", sectors.sectors.map { "\($0.label):\($0.multiplicity)x\($0.degeneracy)" }.joined(separator: ","))
+        }
         report.add("frobenius_norm", spectrum.frobeniusNorm)
         report.add("trace_re", spectrum.trace.real)
         report.add("trace_im", spectrum.trace.imaginary)

@@ -20,17 +20,20 @@ public enum BranchTracker {
     public static let avoidedCrossingThreshold = 0.5
 
     public static func match(from first: Spectrum, to second: Spectrum) throws -> TrackingStep {
-        // Blocked spectra with the same sectors: vectors of different sectors are orthogonal,
-        // so the assignment decomposes into one problem per sector.
+        // Blocked spectra with the same sectors: vectors of different irreps (and different
+        // partner rows) are orthogonal, and the operator acts alike on every partner row, so
+        // the assignment decomposes into one problem per irrep block, copied to each partner.
         if first.isBlocked, second.isBlocked, first.parts.count == second.parts.count,
-           zip(first.parts, second.parts).allSatisfy({ $0.sector == $1.sector }) {
+           zip(first.parts, second.parts).allSatisfy({ $0.sector.sameSector(as: $1.sector) }) {
             var target = [Int](repeating: 0, count: first.order)
             var confidence = [Double](repeating: 0, count: first.order)
             for (a, b) in zip(first.parts, second.parts) {
                 let step = try match(from: a.spectrum, to: b.spectrum)
-                for (local, global) in a.globalIndices.enumerated() {
-                    target[global] = b.globalIndices[step.target[local]]
-                    confidence[global] = step.confidence[local]
+                for (local, globals) in a.globalIndices.enumerated() {
+                    for (partner, global) in globals.enumerated() {
+                        target[global] = b.globalIndices[step.target[local]][partner]
+                        confidence[global] = step.confidence[local]
+                    }
                 }
             }
             return TrackingStep(target: target, confidence: confidence)

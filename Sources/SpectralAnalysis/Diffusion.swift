@@ -214,10 +214,11 @@ public struct DiffusionAnalysis: Sendable {
                                   streamingTerm: fields.streamingTerm)
         case .dense:
             let op = try model.collisionOperator(q: q, omega: omega)
-            let sectors = SectorDecomposition(grid: model.grid, q: q, enabled: symmetry)
+            let sectors = try SectorDecomposition(grid: model.grid, q: q, enabled: symmetry)
             let spectrum: Spectrum
             if let symmetric = sectors.sectors.first(where: \.isFullySymmetric), sectors.isNontrivial {
-                spectrum = try Spectrum(matrix: symmetric.gather(op.fullMatrix), zeroMode: symmetric.project(op.fields.root),
+                // The trivial irrep's block alone, assembled from the kernels (no N × N matrix).
+                spectrum = try Spectrum(matrix: op.block(symmetric), zeroMode: symmetric.project(op.fields.root),
                                         computeVectors: true)
             } else {
                 spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)

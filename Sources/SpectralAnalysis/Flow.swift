@@ -33,10 +33,10 @@ public struct FlowAnalysis: Sendable {
         var confidences = [[Double]](repeating: [], count: n)
         var previous: Spectrum? = nil
         var zeroModes = 0
-        let sectors = SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
+        let sectors = try SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
         for (k, t) in couplings.enumerated() {
             progress?("t = \(format(t)) (\(k + 1) of \(couplings.count)): diagonalizing 𝕃sing + t·𝕃reg")
-            let spectrum = try Spectrum(matrix: op.matrix(regularWeight: Complex(t), singularWeight: .one), sectors: sectors,
+            let spectrum = try Spectrum(operator: op, sectors: sectors, regularWeight: Complex(t), singularWeight: .one,
                                         zeroMode: op.fields.root, computeVectors: true)
             if let previous {
                 let step = try BranchTracker.match(from: previous, to: spectrum)

@@ -58,7 +58,8 @@ public struct HierarchyAnalysis: Sendable {
     /// - Parameters:
     ///   - omegas: ≥ 2 distinct positive frequencies (validated by the caller).
     ///   - progress: called with a stage description before each expensive step.
-    ///   - symmetry: block the eigen-solves by the reflections that fix q.
+    ///   - symmetry: block the eigen-solves by the irreps of the lattice group that fixes q
+    ///     (blocks assembled from the kernels, no N × N matrix).
     public init(model: CollisionModel, omegas: [Double] = defaultOmegas, delta: Double = defaultDelta,
                 symmetry: Bool = true, progress: ((String) -> Void)? = nil) throws {
         let ladder = omegas.sorted(by: >)
@@ -72,11 +73,11 @@ public struct HierarchyAnalysis: Sendable {
         var previous: Spectrum? = nil
         var scales: [Double] = []
         var lastOperator: CollisionOperator? = nil
-        let sectors = SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
+        let sectors = try SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
         for (k, omega) in ladder.enumerated() {
             progress?("ω = \(format(omega)) (\(k + 1) of \(ladder.count)): assembling and diagonalizing 𝕃 (zgeev, N = \(n))")
             let op = try model.collisionOperator(omega: omega)
-            let spectrum = try Spectrum(matrix: op.matrix(), sectors: sectors, zeroMode: op.fields.root, computeVectors: true)
+            let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: true)
             if let previous {
                 progress?("tracking branches ω = \(format(ladder[k - 1])) → \(format(omega)) (optimal assignment on |v_iᴴ w_j|)")
                 let step = try BranchTracker.match(from: previous, to: spectrum)

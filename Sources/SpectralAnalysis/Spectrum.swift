@@ -1,6 +1,7 @@
 import CollisionOperator
 import DenseLinearAlgebra
 import Dispatch
+import Foundation
 import Numerics
 import Synchronization
 
@@ -17,6 +18,9 @@ public struct Mode: Sendable, Equatable {
     public var nearExceptional: Bool
     /// Index of the symmetry sector (into `Spectrum.parts`); 0 for a dense spectrum.
     public var sector: Int = 0
+    /// The partner row j = 0…dim Γ − 1 of the irrep: the dim Γ copies of a block
+    /// eigenvalue are its partners (0 for a dense spectrum).
+    public var partner: Int = 0
 }
 
 /// Failures of the spectral layer that are not LAPACK's own (exit status 3).
@@ -49,19 +53,21 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
 /// The eigen-decomposition of a collision operator, sorted by |λ| ascending, with the
 /// trace check of docs/model.md §3.5 done after every diagonalization.
 ///
-/// Either dense (one `zgeev` on the N × N matrix) or blocked by the reflection sectors
-/// of the lattice (one `zgeev` per sector block Uᵀ𝕃U, merged and sorted; each mode keeps
-/// its sector). In the blocked form the eigenvectors are stored in sector coordinates and
-/// mapped back to the grid on demand.
+/// Either dense (one `zgeev` on the N × N matrix) or blocked by the irreps of the lattice
+/// group that fixes q (one `zgeev` per block Uᵀ𝕃U of order m, merged and sorted; each block
+/// eigenvalue is a row dim Γ times, one per partner, and each mode keeps its sector). In the
+/// blocked form the eigenvectors are stored in block coordinates and mapped back to the
+/// grid on demand (partner j through P^{j1}U).
 public struct Spectrum: Sendable {
     /// One sector of a blocked spectrum: its basis and its own (dense) spectrum.
     public struct Part: Sendable {
         public let sector: SymmetrySector
-        /// The block's spectrum, vectors in sector coordinates, c-normalized with the
+        /// The block's spectrum, vectors in block coordinates, c-normalized with the
         /// full grid's 1/N (so that v = U w is c-normalized on the grid).
         public let spectrum: Spectrum
-        /// Global mode index of each of the block's modes.
-        public fileprivate(set) var globalIndices: [Int]
+        /// Global mode index of each of the block's modes, per partner:
+        /// `globalIndices[local][j]`.
+        public fileprivate(set) var globalIndices: [[Int]]
     }
 
     public private(set) var modes: [Mode]
@@ -69,8 +75,8 @@ public struct Spectrum: Sendable {
     private var denseVectors: ComplexMatrix?
     /// Blocked form: the sectors (empty for a dense spectrum).
     public private(set) var parts: [Part]
-    /// Where each global mode lives: (part, local index); empty for a dense spectrum.
-    private var location: [(part: Int, local: Int)]
+    /// Where each global mode lives: (part, local index, partner); empty for a dense spectrum.
+    private var location: [(part: Int, local: Int, partner: Int)]
     public let trace: Complex<Double>
     public let eigenvalueSum: Complex<Double>
     /// |Σλ − tr 𝕃| / |tr 𝕃|.
@@ -117,77 +123,160 @@ public struct Spectrum: Sendable {
                       weight: 1 / Double(max(n, 1)), checkTrace: true)
     }
 
-    /// Diagonalizes `matrix` block by block in the sectors of `decomposition` (dense when
-    /// it has a single sector). The trace check compares all eigenvalues with tr 𝕃. Each
-    /// block is solved on one BLAS thread, up to `LinearAlgebraBackend.threadCount` blocks
-    /// at once (largest first): OpenBLAS's multithreaded kernels round differently at each
-    /// thread count, so a threaded zgeev gives other last bits (and another order inside
-    /// degenerate clusters) for every --threads; single-threaded blocks make the table
-    /// identical at any thread count, and running blocks concurrently keeps the cores busy.
+    /// Diagonalizes `matrix` block by block in the irreps of `decomposition` (dense when it
+    /// has a single one-dimensional sector): each block Uᵀ𝕃U is gathered from the matrix.
+    /// See `init(operator:sectors:…)` for the table and the threading.
     public init(matrix: consuming ComplexMatrix, sectors decomposition: SectorDecomposition,
-                zeroMode: [Complex<Double>]?, computeVectors: Bool) throws {
+                zeroMode: [Complex<Double>]?, computeVectors: Bool,
+                progress: (@Sendable (String) -> Void)? = nil) throws {
         guard decomposition.isNontrivial else {
             self = try Spectrum(matrix: matrix, zeroMode: zeroMode, computeVectors: computeVectors)
             return
         }
-        let n = matrix.rows
         let trace = matrix.trace
-        let norm = matrix.frobeniusNorm
         let blocks = TakeOnce(decomposition.sectors.map { $0.gather(matrix) })
         _ = consume matrix
-        let solved = try DeterministicLapack.concurrently(
-            decomposition.sectors.count, order: decomposition.sectors.indices.sorted { decomposition.sectors[$0].dimension > decomposition.sectors[$1].dimension }
-        ) { index in
-            let sector = decomposition.sectors[index]
-            let block = blocks.take(index)
-            let coordinates = (zeroMode != nil && sector.isFullySymmetric) ? sector.project(zeroMode!) : nil
-            return try Spectrum(dense: block, zeroMode: coordinates, computeVectors: computeVectors,
-                                weight: 1 / Double(n), checkTrace: false)
+        try self.init(blocked: decomposition, sectors: Array(decomposition.sectors.indices), trace: trace, zeroMode: zeroMode,
+                      computeVectors: computeVectors, progress: progress) { blocks.take($0) }
+    }
+
+    /// Diagonalizes a·𝕃reg + b·𝕃sing block by block in the irreps of `decomposition`,
+    /// each block assembled from the kernels in the symmetry-adapted basis — the N × N
+    /// matrix is never formed (dense `zgeev` on `op.matrix` when there is a single
+    /// one-dimensional sector). `only`: the labels of the sectors to solve (default all);
+    /// a partial spectrum has Σ n·m of those sectors rows and skips the trace check.
+    ///
+    /// The table has N rows: each block eigenvalue appears dim Γ times, once per partner
+    /// row j of the irrep (`Mode.partner`), so counts, Σλ = tr 𝕃 and branch tracking keep
+    /// their meaning. Each block is solved on one BLAS thread, up to
+    /// `LinearAlgebraBackend.threadCount` blocks at once (largest first): OpenBLAS's
+    /// multithreaded kernels round differently at each thread count, so single-threaded
+    /// blocks make the table identical at any thread count. `progress` gets one line per
+    /// finished block with the time left estimated from the flop count (Σ m³ + assembly).
+    public init(operator op: CollisionOperator, sectors decomposition: SectorDecomposition,
+                regularWeight a: Complex<Double> = .one, singularWeight b: Complex<Double> = .one,
+                zeroMode: [Complex<Double>]?, computeVectors: Bool, only: [String]? = nil,
+                progress: (@Sendable (String) -> Void)? = nil) throws {
+        guard decomposition.isNontrivial else {
+            self = try Spectrum(matrix: op.matrix(regularWeight: a, singularWeight: b), zeroMode: zeroMode, computeVectors: computeVectors)
+            return
         }
-        var parts = zip(decomposition.sectors, solved).map { Part(sector: $0, spectrum: $1, globalIndices: []) }
-        // Merge and sort all modes by |λ| (ties by re, im, sector, local index).
-        var entries: [(part: Int, local: Int)] = []
-        for (p, part) in parts.enumerated() { for l in 0..<part.spectrum.modes.count { entries.append((p, l)) } }
+        var chosen = Array(decomposition.sectors.indices)
+        if let only {
+            chosen = []
+            for label in only {
+                guard let index = decomposition.sectors.firstIndex(where: { $0.label == label }) else {
+                    throw SymmetryError.unknownSector(label: label, available: decomposition.sectors.map(\.label))
+                }
+                chosen.append(index)
+            }
+        }
+        let elements = op.elements(regularWeight: a, singularWeight: b)
+        try self.init(blocked: decomposition, sectors: chosen, trace: only == nil ? elements.trace : nil, zeroMode: zeroMode,
+                      computeVectors: computeVectors, progress: progress) { index in
+            try op.block(decomposition.sectors[index], elements: elements)
+        }
+    }
+
+    /// The blocked decomposition from the blocks `makeBlock(i)` of `sectors` (indices into
+    /// `decomposition.sectors`); `trace` nil: no trace check (a partial spectrum).
+    private init(blocked decomposition: SectorDecomposition, sectors chosen: [Int], trace: Complex<Double>?,
+                 zeroMode: [Complex<Double>]?, computeVectors: Bool, progress: (@Sendable (String) -> Void)?,
+                 makeBlock: @Sendable (Int) throws -> ComplexMatrix) throws {
+        let n = decomposition.gridPoints
+        let sectors = chosen.map { decomposition.sectors[$0] }
+        // Work per block: zgeev ~ m³ (×2 with vectors), assembly ~ m·N·(n + 1).
+        let costs = sectors.map { s in
+            let m = Double(s.multiplicity)
+            return m * m * m * (computeVectors ? 2 : 1) + m * Double(n) * Double(s.degeneracy + 1)
+        }
+        let total = costs.reduce(0, +)
+        let clock = ContinuousClock.now
+        let done = Mutex<(blocks: Int, cost: Double)>((0, 0))
+        let largest = sectors.map(\.multiplicity).max() ?? 0
+        progress?("\(sectors.count) symmetry blocks (largest m = \(largest)), \(String(format: "%.3g", total / pow(Double(n), 3) * 100))% of the dense flops")
+        let solved = try DeterministicLapack.concurrently(
+            sectors.count, order: sectors.indices.sorted { sectors[$0].multiplicity > sectors[$1].multiplicity }
+        ) { index in
+            let sector = sectors[index]
+            let block = try makeBlock(chosen[index])
+            let coordinates = (zeroMode != nil && sector.isFullySymmetric) ? sector.project(zeroMode!) : nil
+            let spectrum = try Spectrum(dense: block, zeroMode: coordinates, computeVectors: computeVectors,
+                                        weight: 1 / Double(n), checkTrace: false)
+            if let progress {
+                let (count, cost) = done.withLock { state in
+                    state.blocks += 1
+                    state.cost += costs[index]
+                    return state
+                }
+                let (seconds, attoseconds) = (ContinuousClock.now - clock).components
+                let elapsed = Double(seconds) + Double(attoseconds) * 1e-18
+                let left = cost > 0 ? elapsed * (total - cost) / cost : 0
+                progress("block \(sector.label) (m = \(sector.multiplicity), ×\(sector.degeneracy)) done: \(count) of \(sectors.count), \(String(format: "%.0f", 100 * cost / max(total, 1)))% of the flops, about \(String(format: "%.0f", left)) s left")
+            }
+            return spectrum
+        }
+        var parts = zip(sectors, solved).map { Part(sector: $0, spectrum: $1, globalIndices: []) }
+        // Merge and sort all modes by |λ| (ties by re, im, sector, local index, partner).
+        var entries: [(part: Int, local: Int, partner: Int)] = []
+        for (p, part) in parts.enumerated() {
+            for l in 0..<part.spectrum.modes.count { for j in 0..<part.sector.degeneracy { entries.append((p, l, j)) } }
+        }
         entries.sort { a, b in
             let x = parts[a.part].spectrum.modes[a.local].value, y = parts[b.part].spectrum.modes[b.local].value
             if x.length != y.length { return x.length < y.length }
             if x.real != y.real { return x.real < y.real }
             if x.imaginary != y.imaginary { return x.imaginary < y.imaginary }
-            return (a.part, a.local) < (b.part, b.local)
+            return (a.part, a.local, a.partner) < (b.part, b.local, b.partner)
+        }
+        for p in parts.indices {
+            parts[p].globalIndices = Array(repeating: Array(repeating: 0, count: parts[p].sector.degeneracy), count: parts[p].spectrum.modes.count)
         }
         var modes: [Mode] = []
+        modes.reserveCapacity(entries.count)
         for (global, entry) in entries.enumerated() {
             var mode = parts[entry.part].spectrum.modes[entry.local]
             mode.index = global
             mode.sector = entry.part
+            mode.partner = entry.partner
             if computeVectors && zeroMode != nil && !parts[entry.part].sector.isFullySymmetric { mode.zeroModeOverlap = 0 }
             modes.append(mode)
-            parts[entry.part].globalIndices.append(global)
+            parts[entry.part].globalIndices[entry.local][entry.partner] = global
         }
-        // globalIndices were appended in merged order; put them in local order.
-        for p in parts.indices { parts[p].globalIndices = Array(repeating: 0, count: parts[p].spectrum.modes.count) }
-        for (global, entry) in entries.enumerated() { parts[entry.part].globalIndices[entry.local] = global }
 
         let sum = modes.reduce(Complex<Double>.zero) { $0 + $1.value }
-        let residual = trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
-        guard residual <= Self.traceTolerance else {
-            throw SpectralError.traceMismatch(residual: residual, tolerance: Self.traceTolerance)
+        var residual = 0.0
+        if let trace {
+            residual = trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
+            guard residual <= Self.traceTolerance else {
+                throw SpectralError.traceMismatch(residual: residual, tolerance: Self.traceTolerance)
+            }
         }
-        func global(_ lists: (Spectrum) -> [[Int]]) -> [[Int]] {
-            parts.flatMap { part in lists(part.spectrum).map { $0.map { part.globalIndices[$0] }.sorted() } }
+        /// Local clusters (and, for dim Γ > 1, every single mode) with all their partner copies.
+        func global(_ lists: (Spectrum) -> [[Int]], singletons: Bool) -> [[Int]] {
+            parts.flatMap { part -> [[Int]] in
+                var local = lists(part.spectrum)
+                if singletons && part.sector.degeneracy > 1 {
+                    let clustered = Set(local.joined())
+                    local += part.spectrum.modes.indices.filter { !clustered.contains($0) }.map { [$0] }
+                }
+                return local.map { $0.flatMap { part.globalIndices[$0] }.sorted() }
+            }.sorted { $0[0] < $1[0] }
         }
+        // ‖𝕃‖_F² = Σ dim Γ ‖B_Γ‖_F² (U real orthogonal, each block repeated dim Γ times).
+        let norm = parts.reduce(0.0) { $0 + Double($1.sector.degeneracy) * $1.spectrum.frobeniusNorm * $1.spectrum.frobeniusNorm }.squareRoot()
         self.modes = modes
         self.denseVectors = nil
         self.parts = parts
         self.location = entries
-        self.trace = trace
+        self.trace = trace ?? sum
         self.eigenvalueSum = sum
         self.traceResidual = residual
         self.frobeniusNorm = norm
-        self.routine = "zgeev per symmetry sector (LAPACKE_zgeev_work, \(parts.count) blocks, jobvr=\(computeVectors ? "V" : "N"))"
-        self.degenerateClusters = global { $0.degenerateClusters }
-        self.clustersWithSubspaceBasis = global { $0.clustersWithSubspaceBasis }
-        self.clustersLeftNonOrthogonal = global { $0.clustersLeftNonOrthogonal }
+        self.routine = "zgeev per irrep block (LAPACKE_zgeev_work, \(parts.count) blocks, jobvr=\(computeVectors ? "V" : "N"))"
+        self.degenerateClusters = global({ $0.degenerateClusters }, singletons: true)
+        self.clustersWithSubspaceBasis = global({ $0.clustersWithSubspaceBasis }, singletons: false)
+        self.clustersLeftNonOrthogonal = global({ $0.clustersLeftNonOrthogonal }, singletons: false)
         self.degenerateValues = BilinearEigenbasis.groups(of: modes.map(\.value), tolerance: Self.clusterTolerance(norm: norm))
             .filter { $0.count > 1 }
     }
@@ -270,7 +359,7 @@ public struct Spectrum: Sendable {
             return mode
         }
         copy.denseVectors = denseVectors?.columns(at: order)
-        for p in copy.parts.indices { copy.parts[p].globalIndices = parts[p].globalIndices.map { position[$0] } }
+        for p in copy.parts.indices { copy.parts[p].globalIndices = parts[p].globalIndices.map { $0.map { position[$0] } } }
         if !location.isEmpty { copy.location = order.map { location[$0] } }
         copy.degenerateClusters = degenerateClusters.map { $0.map { position[$0] }.sorted() }
         copy.degenerateValues = degenerateValues.map { $0.map { position[$0] }.sorted() }.sorted { $0[0] < $1[0] }
@@ -279,31 +368,38 @@ public struct Spectrum: Sendable {
         return copy
     }
 
-    /// The c-normalized eigenvector of mode s on the grid (mapped back from its sector).
+    /// The c-normalized eigenvector of mode s on the grid (mapped back from its sector
+    /// and partner row).
     public func vector(_ s: Int) -> [Complex<Double>]? {
         guard isBlocked else { return denseVectors?.column(s) }
-        let (p, local) = location[s]
+        let (p, local, partner) = location[s]
         guard let coordinates = parts[p].spectrum.vector(local) else { return nil }
-        return parts[p].sector.expand(coordinates, gridPoints: order)
+        return parts[p].sector.expand(coordinates, gridPoints: gridPoints, partner: partner)
     }
+
+    /// N: the grid points (the table's rows for a full spectrum).
+    public var gridPoints: Int { isBlocked ? parts[0].sector.gridPoints : order }
+
+    /// dim Γ of the irrep of mode s (1 for a dense spectrum).
+    public func degeneracy(_ s: Int) -> Int { isBlocked ? parts[modes[s].sector].sector.degeneracy : 1 }
 
     /// All eigenvectors on the grid, column s ↔ mode s (materialized, N × N).
     public var vectors: ComplexMatrix? {
         guard isBlocked else { return denseVectors }
         guard hasVectors else { return nil }
-        var matrix = ComplexMatrix(rows: order, columns: order)
+        var matrix = ComplexMatrix(rows: gridPoints, columns: order)
         for s in 0..<order { matrix.setColumn(s, to: vector(s)!) }
         return matrix
     }
 
-    /// The sector label of mode s ("+-", "..", …), or nil for a dense spectrum.
+    /// The sector (irrep) label of mode s ("A1g", "E", "+-", …), or nil for a dense spectrum.
     public func sectorLabel(_ s: Int) -> String? {
         isBlocked ? parts[modes[s].sector].sector.label : nil
     }
 
     /// |(x, v_s)|/√|(x, x)(v_s, v_s)| for every mode, with (a, b) = Σ a_k b_k: the
-    /// bilinear overlap with a grid vector x (in sector coordinates when blocked, where
-    /// U real orthogonal preserves the bilinear product).
+    /// bilinear overlap with a grid vector x (in block coordinates of each partner when
+    /// blocked: (x, P^{j1}U w) = ((P^{j1}U)ᵀx, w), the basis being real orthonormal).
     public func bilinearOverlaps(with x: [Complex<Double>]) -> [Double]? {
         guard hasVectors else { return nil }
         let xx = bilinearSum(x, x).length
@@ -313,8 +409,10 @@ public struct Spectrum: Sendable {
         guard isBlocked else { return overlaps(denseVectors!, x) }
         var result = [Double](repeating: 0, count: order)
         for part in parts {
-            let local = overlaps(part.spectrum.denseVectors!, part.sector.project(x))
-            for (l, value) in local.enumerated() { result[part.globalIndices[l]] = value }
+            for j in 0..<part.sector.degeneracy {
+                let local = overlaps(part.spectrum.denseVectors!, part.sector.project(x, partner: j))
+                for (l, value) in local.enumerated() { result[part.globalIndices[l][j]] = value }
+            }
         }
         return result
     }

@@ -46,18 +46,22 @@ public struct StructuralAnalysis: Sendable {
     public static func applies(to model: SingularModel) -> Bool { model != .cooperon }
 
     /// - Parameters:
-    ///   - sectors: reflection sectors; 𝕃1 and 𝕃reg commute with the reflections, so the
-    ///     whole analysis runs block by block (nil or trivial: one dense problem).
+    ///   - sectors: the irreps of the lattice group; 𝕃1 and 𝕃reg commute with the group, so
+    ///     the whole analysis runs block by block, each block assembled from the kernels
+    ///     (nil or trivial: one dense problem). Each block prediction stands for dim Γ
+    ///     modes, one per partner row, as in the blocked `Spectrum`.
     public init(operator op: CollisionOperator, sectors: SectorDecomposition? = nil,
                 relativeCutoff: Double = defaultCutoff) throws {
         let n = op.order
         let omega = op.omega
-        let decomposition = sectors ?? SectorDecomposition(grid: op.grid, q: op.fields.q, enabled: false)
+        let decomposition = (sectors?.isNontrivial ?? false) ? sectors : nil
         // 𝕃1 block by block; one rank cutoff for all blocks (SingularRank.threshold).
-        let one = try Spectrum(matrix: op.singularOneMatrix, sectors: decomposition, zeroMode: nil, computeVectors: true)
-        let pieces: [(sector: SymmetrySector?, spectrum: Spectrum, global: [Int])] = one.isBlocked
+        let one = try decomposition.map {
+            try Spectrum(operator: op, sectors: $0, regularWeight: .zero, singularWeight: Complex(omega), zeroMode: nil, computeVectors: true)
+        } ?? Spectrum(matrix: op.singularOneMatrix, zeroMode: nil, computeVectors: true)
+        let pieces: [(sector: SymmetrySector?, spectrum: Spectrum, global: [[Int]])] = one.isBlocked
             ? one.parts.map { ($0.sector, $0.spectrum, $0.globalIndices) }
-            : [(nil, one, Array(0..<n))]
+            : [(nil, one, (0..<n).map { [$0] })]
         let order = one.modes.indices.sorted { one.modes[$0].value.length > one.modes[$1].value.length }
         let eta = order.map { one.modes[$0].value }
         let largest = eta.first?.length ?? 0
@@ -77,22 +81,40 @@ public struct StructuralAnalysis: Sendable {
         rank = r
         infiniteVectors = infinite
 
-        let regularFull = try op.regularMatrix
-        let regularScale = regularFull.frobeniusNorm / Double(n).squareRoot()
+        // 𝕃reg: the dense matrix, or its blocks (‖𝕃reg‖_F² = Σ dim Γ ‖B_Γ‖_F²).
+        let regularBlocks = try pieces.map { piece in
+            try piece.sector.map { try op.block($0, regularWeight: .one, singularWeight: .zero) } ?? op.regularMatrix
+        }
+        let squaredNorm = zip(pieces, regularBlocks).reduce(0.0) {
+            let norm = $1.1.frobeniusNorm
+            return $0 + Double($1.0.sector?.degeneracy ?? 1) * norm * norm
+        }
+        let regularScale = squaredNorm.squareRoot() / Double(n).squareRoot()
         var predictions: [Prediction] = []
         var zeros = 0
         for (sectorIndex, piece) in pieces.enumerated() {
             let kept = piece.spectrum.modes.indices.filter { piece.spectrum.modes[$0].value.length > threshold && r > 0 }
             var vectors = ComplexMatrix(rows: piece.spectrum.order, columns: kept.count)
             for (column, local) in kept.enumerated() { vectors.setColumn(column, to: piece.spectrum.vector(local)!) }
-            let block = piece.sector.map { $0.gather(regularFull) } ?? regularFull
-            let result = try Self.predict(regular: block, vectors: vectors,
+            let result = try Self.predict(regular: regularBlocks[sectorIndex], vectors: vectors,
                                           eta: kept.map { piece.spectrum.modes[$0].value },
-                                          etaIndices: kept.map { etaPosition[piece.global[$0]] },
+                                          etaIndices: kept.map { etaPosition[piece.global[$0][0]] },
                                           omega: omega, gridPoints: n, largestEta: largest,
                                           nullThreshold: relativeCutoff * regularScale)
-            predictions += result.predictions.map { var p = $0; p.sector = sectorIndex; return p }
-            zeros += result.zeroCount
+            // One copy of the block's predictions per partner row; an M∞ prediction points
+            // at its partner's 𝕃1 eigenvector.
+            let degeneracy = piece.sector?.degeneracy ?? 1
+            for partner in 0..<degeneracy {
+                var remap: [Int: Int] = [:]
+                for local in kept { remap[etaPosition[piece.global[local][0]]] = etaPosition[piece.global[local][partner]] }
+                predictions += result.predictions.map {
+                    var p = $0
+                    p.sector = sectorIndex
+                    p.vectorIndex = p.vectorIndex.map { remap[$0] ?? $0 }
+                    return p
+                }
+            }
+            zeros += result.zeroCount * degeneracy
         }
         zeroCount = zeros
         self.predictions = predictions
@@ -162,7 +184,7 @@ public struct StructuralAnalysis: Sendable {
     /// The predicted family of each actual eigenvalue: an optimal assignment between the
     /// predictions and the eigenvalues on the relative distance |λ − λ_pred|/(|λ| + |λ_pred|),
     /// sector by sector when `sectors[i]` (the sector of eigenvalue i) is given — the
-    /// reflections do not mix sectors, and N³ becomes Σ d³.
+    /// group does not mix irreps, and N³ becomes Σ (n·m)³.
     public func label(_ values: [Complex<Double>], sectors: [Int]? = nil) throws -> [Prediction] {
         let n = values.count
         guard predictions.count == n else {
