@@ -54,10 +54,20 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        // Self-consistent theories: Vollhardt–Wölfle (42) and Suslov (112).
+        .target(
+            name: "Theory",
+            dependencies: [
+                "CollisionOperator",
+                "DenseLinearAlgebra",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
         .target(
             name: "CollopCLI",
             dependencies: [
                 "SpectralAnalysis",
+                "Theory",
                 "CollisionOperator",
                 "DenseLinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,6 +98,10 @@ let package = Package(
         .testTarget(
             name: "SpectralAnalysisTests",
             dependencies: ["SpectralAnalysis", "CollisionOperator", "DenseLinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "TheoryTests",
+            dependencies: ["Theory", "CollisionOperator", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .testTarget(
             name: "CollopCLITests",
