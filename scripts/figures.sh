@@ -15,8 +15,10 @@ Writes into OUTDIR (default out/figures):
   fig3-plane.png/.svg       the spectrum in the complex plane at one ω, by class
   fig4-dispersion.png/.svg  λ0(q) and D(ω,q), metallic and localized side by side
   fig5-sweep.png/.svg       |M∞| and |M1| against ξ for each R, from the merged sweep
+  fig6-vw.png/.svg          |D(ω)|/D0 of Vollhardt–Wölfle (42) for d = 1, 2, 3 at a few λ (collop vw)
+  fig7-collapse.png/.svg    the scaling collapse of Suslov (112) (collop scaling)
 Every number plotted comes from those tables; the model parameters are the arrays at the
-top of this script. --docs also copies the PNGs of figures 1–3 into docs/.
+top of this script. --docs also copies the PNGs of figures 1–3 and 6 into docs/.
 -j N is passed to scripts/sweep.sh for the sweep of figure 5.
 
 Needs gnuplot (Debian gnuplot-nox) and GNU parallel (scripts/setup.sh installs both) and
@@ -33,6 +35,12 @@ plane_omega=1e-2
 dispersion_args=(--size 24 --disorder 3 --qmax 0.3 --nq 12)
 sweep_file=examples/sweep-xi.toml
 sweep_x=xi
+# collop vw (continuum, τ = l = 1): the λ of each d, on one ω ladder; collop scaling.
+vw_omegas="10,3,1,0.3,0.1,3e-2,1e-2,3e-3,1e-3,3e-4,1e-4,1e-5,1e-6,1e-7,1e-8,1e-9,1e-10,1e-11,1e-12"
+vw_lambdas1="0.05 0.2 0.5"
+vw_lambdas2="0.1 0.2 0.4"
+vw_lambdas3="0.25 0.3333333333333333 0.4"
+scaling_args=(--dim 3 --omegas "1e-3,1e-5,1e-7,1e-9" --taus "-0.1,-0.05,-0.02,-0.01,-0.005,-0.002,-0.001,0,0.001,0.002,0.005,0.01,0.02,0.05,0.1")
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
@@ -79,7 +87,20 @@ rm -rf "$tables/sweep"  # a fresh sweep: every figure comes from this run
 "$here/merge.sh" --summary --keys scaling_M0,scaling_M1,scaling_Minf,scaling_X,rank_L1 \
     -o "$tables/sweep-summary.tsv" "$tables/sweep"
 
+step "collop vw (d = 1, 2, 3) and collop scaling ${scaling_args[*]}"
+vw_tables=()
+for d in 1 2 3; do
+    lambdas_var=vw_lambdas$d
+    for lam in ${!lambdas_var}; do
+        "$COLLOP" vw --dim "$d" --lambda "$lam" --omegas "$vw_omegas" --quiet --output "$tables/vw-d$d-l$lam.tsv"
+        vw_tables+=("$tables/vw-d$d-l$lam.tsv")
+    done
+done
+"$COLLOP" scaling "${scaling_args[@]}" --quiet --output "$tables/scaling.tsv"
+
 prepare=$here/plots/prepare.py
+python3 "$here/plots/prepare_theory.py" vw "$data" "${vw_tables[@]}"
+python3 "$here/plots/prepare_theory.py" scaling "$data" "$tables/scaling.tsv"
 python3 "$prepare" flow "$tables/flow.tsv" "$data"
 python3 "$prepare" ladder "$tables/hierarchy.tsv" "$data"
 python3 "$prepare" plane "$tables/hierarchy.tsv" "$plane_omega" "$data"
@@ -109,17 +130,17 @@ plot() {
     mv -f "$temporary" "$target"
 }
 
-for figure in fig1-flow fig2-ladder fig3-plane fig4-dispersion fig5-sweep; do
+for figure in fig1-flow fig2-ladder fig3-plane fig4-dispersion fig5-sweep fig6-vw fig7-collapse; do
     plot "$figure.gp" "$figure" "$png" png
     plot "$figure.gp" "$figure" svg svg
 done
 
 if [ "$docs" -eq 1 ]; then
     mkdir -p "$root/docs"
-    for figure in fig1-flow fig2-ladder fig3-plane; do
+    for figure in fig1-flow fig2-ladder fig3-plane fig6-vw; do
         cp "$outdir/$figure.png" "$root/docs/$figure.png"
     done
-    step "copied figures 1–3 to docs/"
+    step "copied figures 1–3 and 6 to docs/"
 fi
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-step "wrote $outdir/fig{1..5}-*.png and .svg in ${elapsed}s"
+step "wrote $outdir/fig{1..7}-*.png and .svg in ${elapsed}s"
