@@ -153,7 +153,10 @@ public struct CollisionModel: Sendable {
     /// (docs/model.md §3.3), from the real-space moments of ΔG: O(N·|x|).
     public func wardResidual(_ fields: KineticFields) -> Double {
         let n = grid.count
-        let predicted = correlation.convolve(fields.deltaG, on: grid, u0: parameters.u0)
+        // The same convolution the SCBA used (real-space moments or FFT), so the residual
+        // measures the self-consistency, not a difference of two methods' round-off.
+        let predicted = (try? correlation.convolver(on: grid, u0: parameters.u0).convolve(fields.deltaG))
+            ?? correlation.convolve(fields.deltaG, on: grid, u0: parameters.u0)
         var worst = 0.0, scale = 0.0
         for k in 0..<n {
             worst = max(worst, (fields.deltaSigma[k] - predicted[k]).length)

@@ -50,7 +50,7 @@ public struct DisorderCorrelation: Sendable, Equatable {
     /// (1/N) Σ_k' U0 C(k − k') f_k' at every grid point k (f on the grid, or on a grid
     /// shifted as a whole: C depends only on k − k'). White noise: U0 times the compensated
     /// mean. Correlated: through real-space moments, U0 Σ_x c_x e^{ik·x} (1/N) Σ_k' e^{−ik'·x} f_k',
-    /// O(N·|x|).
+    /// O(N·|x|) — or by FFT through `convolver(on:u0:)` when that is cheaper.
     public func convolve(_ f: [Complex<Double>], on grid: MomentumGrid, u0: Double) -> [Complex<Double>] {
         let n = grid.count
         if isWhiteNoise {
@@ -67,5 +67,61 @@ public struct DisorderCorrelation: Sendable, Equatable {
             for x in 0..<moments.count { sum += phases.phase(point: k, vector: x) * moments[x] }
             return sum
         }
+    }
+
+    /// The convolution with U0·C on `grid`, prepared once for many vectors: by FFT
+    /// (O(N log N) per vector) when the support of c is larger than a few log₂N, else the
+    /// real-space moments of `convolve` (O(N·|x|)). Both equal (1/N) Σ_k' U0 C(k − k') f_k'
+    /// to round-off.
+    public func convolver(on grid: MomentumGrid, u0: Double) throws(LinearAlgebraError) -> DisorderConvolver {
+        let byFourier = !isWhiteNoise && Double(vectors.count) > 4 * log2(Double(max(grid.count, 2)))
+        return try DisorderConvolver(correlation: self, grid: grid, u0: u0, byFourierTransform: byFourier)
+    }
+}
+
+/// (1/N) Σ_k' U0 C(k − k') f_k' for one grid, prepared once (see
+/// `DisorderCorrelation.convolver(on:u0:)`): the FFT plan and the transform of U0·C/N² are
+/// made at init. Not for concurrent use.
+public final class DisorderConvolver {
+    let correlation: DisorderCorrelation
+    let grid: MomentumGrid
+    let u0: Double
+    let transform: FourierTransform?
+    /// forward(U0·C)/N², so that backward(spectrum · forward(f)) is the convolution with 1/N.
+    let spectrum: AlignedComplexBuffer?
+    let work: AlignedComplexBuffer?
+
+    init(correlation: DisorderCorrelation, grid: MomentumGrid, u0: Double,
+         byFourierTransform: Bool) throws(LinearAlgebraError) {
+        self.correlation = correlation
+        self.grid = grid
+        self.u0 = u0
+        guard byFourierTransform else {
+            transform = nil
+            spectrum = nil
+            work = nil
+            return
+        }
+        let n = grid.count
+        let transform = try FourierTransform(dimensions: [Int](repeating: grid.size, count: grid.dimension))
+        let spectrum = try AlignedComplexBuffer(count: n)
+        let values = correlation.values(on: grid)
+        let scale = u0 / (Double(n) * Double(n))
+        for k in 0..<n { spectrum.elements[k] = Complex(values[k] * scale) }
+        try transform.forward(spectrum.elements)
+        self.transform = transform
+        self.spectrum = spectrum
+        work = try AlignedComplexBuffer(count: n)
+    }
+
+    /// (1/N) Σ_k' U0 C(k − k') f_k' at every grid point.
+    public func convolve(_ f: [Complex<Double>]) throws(LinearAlgebraError) -> [Complex<Double>] {
+        guard let transform, let spectrum, let work else { return correlation.convolve(f, on: grid, u0: u0) }
+        let n = grid.count
+        for k in 0..<n { work.elements[k] = f[k] }
+        try transform.forward(work.elements)
+        for k in 0..<n { work.elements[k] *= spectrum.elements[k] }
+        try transform.backward(work.elements)
+        return Array(work.elements)
     }
 }

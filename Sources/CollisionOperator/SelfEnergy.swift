@@ -33,6 +33,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
     case deltaGNotInLowerHalfPlane(index: Int, value: Complex<Double>)
     /// The assembled 𝕃 has a NaN or infinite element (the inputs overflow double precision).
     case nonFiniteOperator(row: Int, column: Int, detail: String)
+    /// A Fourier transform of the model (the disorder convolution) could not be set up.
+    case fourierTransform(detail: String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
             return "\(quantity) is not finite at grid point \(index)"
         case let .nonFiniteOperator(row, column, detail):
             return "the collision operator 𝕃 has a NaN or infinite element at (\(row), \(column)): \(detail); LAPACK was not called"
+        case let .fourierTransform(detail):
+            return "the Fourier transform of the disorder convolution failed: \(detail)"
         case let .deltaGNotInLowerHalfPlane(index, value):
             return "ΔG at grid point \(index) = \(value.real) + \(value.imaginary)i is not in the lower half plane; √ΔG is undefined"
         }
@@ -97,10 +101,14 @@ public struct SCBASolver: Sendable {
         var sigma = [Complex<Double>](repeating: Complex(0, -max((u0 * max(cZero, 1e-12)).squareRoot(), 1e-3)), count: width)
         var green = [Complex<Double>](repeating: .zero, count: n)
 
+        let convolver: DisorderConvolver
+        do { convolver = try correlation.convolver(on: grid, u0: u0) } catch { throw .fourierTransform(detail: error.description) }
+
         /// F(Σ): the SCBA map, (1/N) Σ_k' U0 C(k − k') G_k'.
-        func map(_ sigma: [Complex<Double>]) -> [Complex<Double>] {
+        func map(_ sigma: [Complex<Double>]) throws(ModelComputationError) -> [Complex<Double>] {
             for k in 0..<n { green[k] = reciprocal(Complex(z - energies[k]) - sigma[uniform ? 0 : k]) }
-            let mapped = correlation.convolve(green, on: grid, u0: u0)
+            let mapped: [Complex<Double>]
+            do { mapped = try convolver.convolve(green) } catch { throw .fourierTransform(detail: error.description) }
             return uniform ? [mapped[0]] : mapped
         }
 
@@ -110,7 +118,7 @@ public struct SCBASolver: Sendable {
         var previous: (x: [Complex<Double>], g: [Complex<Double>])? = nil
         var lastChange = Double.infinity
         for iteration in 1...maximumIterations {
-            let mapped = map(sigma)
+            let mapped = try map(sigma)
             let g = (0..<width).map { mapped[$0] - sigma[$0] }
             var change = 0.0, magnitude = 0.0
             for k in 0..<width {
