@@ -20,20 +20,23 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+# Correlated disorder: r_c = 1 with W = 5 (C(0) = 1 leaves a local variance 0.17 U0).
+CORRELATED = ["--correlation", "1", "--disorder", "5"]
 CASES = [
-    # (label, dim, size, q)
-    ("d=3 L=12 q=0", 3, 12, "0,0,0"),
-    ("d=3 L=16 q=0", 3, 16, "0,0,0"),
-    ("d=2 L=48 q=0", 2, 48, "0,0"),
-    ("d=2 L=64 q=0", 2, 64, "0,0"),
-    ("d=3 L=12 q along x", 3, 12, "0.1,0,0"),
-    ("d=3 L=16 q along x", 3, 16, "0.1,0,0"),
-    ("d=2 L=48 q along x", 2, 48, "0.1,0"),
-    ("d=2 L=64 q along x", 2, 64, "0.1,0"),
-    ("d=2 L=48 generic q", 2, 48, "0.1,0.07"),
-    ("d=3 L=12 generic q", 3, 12, "0.1,0.07,0.05"),
+    # (label, dim, size, q, extra model options)
+    ("d=3 L=16 q=0 correlated", 3, 16, "0,0,0", CORRELATED),
+    ("d=3 L=16 q=0", 3, 16, "0,0,0", []),
+    ("d=3 L=16 q along x correlated", 3, 16, "0.1,0,0", CORRELATED),
+    ("d=3 L=16 q along x", 3, 16, "0.1,0,0", []),
+    ("d=2 L=64 q=0 correlated", 2, 64, "0,0", CORRELATED),
+    ("d=2 L=64 q along x", 2, 64, "0.1,0", []),
+    ("d=3 L=12 generic q", 3, 12, "0.1,0.07,0.05", []),
 ]
-QUICK = [("d=2 L=12 q=0", 2, 12, "0,0"), ("d=2 L=12 q along x", 2, 12, "0.1,0"), ("d=2 L=12 generic q", 2, 12, "0.1,0.07")]
+QUICK = [("d=2 L=12 q=0", 2, 12, "0,0", []), ("d=2 L=12 q=0 correlated", 2, 12, "0,0", CORRELATED),
+         ("d=2 L=12 q along x", 2, 12, "0.1,0", []), ("d=2 L=12 generic q", 2, 12, "0.1,0.07", [])]
+# collop alone (the peer cannot hold the N × N matrix): `spectrum --values-only`, one run.
+LARGE = [("d=3 L=32 q=0 correlated", 3, 32, "0,0,0", CORRELATED),
+         ("d=2 L=128 q=0 correlated", 2, 128, "0,0", CORRELATED)]
 
 
 def run_wait4(command):
@@ -80,14 +83,15 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small cases only (to check the script)")
     parser.add_argument("--cases", help="comma-separated case indices to run")
     parser.add_argument("--markdown", help="write the table to this Markdown file")
+    parser.add_argument("--large", action="store_true", help="also time the LARGE cases (collop alone, once)")
     args = parser.parse_args()
     cases = QUICK if args.quick else CASES
     if args.cases:
         cases = [cases[int(i)] for i in args.cases.split(",")]
     peer = [sys.executable, os.path.join(HERE, "peer.py")]
     results = []
-    for label, dim, size, q in cases:
-        model = ["--dim", str(dim), "--size", str(size), "--q", q]
+    for label, dim, size, q, extra in cases:
+        model = ["--dim", str(dim), "--size", str(size), "--q", q, *extra]
         # Same eigenvalues first.
         with tempfile.NamedTemporaryFile(suffix=".txt") as file:
             run_wait4(peer + model + ["--output", file.name])
@@ -135,6 +139,17 @@ def main():
                      f"| {median(s['pw']) / median(s['cw']):.1f}× ({median(s['pw_solve']) / median(s['cw']):.1f}×) "
                      f"| {100 * median(s['cv_lapack']):.0f}% / {100 * median(s['cw_lapack']):.0f}% "
                      f"| {median(s['cv_mem']):.0f} / {median(s['pv_mem']):.0f} | {median(s['cw_mem']):.0f} / {median(s['pw_mem']):.0f} |")
+    if args.large:
+        lines += ["", "Large grids, collop alone (`spectrum --values-only`, one run; the dense matrix would need 16 N² bytes):", "",
+                  "| case | N | blocks (largest m) | wall s | LAPACK/BLAS s (summed over threads) | peak MiB |", "|---|---|---|---|---|---|"]
+        for label, dim, size, q, extra in LARGE:
+            model = ["--dim", str(dim), "--size", str(size), "--q", q, *extra]
+            wall, memory, table, stderr = run_wait4([args.collop, "spectrum", *model, "--values-only", "--quiet", "--timing"])
+            lapack = float(re.search(r"LAPACK/BLAS ([0-9.]+) s", stderr).group(1))
+            blocks = re.search(r"^# symmetry_blocks = (.*)$", table, re.M).group(1)
+            largest = max(int(b.split(":")[1].split("x")[0]) for b in blocks.split(","))
+            lines.append(f"| {label} | {size ** dim} | {blocks.count(':')} ({largest}) | {wall:.1f} | {lapack:.1f} | {memory:.0f} |")
+            print(f"bench: {label}: {wall:.1f} s, {memory:.0f} MiB", file=sys.stderr, flush=True)
     table = "\n".join(lines)
     print(table)
     if args.markdown:
@@ -154,11 +169,13 @@ Each cell: median wall time in seconds of the whole process over {args.repeats} 
 for the peer also the time of the `eigvals`/`eig` call alone ("call"). Ratio = peer run / collop run
 (in parentheses: peer call alone / collop run — the stricter comparison).
 model = the defaults (E = 0.3, W = 2, white noise, `localized` ξ = 1.5, R = 2, ω = 1e-3) at the
-given d, L, q. Before timing, both programs' eigenvalues were checked to agree (max matched
+given d, L, q; "correlated": r_c = 1, W = 5 (momentum-dependent SCBA, U0·C(k − k') in 𝕃reg). Before timing, both programs' eigenvalues were checked to agree (max matched
 |Δλ|/max|λ| ≤ 1e-9). LAPACK share = time inside LAPACK/BLAS calls over collop's wall time
 (`--timing`). Peak memory = max RSS.
 
-- collop: {collop_backend.group(1) if collop_backend else 'OpenBLAS'}, all cores; blocks by the reflections that fix q (`sectors`).
+- collop: {collop_backend.group(1) if collop_backend else 'OpenBLAS'}, all cores; one block per irrep of the signed axis
+  permutations that fix q (`sectors`: the number of blocks; 48 group elements and 10 irreps in d = 3 at q = 0),
+  each assembled from the kernels without the N × N matrix.
 - peer: `bench/peer.py`, NumPy {np.__version__} / SciPy {__import__('scipy').__version__} ({numpy_blas}), vectorized assembly,
   `scipy.linalg.eigvals` / `scipy.linalg.eig` on the dense matrix.
 

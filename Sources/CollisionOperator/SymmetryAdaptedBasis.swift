@@ -280,6 +280,29 @@ public struct SectorDecomposition: Sendable {
         self.sectors = sectors
     }
 
+    /// The block of each irrep without building the basis: (label, m, dim Γ) with
+    /// m = Σ_orbits (1/|Stab|) Σ_{s ∈ Stab} χ(s) (Frobenius reciprocity), in O(N·|G|) — for
+    /// memory and time estimates before any allocation of the basis.
+    public static func blockShapes(grid: MomentumGrid, q: [Double], enabled: Bool = true) throws(SymmetryError)
+        -> [(label: String, multiplicity: Int, degeneracy: Int)] {
+        let group = LatticeGroup(dimension: grid.dimension, fixing: q, enabled: enabled)
+        let irreps = try IrreducibleRepresentations.of(group)
+        var seen = [Bool](repeating: false, count: grid.count)
+        var counts = [Int](repeating: 0, count: irreps.count)
+        for k in 0..<grid.count where !seen[k] {
+            var stabilizer: [Int] = []
+            for g in 0..<group.order {
+                let image = group.image(of: k, under: g, grid: grid)
+                seen[image] = true
+                if image == k { stabilizer.append(g) }
+            }
+            for (i, irrep) in irreps.enumerated() {
+                counts[i] += Int((stabilizer.reduce(0.0) { $0 + irrep.characters[$1] } / Double(stabilizer.count)).rounded())
+            }
+        }
+        return irreps.indices.filter { counts[$0] > 0 }.map { (irreps[$0].name, counts[$0], irreps[$0].dimension) }
+    }
+
     /// More than one sector: blocking pays.
     public var isNontrivial: Bool { sectors.count > 1 || (sectors.first?.degeneracy ?? 1) > 1 }
 

@@ -12,7 +12,7 @@ struct ResourceOptions: ParsableArguments {
             help: ArgumentHelp("Refuse grids with more than n points (N = L^d) before allocating: an integer ≥ 1. [default: the largest N whose memory estimate fits in the available memory]", valueName: "n"))
     var maxN: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Block-diagonalize by the lattice reflections k_i → −k_i that fix q (axes with q_i = 0): on, or off for one dense N × N zgeev.", valueName: "on|off"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Block-diagonalize by the irreducible representations of the signed axis permutations that fix q (all 2^d·d! at q = 0), each block assembled without the N × N matrix: on, or off for one dense N × N zgeev.", valueName: "on|off"))
     var symmetry: String = "on"
 
     @Flag(help: "Print on stderr the wall time and the time spent inside LAPACK/BLAS when the run ends.")
@@ -21,7 +21,7 @@ struct ResourceOptions: ParsableArguments {
     @Flag(name: .customLong("dry-run"), help: "Validate the input, solve the SCBA, print the header with the memory estimate and stop before any diagonalization.")
     var dryRun = false
 
-    /// Whether the reflection sectors are used.
+    /// Whether the symmetry blocks are used.
     func symmetryEnabled() throws(InputError) -> Bool {
         switch symmetry.trimmingCharacters(in: .whitespaces).lowercased() {
         case "on", "true", "yes": return true
@@ -42,7 +42,17 @@ struct ResourceOptions: ParsableArguments {
     /// Refuses a run whose grid exceeds --max-n or whose estimate exceeds the available
     /// memory (exit status 2, the estimate in the message). Returns the plan for the header.
     func admit(_ workload: Workload, parameters: ModelParameters) throws(InputError) -> MemoryPlan {
-        let plan = MemoryPlan(workload: workload, gridPoints: parameters.gridPointCount)
+        var blocks: [Int]? = nil
+        var groupOrder = 1
+        if workload.blockable, try symmetryEnabled(),
+           let shapes = try? SectorDecomposition.blockShapes(grid: MomentumGrid(dimension: parameters.dimension, size: parameters.size),
+                                                             q: parameters.momentum),
+           shapes.count > 1 || (shapes.first?.degeneracy ?? 1) > 1 {
+            blocks = shapes.map(\.multiplicity)
+            groupOrder = shapes.reduce(0) { $0 + $1.degeneracy * $1.degeneracy }
+        }
+        let plan = MemoryPlan(workload: workload, gridPoints: parameters.gridPointCount, blocks: blocks,
+                              workers: LinearAlgebraBackend.threadCount, groupOrder: groupOrder)
         let available = MemoryPlan.availableBytes()
         var limit = plan.largestAdmissibleGrid(availableBytes: available)
         var source = "from \(MemoryPlan.describe(available)) available memory"
@@ -85,6 +95,14 @@ enum Workload: Sendable {
         }
     }
 
+    /// Whether the run diagonalizes symmetry blocks assembled without the N × N matrix.
+    var blockable: Bool {
+        switch self {
+        case .eigenvalues, .eigenvectors, .hierarchy, .flow: return true
+        default: return false
+        }
+    }
+
     /// Peak number of N × N complex buffers.
     var denseMatrices: Double {
         switch self {
@@ -98,13 +116,36 @@ enum Workload: Sendable {
     }
 }
 
-/// A memory estimate for a workload on N grid points.
+/// A memory estimate for a workload on N grid points, dense or by symmetry blocks.
 struct MemoryPlan: Sendable {
     let workload: Workload
     let gridPoints: Int
+    /// The block orders m of a blocked run (nil: dense).
+    var blocks: [Int]? = nil
+    /// Blocks solved at once (one per BLAS thread).
+    var workers: Int = 1
+    /// |G| (Σ dim² of the irreps on the grid): the basis holds about |G| doubles per point.
+    var groupOrder: Int = 1
 
-    /// Bytes at the peak: matrices, plus 4 KB per grid point of fields and tables, plus 64 MB of runtime.
-    var bytes: Double { Self.bytes(workload, gridPoints) }
+    /// Bytes at the peak: matrices, plus 4 KB per grid point of fields and tables, plus 64 MB
+    /// of runtime. Blocked: the blocks being solved (the `workers` largest, 1.2 m² buffers
+    /// each for values, 2.3 with vectors) plus, with vectors, every block's eigenvectors
+    /// (Σ m², twice for hierarchy and flow, with overlaps and assignment costs), the basis and
+    /// its partner rows (about |G| doubles per grid point) and one row buffer of N per core.
+    var bytes: Double {
+        guard let blocks else { return Self.bytes(workload, gridPoints) }
+        let squares = blocks.map { 16 * Double($0) * Double($0) }.sorted(by: >)
+        let concurrent = squares.prefix(max(workers, 1)).reduce(0, +)
+        let all = squares.reduce(0, +)
+        let points = Double(gridPoints)
+        let matrices: Double
+        switch workload {
+        case .eigenvalues: matrices = 1.2 * concurrent
+        case .eigenvectors: matrices = 2.3 * concurrent + all
+        default: matrices = 2.3 * concurrent + 3.5 * all
+        }
+        return matrices + 8 * Double(groupOrder + 8) * points + 4096 * points + 64 * 1_048_576
+    }
 
     static func bytes(_ workload: Workload, _ n: Int) -> Double {
         let points = Double(n)
@@ -112,13 +153,20 @@ struct MemoryPlan: Sendable {
     }
 
     var explanation: String {
-        workload.denseMatrices > 0
+        if let blocks {
+            return "\(blocks.count) symmetry blocks, largest m = \(blocks.max() ?? 0) (\(Self.describe(16 * Double(blocks.max() ?? 0) * Double(blocks.max() ?? 0))) each), no N × N matrix"
+        }
+        return workload.denseMatrices > 0
             ? "\(workload.denseMatrices) complex N × N buffers of \(Self.describe(16 * Double(gridPoints) * Double(gridPoints))) each, with workspace"
             : "O(N) fields only"
     }
 
-    /// The largest N whose estimate fits in `availableBytes`.
+    /// The largest N whose estimate fits in `availableBytes` (blocked: scaled as N², the
+    /// block orders growing like N).
     func largestAdmissibleGrid(availableBytes: Double) -> Int {
+        if blocks != nil {
+            return Int(Double(gridPoints) * max(availableBytes / bytes, 0).squareRoot())
+        }
         var low = 1, high = 1 << 31
         while low < high {
             let mid = low + (high - low + 1) / 2
