@@ -36,6 +36,8 @@ struct DiffusionCommand: ParsableCommand {
         let analysis = try DiffusionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax,
                                              count: options!.count, method: options!.method, symmetry: run.symmetry) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
+        } newtonProgress: { step, lambda, products in
+            progress.stage("  Newton step \(step): λ = \(String(format: "%.6e", lambda.real)) \(String(format: "%+.6e", lambda.imaginary))i after \(products) COCG products")
         }
 
         let diagnostics = LadderDiagnostics(points: analysis.points, model: built)

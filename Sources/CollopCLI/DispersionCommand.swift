@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CollisionOperator
 import SpectralAnalysis
 
@@ -34,6 +35,8 @@ struct DispersionCommand: ParsableCommand {
         let analysis = try DispersionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
                                               count: options!.count, method: options!.method, symmetry: run.symmetry) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
+        } newtonProgress: { step, lambda, products in
+            progress.stage("  Newton step \(step): λ = \(String(format: "%.6e", lambda.real)) \(String(format: "%+.6e", lambda.imaginary))i after \(products) COCG products")
         }
         let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
         for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }

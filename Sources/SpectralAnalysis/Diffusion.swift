@@ -79,7 +79,8 @@ public struct DiffusionAnalysis: Sendable {
     ///     path is O(N) per point and reports nothing.
     public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double? = nil,
                 count: Int = 5, method: DiffusionMethod = .auto, symmetry: Bool = true,
-                progress: ((Int, Int) -> Void)? = nil) throws {
+                progress: ((Int, Int) -> Void)? = nil,
+                newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
         let p = model.parameters
         var unit = direction ?? [1] + [Double](repeating: 0, count: p.dimension - 1)
         let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -94,7 +95,7 @@ public struct DiffusionAnalysis: Sendable {
         var report = KrylovReport()
         func solveLadder(omega: Double) throws -> [DiffusionPoint] {
             try Self.ladder(model: model, direction: unit, momenta: ladder, omega: omega, method: resolved, symmetry: symmetry,
-                            krylov: &report) {
+                            krylov: &report, newtonProgress: newtonProgress) {
                 progress?(done, total)
                 done += 1
             }
@@ -124,6 +125,7 @@ public struct DiffusionAnalysis: Sendable {
     /// error says so. `beforeDenseSolve` is called before each dense eigen-solve.
     public static func ladder(model: CollisionModel, direction: [Double], momenta: [Double], omega: Double,
                               method: DiffusionMethod, symmetry: Bool = true, krylov: inout KrylovReport,
+                              newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil,
                               beforeDenseSolve: (() -> Void)? = nil) throws -> [DiffusionPoint] {
         var result: [DiffusionPoint] = []
         for q in momenta {
@@ -132,7 +134,12 @@ public struct DiffusionAnalysis: Sendable {
                 let previous = result.last
                 let start = previous.map { $0.q > 0 ? $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) : $0.lambda0 } ?? .zero
                 let op = try model.collisionOperator(q: direction.map { $0 * q }, omega: omega)
-                let mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: start)
+                let mode: KrylovDiffusion.Mode
+                do {
+                    mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: start, progress: newtonProgress)
+                } catch SpectralError.krylovFailure(let detail) where model.parameters.singular == .lorentzian {
+                    throw SpectralError.krylovFailure(detail: "\(detail). The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or --method dense on a grid that fits")
+                }
                 krylov.record(mode)
                 result.append(DiffusionPoint(q: q, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap,
                                              streamingTerm: op.fields.streamingTerm))

@@ -17,7 +17,8 @@ public struct DispersionAnalysis: Sendable {
 
     /// q_j = qmax·j/count, j = 1…count.
     public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double, count: Int,
-                method: DiffusionMethod = .auto, symmetry: Bool = true, progress: ((Int, Int) -> Void)? = nil) throws {
+                method: DiffusionMethod = .auto, symmetry: Bool = true, progress: ((Int, Int) -> Void)? = nil,
+                newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
         let d = model.parameters.dimension
         var unit = direction ?? [1] + [Double](repeating: 0, count: d - 1)
         let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -28,7 +29,7 @@ public struct DispersionAnalysis: Sendable {
         var report = KrylovReport()
         points = try DiffusionAnalysis.ladder(model: model, direction: unit, momenta: momenta,
                                               omega: model.parameters.omega, method: resolved, symmetry: symmetry,
-                                              krylov: &report) {
+                                              krylov: &report, newtonProgress: newtonProgress) {
             progress?(done, momenta.count)
             done += 1
         }

@@ -1,0 +1,70 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The matrix-free paths through the CLI (docs/model.md §4): `check --method krylov` agrees
+/// with the dense check on what both test and names what it skips; `diffusion --method
+/// krylov` reports its cost and residuals and equals the dense path; a Krylov failure is a
+/// numerical failure (exit 3) that names the residual and the way out.
+@Suite("Matrix-free commands")
+struct MatrixFreeCommandTests {
+    @Test(arguments: [["--size", "12"], ["--size", "10", "--q", "0.1,0.05", "--singular", "cooperon"],
+                      ["--size", "10", "--singular", "none", "--correlation", "0.7", "--disorder", "5"]])
+    func matrixFreeCheckAgreesWithDense(model: [String]) throws {
+        let free = try runCollop(["check", "--method", "krylov"] + model)
+        let dense = try runCollop(["check", "--method", "dense"] + model)
+        #expect(free.status == 0 && dense.status == 0)
+        #expect(headerValue(free.stdout, "method") == "krylov (matrix-free)")
+        #expect(headerValue(free.stdout, "skipped")?.contains("trace") == true)
+        let freeRows = Dictionary(uniqueKeysWithValues: dataRows(free.stdout).map { ($0[0], $0[3]) })
+        let denseRows = Dictionary(uniqueKeysWithValues: dataRows(dense.stdout).map { ($0[0], $0[3]) })
+        for (name, status) in freeRows {
+            #expect(status == "PASS", "\(name)")
+            #expect(denseRows[name] == "PASS", "\(name) is checked by both methods")
+        }
+        #expect(freeRows["zero_mode_q0"] != nil && freeRows["complex_symmetry"] != nil)
+    }
+
+    /// The matrix-free check still fails what must fail: a fixed Σ breaks the zero mode.
+    @Test func matrixFreeCheckFailsAFixedSelfEnergy() throws {
+        let result = try runCollop(["check", "--method", "krylov", "--size", "12", "--self-energy", "fixed", "--gamma", "0.2"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("zero_mode_q0"))
+    }
+
+    /// auto: dense up to N = 4096, matrix-free above.
+    @Test func checkChoosesItsMethodBySize() throws {
+        let large = try runCollop(["check", "--dim", "3", "--size", "17", "--singular", "none", "--dry-run"])
+        #expect(large.status == 0)
+        let run = try runCollop(["check", "--dim", "3", "--size", "17", "--singular", "cooperon"])
+        #expect(run.status == 0)
+        #expect(headerValue(run.stdout, "method") == "krylov (matrix-free)")
+    }
+
+    @Test func krylovDiffusionReportsItsCostAndMatchesDense() throws {
+        let krylov = try runCollop(["diffusion", "--method", "krylov", "--size", "12", "--singular", "cooperon"])
+        let dense = try runCollop(["diffusion", "--method", "dense", "--size", "12", "--singular", "cooperon"])
+        #expect(krylov.status == 0 && dense.status == 0)
+        #expect(headerValue(krylov.stdout, "method") == "krylov")
+        for key in ["krylov_solves", "krylov_newton_steps", "krylov_operator_products", "krylov_inner_residual", "krylov_eigen_residual"] {
+            #expect(headerValue(krylov.stdout, key) != nil, "\(key)")
+        }
+        let residual = try #require(headerValue(krylov.stdout, "krylov_eigen_residual").flatMap(Double.init))
+        #expect(residual < 1e-11)
+        let a = try #require(headerValue(krylov.stdout, "D_omega_re").flatMap(Double.init))
+        let b = try #require(headerValue(dense.stdout, "D_omega_re").flatMap(Double.init))
+        #expect(abs(a - b) <= 1e-8 * abs(b))
+        #expect(krylov.stderr.isEmpty || !krylov.stderr.contains("Error"))
+    }
+
+    /// The lorentzian vertex at ω = 1e-6: the inner solves stall; exit 3 with the residual,
+    /// the reason and what to do, and no table.
+    @Test func lorentzianAtTinyFrequencyIsRefusedWithAReason() throws {
+        let result = try runCollop(["dispersion", "--method", "krylov", "--nq", "1", "--qmax", "0.01", "--dim", "2", "--size", "48",
+                                    "--singular", "lorentzian", "--omega", "1e-6"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("true relative residual"))
+        #expect(result.stderr.contains("lorentzian") && result.stderr.contains("ω ≥ 1e-4"))
+        #expect(result.stdout.isEmpty)
+    }
+}
