@@ -5,6 +5,12 @@ import Foundation
 /// FFTW's planner and `fftw_destroy_plan` are not thread-safe (only the execute calls
 /// are): every plan creation and destruction in the process goes through this lock.
 private let fftwPlannerLock = NSLock()
+/// Whether `fftw_init_threads` has run (read and written under `fftwPlannerLock`).
+nonisolated(unsafe) private var fftwThreadsReady = false
+
+/// Grids of at least this many points are transformed on all cores (FFTW's threads);
+/// smaller ones on one, where starting threads would cost more than it saves.
+public let fourierTransformThreadedMinimum = 32_768
 
 /// A complex vector in memory from `fftw_malloc`, aligned for FFTW's SIMD code paths.
 /// The elements start zeroed; the buffer is freed when the object goes away.
@@ -91,7 +97,10 @@ public final class FourierTransform: @unchecked Sendable {
         let scratch = try AlignedComplexBuffer(count: count)
         let sizes = dimensions.map { Int32($0) }
         let effort = planning == .measure ? UInt32(FFTW_MEASURE) : UInt32(FFTW_ESTIMATE)
+        let threads = count >= fourierTransformThreadedMinimum ? max(ProcessInfo.processInfo.activeProcessorCount, 1) : 1
         let plans: [OpaquePointer?] = fftwPlannerLock.withLock {
+            if !fftwThreadsReady { fftwThreadsReady = fftw_init_threads() != 0 }
+            fftw_plan_with_nthreads(fftwThreadsReady ? Int32(threads) : 1)
             let data = UnsafeMutableRawPointer(scratch.elements.baseAddress!).assumingMemoryBound(to: fftw_complex.self)
             return sizes.withUnsafeBufferPointer { n in
                 [fftw_plan_dft(Int32(n.count), n.baseAddress, data, data, FFTW_FORWARD, effort),
