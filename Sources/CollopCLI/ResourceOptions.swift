@@ -49,6 +49,7 @@ struct ResourceOptions: ParsableArguments {
                                                              q: parameters.momentum),
            shapes.count > 1 || (shapes.first?.degeneracy ?? 1) > 1 {
             blocks = shapes.map(\.multiplicity)
+            if case .sector(let label, _) = workload { blocks = shapes.filter { $0.label == label }.map(\.multiplicity) }
             groupOrder = shapes.reduce(0) { $0 + $1.degeneracy * $1.degeneracy }
         }
         let plan = MemoryPlan(workload: workload, gridPoints: parameters.gridPointCount, blocks: blocks,
@@ -79,12 +80,15 @@ struct ResourceOptions: ParsableArguments {
 /// (16 N² bytes), plus O(N) fields. Calibrated against measured peak RSS (e.g. dense
 /// spectrum with vectors at N = 2304: 2.0 buffers; docs/benchmarks.md): upper bounds.
 enum Workload: Sendable {
-    case eigenvalues, eigenvectors, check, diffusionDense, diffusionSecular, diffusionKrylov, hierarchy, flow, dispersionDense
+    case eigenvalues, eigenvectors, check,
+         /// One symmetry block alone (`spectrum --sector LABEL`), with or without vectors.
+         sector(label: String, vectors: Bool), diffusionDense, diffusionSecular, diffusionKrylov, hierarchy, flow, dispersionDense
 
     var name: String {
         switch self {
         case .eigenvalues: return "spectrum --values-only"
         case .eigenvectors: return "spectrum"
+        case .sector(let label, _): return "spectrum --sector \(label)"
         case .check: return "check"
         case .diffusionDense: return "diffusion (dense)"
         case .diffusionSecular: return "diffusion (secular)"
@@ -98,7 +102,7 @@ enum Workload: Sendable {
     /// Whether the run diagonalizes symmetry blocks assembled without the N × N matrix.
     var blockable: Bool {
         switch self {
-        case .eigenvalues, .eigenvectors, .hierarchy, .flow: return true
+        case .eigenvalues, .eigenvectors, .hierarchy, .flow, .sector: return true
         default: return false
         }
     }
@@ -107,7 +111,7 @@ enum Workload: Sendable {
     var denseMatrices: Double {
         switch self {
         case .eigenvalues: return 1.2        // 𝕃 (consumed by zgeev) + workspace
-        case .eigenvectors: return 2.3       // 𝕃 + eigenvectors during zgeev; eigenvectors + complement basis after
+        case .eigenvectors, .sector: return 2.3   // 𝕃 + eigenvectors during zgeev; eigenvectors + complement basis after
         case .check: return 4.5              // 𝕃(q), 𝕃(0), 𝕃(−q), a copy for zgeev, 𝕃1
         case .diffusionDense, .dispersionDense: return 3.5
         case .diffusionSecular, .diffusionKrylov: return 0
@@ -140,8 +144,8 @@ struct MemoryPlan: Sendable {
         let points = Double(gridPoints)
         let matrices: Double
         switch workload {
-        case .eigenvalues: matrices = 1.2 * concurrent
-        case .eigenvectors: matrices = 2.3 * concurrent + all
+        case .eigenvalues, .sector(_, false): matrices = 1.2 * concurrent
+        case .eigenvectors, .sector(_, true): matrices = 2.3 * concurrent + all
         default: matrices = 2.3 * concurrent + 3.5 * all
         }
         return matrices + 8 * Double(groupOrder + 8) * points + 4096 * points + 64 * 1_048_576

@@ -21,6 +21,9 @@ struct SpectrumCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table.", valueName: "K"))
     var vectors: Int = 0
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Solve one symmetry block alone: an irrep label of the header's symmetry_sectors (e.g. T1u). One job per block (GNU parallel, a Slurm array); scripts/merge-sectors.py joins the per-block tables into the full spectrum table.", valueName: "LABEL"))
+    var sector: String?
+
     @Flag(name: .customLong("values-only"), help: "Eigenvalues only (zgeev without vectors, about half the time): drops the w0 column.")
     var valuesOnly = false
 
@@ -35,7 +38,7 @@ struct SpectrumCommand: ParsableCommand {
         let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
             let n = parameters.gridPointCount
             guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
-        } workload: { _ in valuesOnly ? .eigenvalues : .eigenvectors }
+        } workload: { _ in sector.map { .sector(label: $0, vectors: !valuesOnly) } ?? (valuesOnly ? .eigenvalues : .eigenvectors) }
         if try run.finishDryRun(resources, command: "spectrum") { return }
         let built = run.model
         let n = built.grid.count
@@ -44,11 +47,15 @@ struct SpectrumCommand: ParsableCommand {
         let op = try built.collisionOperator()
         let withVectors = !valuesOnly
         let sectors = try run.sectors()
+        if let sector, !(sectors.isNontrivial && sectors.sectors.contains { $0.label == sector }) {
+            let allowed = sectors.isNontrivial ? sectors.sectors.map(\.label).joined(separator: ", ") : "none: this run has no symmetry blocks"
+            throw InputError("--sector: value \(sector) is not a symmetry block of this run (allowed: \(allowed))")
+        }
         progress.stage(sectors.isNontrivial
                        ? "assembling and diagonalizing \(sectors.sectors.count) irrep blocks with zgeev (group of order \(sectors.group.order), largest block m = \(sectors.largestBlock), \(withVectors ? "with" : "without") eigenvectors)"
                        : "assembling 𝕃 and diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
         let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors,
-                                    progress: { progress.stage($0) })
+                                    only: sector.map { [$0] }, progress: { progress.stage($0) })
         if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
             throw SpectralError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
         }
@@ -66,9 +73,18 @@ struct SpectrumCommand: ParsableCommand {
             report.add("symmetry_blocks", sectors.sectors.map { "\($0.label):\($0.multiplicity)x\($0.degeneracy)" }.joined(separator: ","))
         }
         report.add("frobenius_norm", spectrum.frobeniusNorm)
-        report.add("trace_re", spectrum.trace.real)
-        report.add("trace_im", spectrum.trace.imaginary)
-        report.add("trace_residual", spectrum.traceResidual)
+        if let sector {
+            // One block: Σλ is checked against tr 𝕃 when the blocks are merged.
+            let trace = op.elements().trace
+            report.add("sector_only", sector)
+            report.add("operator_trace_re", trace.real)
+            report.add("operator_trace_im", trace.imaginary)
+            report.add("trace_residual", "not checked: one block (scripts/merge-sectors.py checks the sum over all blocks)")
+        } else {
+            report.add("trace_re", spectrum.trace.real)
+            report.add("trace_im", spectrum.trace.imaginary)
+            report.add("trace_residual", spectrum.traceResidual)
+        }
         if withVectors {
             let conditions = spectrum.modes.compactMap(\.condition)
             report.add("max_condition", conditions.max() ?? 1)
