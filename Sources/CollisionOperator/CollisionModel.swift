@@ -21,7 +21,7 @@ public struct CollisionModel: Sendable {
     /// Kubo–Greenwood diffusion constant along axis 1 (docs/model.md §3.7).
     public let kuboGreenwood: KuboGreenwood
     /// D0 of the `cooperon` model (default: the Kubo–Greenwood D).
-    public let cooperonDiffusion: Double
+    public let cooperonDiffusion: Complex<Double>
     /// The mean free path against L and the states within the broadening.
     public let resolution: GridResolution
     /// The Kubo–Greenwood D on the grid of L + 1 points (nil unless asked for at init, or
@@ -49,7 +49,7 @@ public struct CollisionModel: Sendable {
         amplitude = parameters.amplitude ?? 2 * gamma * parameters.u0
         kuboGreenwood = KuboGreenwood(grid: grid, band: band, energy: parameters.energy,
                                       selfEnergy: selfEnergyAtEnergy, direction: [1] + zero.dropFirst())
-        cooperonDiffusion = parameters.d0 ?? kuboGreenwood.diffusion
+        cooperonDiffusion = parameters.d0 ?? Complex(kuboGreenwood.diffusion)
         resolution = GridResolution(kuboGreenwood: kuboGreenwood, gamma: gamma, grid: grid)
         // A diagnostic only: where the L + 1 grid has no SCBA solution, there is no comparison.
         kuboGreenwoodNextSize = compareNextSize ? try? Self.kuboGreenwood(parameters: parameters, size: parameters.size + 1,

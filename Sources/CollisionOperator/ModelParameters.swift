@@ -1,3 +1,5 @@
+import Numerics
+
 /// How the regular vertex strength U0 is given: by the box-disorder width W
 /// (U0 = W²/12) or directly.
 public enum DisorderStrength: Sendable, Equatable {
@@ -64,8 +66,9 @@ public struct ModelParameters: Sendable, Equatable {
     public var zeta = -0.5
     /// Amplitude F of U^sing; `nil` means the VW cooperon amplitude 2γU0.
     public var amplitude: Double? = nil
-    /// Cooperon diffusion constant D0; `nil` means the Kubo–Greenwood D of the model.
-    public var d0: Double? = nil
+    /// Cooperon diffusion constant D0, complex in general (a self-consistent D(ω) is); `nil`
+    /// means the Kubo–Greenwood D of the model.
+    public var d0: Complex<Double>? = nil
     public var wardProjection = true
     /// Iteration limit of the SCBA fixed-point loop.
     public var scbaMaximumIterations = 10_000

@@ -28,7 +28,7 @@ public enum ParameterName: String, Sendable, CaseIterable, Hashable {
         case .profile: return "exp or power"
         case .zeta: return "a finite number for which the power envelope max(|x|,1)^(−d−ζ) stays finite on |x| ≤ R/2"
         case .amplitude: return "a finite number > 0"
-        case .d0: return "a finite number > 0"
+        case .d0: return "a finite number > 0, or re,im with re > 0 (or re = 0 and im < 0)"
         case .wardProjection: return "on or off"
         case .scbaMaxIterations: return "an integer ≥ 1"
         }

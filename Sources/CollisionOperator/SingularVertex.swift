@@ -70,7 +70,7 @@ public struct SingularVertex: Sendable, Equatable {
     ///   Fourier component). It contributes c·s sᵀ/N to 𝕊, which the Ward projector
     ///   annihilates exactly, so under the projection it is never formed: for `localized`
     ///   the x = 0 term a_0 is left out of the sum, for the others the grid mean is subtracted.
-    public func values(on grid: MomentumGrid, omega: Double, amplitude: Double, d0: Double,
+    public func values(on grid: MomentumGrid, omega: Double, amplitude: Double, d0: Complex<Double>,
                        removingConstant: Bool = false) -> [Complex<Double>]? {
         let prefactor = Complex<Double>(0, amplitude / omega)   // iF/ω
         let values: [Complex<Double>]
@@ -84,7 +84,7 @@ public struct SingularVertex: Sendable, Equatable {
             values = (0..<grid.count).map { prefactor / Complex(1 + xi * xi * Self.latticeMomentumSquared(grid, $0)) }
         case .cooperon:
             values = (0..<grid.count).map {
-                Complex(amplitude) / Complex(d0 * Self.latticeMomentumSquared(grid, $0), -omega)
+                Complex(amplitude) / (d0 * Complex(Self.latticeMomentumSquared(grid, $0)) - Complex(0, omega))
             }
         }
         guard removingConstant else { return values }

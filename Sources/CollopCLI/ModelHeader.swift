@@ -59,7 +59,9 @@ func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key
         add("ward-projection", .text(p.wardProjection ? "on" : "off"))
     }
     if p.singular == .cooperon {
-        add("d0", p.d0.map(Cell.parameter) ?? .number(model.cooperonDiffusion))
+        let d0 = model.cooperonDiffusion
+        add("d0", p.d0 != nil ? .parameter(d0.real) : .number(d0.real))
+        if d0.imaginary != 0 { add("d0_im", .parameter(d0.imaginary)) }
         if p.d0 == nil { add("d0_rule", .text("Kubo-Greenwood D")) }
     }
     let kg = model.kuboGreenwood
@@ -118,9 +120,9 @@ func modelWarnings(_ model: CollisionModel) -> [String] {
         warnings.append("--range \(format(p.range)) < 2 leaves a one-point envelope: A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0); take --range ≥ 2 for a localized vertex")
     }
     if p.singular == .cooperon {
-        let thouless = model.cooperonDiffusion * model.grid.spacing * model.grid.spacing
+        let thouless = model.cooperonDiffusion.length * model.grid.spacing * model.grid.spacing
         if p.omega < thouless {
-            let size = Int((2 * Double.pi * (model.cooperonDiffusion / p.omega).squareRoot()).rounded(.up))
+            let size = Int((2 * Double.pi * (model.cooperonDiffusion.length / p.omega).squareRoot()).rounded(.up))
             warnings.append("ω = \(format(p.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take --omega ≥ \(short(thouless)) or --size > \(size) (L > 2π√(D0/ω))")
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Numerics
 import CollisionOperator
 import Foundation
 
@@ -48,7 +49,7 @@ struct ModelOptions: ParsableArguments {
     var zeta: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Amplitude F of U^sing: \(ParameterName.amplitude.allowed). [default: 2γU0, VW (40)]", valueName: "F"))
     var amplitude: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Diffusion constant D0 of the cooperon: \(ParameterName.d0.allowed). [default: Kubo–Greenwood D]", valueName: "D0"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Diffusion constant D0 of the cooperon, real or complex (re,im): \(ParameterName.d0.allowed). [default: Kubo–Greenwood D]", valueName: "D0"))
     var d0: String?
     @Option(name: .customLong("ward-projection"), parsing: .unconditional,
             help: ArgumentHelp("Project 𝕃sing off √ΔG (Suslov (84)): on or off. [default: on]", valueName: "on|off"))
@@ -118,7 +119,7 @@ struct ModelOptions: ParsableArguments {
             case .profile: p.profile = CorrelatorProfile(rawValue: try reader.choice(CorrelatorProfile.allCases.map(\.rawValue)))!
             case .zeta: p.zeta = try reader.number()
             case .amplitude: p.amplitude = try reader.number()
-            case .d0: p.d0 = try reader.number()
+            case .d0: p.d0 = try reader.complexNumber()
             case .wardProjection: p.wardProjection = try reader.switchValue()
             case .scbaMaxIterations: p.scbaMaximumIterations = try reader.integer()
             }
@@ -246,6 +247,13 @@ private struct ValueReader {
             return numbers
         default: throw wrongType("an array of numbers")
         }
+    }
+
+    /// A real number, or a complex one as "re,im" (a flag) or [re, im] (a config file).
+    func complexNumber() throws(InputError) -> Complex<Double> {
+        let parts = try list()
+        guard parts.count == 1 || parts.count == 2 else { throw fail("has \(parts.count) components") }
+        return Complex(parts[0], parts.count == 2 ? parts[1] : 0)
     }
 
     func choice(_ options: [String]) throws(InputError) -> String {

@@ -75,7 +75,7 @@ func directSingularVertex(_ model: CollisionModel, _ Q: [Double], omega: Double)
     case .lorentzian:
         return Complex(0, f / omega) / Complex(1 + p.xi * p.xi * qHat2)
     case .cooperon:
-        return Complex(f) / Complex(model.cooperonDiffusion * qHat2, -omega)
+        return Complex(f) / (model.cooperonDiffusion * Complex(qHat2) - Complex(0, omega))
     }
 }
 

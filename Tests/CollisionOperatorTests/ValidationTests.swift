@@ -1,4 +1,5 @@
 import CollisionOperator
+import Numerics
 import Testing
 
 @Suite("Parameter validation")
@@ -31,7 +32,8 @@ struct ValidationTests {
         #expect(Self.violation { $0.range = 8 } == .range)                     // 2R = L
         #expect(Self.violation { $0.zeta = .infinity } == .zeta)
         #expect(Self.violation { $0.amplitude = 0 } == .amplitude)
-        #expect(Self.violation { $0.d0 = -2 } == .d0)
+        #expect(Self.violation { $0.d0 = Complex(-2) } == .d0)
+        #expect(Self.violation { $0.d0 = Complex(0, 1) } == .d0)       // Re D0 = 0 needs Im D0 < 0
         #expect(Self.violation { $0.scbaMaximumIterations = 0 } == .scbaMaxIterations)
     }
 
