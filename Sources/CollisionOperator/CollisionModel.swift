@@ -6,7 +6,7 @@ import Numerics
 /// band, the disorder correlator, the self-energy at E on the unshifted grid and the
 /// derived γ, F and D0. `collisionOperator(q:omega:)` builds L̂ from it.
 public struct CollisionModel: Sendable {
-    public let parameters: ModelParameters
+    public private(set) var parameters: ModelParameters
     public let grid: MomentumGrid
     public let band: TightBindingBand
     public let correlation: DisorderCorrelation
@@ -21,7 +21,7 @@ public struct CollisionModel: Sendable {
     /// Kubo–Greenwood diffusion constant along axis 1 (docs/model.md §3.7).
     public let kuboGreenwood: KuboGreenwood
     /// D0 of the `cooperon` model (default: the Kubo–Greenwood D).
-    public let cooperonDiffusion: Complex<Double>
+    public private(set) var cooperonDiffusion: Complex<Double>
     /// The mean free path against L and the states within the broadening.
     public let resolution: GridResolution
     /// The Kubo–Greenwood D on the grid of L + 1 points (nil unless asked for at init, or
@@ -54,6 +54,16 @@ public struct CollisionModel: Sendable {
         // A diagnostic only: where the L + 1 grid has no SCBA solution, there is no comparison.
         kuboGreenwoodNextSize = compareNextSize ? try? Self.kuboGreenwood(parameters: parameters, size: parameters.size + 1,
                                                                           band: band, correlation: correlation) : nil
+    }
+
+    /// The same model with the cooperon's D0 replaced (no new SCBA: D0 enters only U^sing).
+    /// - Throws: `ParameterError` (`d0`) for a D0 outside the physical half plane.
+    public func withCooperonDiffusion(_ d0: Complex<Double>) throws(ParameterError) -> CollisionModel {
+        var changed = self
+        changed.parameters.d0 = d0
+        try changed.parameters.validate()
+        changed.cooperonDiffusion = d0
+        return changed
     }
 
     /// The Kubo–Greenwood D of the model on a grid of `size` points per axis (its own SCBA):

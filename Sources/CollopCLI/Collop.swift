@@ -23,7 +23,7 @@ public struct Collop: ParsableCommand {
             """,
         version: collopVersion,
         subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self,
-                      HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self]
+                      HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self, ClosureCommand.self]
     )
 
     public init() {}

@@ -57,6 +57,16 @@ struct DiffusionCommand: ParsableCommand {
         report.add("D_fit_im", analysis.fitted.imaginary)
         report.add("D_fit_limit", analysis.staticDiffusion != nil ? "omega -> 0" : "omega as given")
         report.add("D_KG_direction", analysis.kuboGreenwood)
+        // The current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s) at q = 0 and the given ω (docs/model.md §4):
+        // with the closure's fixed point as --d0 it returns D_cur = D*.
+        do {
+            let current = try CurrentRelaxation.currentDiffusion(model: built, omega: built.parameters.omega)
+            report.add("D_current_re", current.diffusion.real)
+            report.add("D_current_im", current.diffusion.imaginary)
+            report.add("D_current_residual", current.residual)
+        } catch {
+            report.add("D_current", "not computed: \(error)")
+        }
         report.add("relative_difference", analysis.relativeDifference)
         if analysis.einsteinApplies {
             report.add("einstein_tolerance", DiffusionAnalysis.einsteinTolerance)

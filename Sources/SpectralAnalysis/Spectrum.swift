@@ -35,6 +35,8 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
     case secularBranchLost(q: Double, detail: String)
     /// The Newton–Krylov solve for λ0 (or one of its inner COCG solves) did not converge.
     case krylovFailure(detail: String)
+    /// The closure's fixed point D* = D_cur(D*) was not reached at ω (last iterates kept).
+    case closureNotConverged(omega: Double, iterates: [Complex<Double>])
 
     public var description: String {
         switch self {
@@ -42,6 +44,9 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
             return "trace check failed after diagonalization: |Σλ − tr 𝕃|/|tr 𝕃| = \(residual) > \(tolerance)"
         case let .secularBranchLost(q, detail):
             return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail)); use --method dense, whose λ0 is the mode of largest w0, or a smaller --qmax"
+        case let .closureNotConverged(omega, iterates):
+            let last = iterates.map { "\($0.real) \($0.imaginary >= 0 ? "+" : "−") \(abs($0.imaginary))i" }.joined(separator: ", ")
+            return "the closure D* = D_cur(D*) did not converge at ω = \(omega) in \(ClosureAnalysis.maximumIterations) iterations (last iterates: \(last)); try a denser ω ladder (smaller steps between frequencies) or a larger ω"
         case let .krylovFailure(detail):
             return "the matrix-free solve for λ0 did not converge: \(detail); try --method dense on a smaller grid, or a larger ω"
         case let .nearExceptionalPoint(mode, condition):

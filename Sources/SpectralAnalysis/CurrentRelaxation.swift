@@ -1,0 +1,53 @@
+import CollisionOperator
+import DenseLinearAlgebra
+import Numerics
+
+/// The current channel of the diffusion constant (docs/model.md §4, "closure"): at q = 0,
+///
+///   D_cur = −i (j, 𝕃⁻¹ j) / (s, s),   j_k = v_x(k) s_k,
+///
+/// with the bilinear product (a, b) = (1/N) Σ_k a_k b_k. j is odd under k → −k and s even, so
+/// the solve lives in the odd sector, where 𝕃 is regular (its zero mode √ΔG is even). At
+/// small q the diffusion constant of 𝕃 splits exactly as D_eff = D_q + D_cur with
+/// D_q = i(s, Ms)/((s, s)q²) → D_RR, the vertex-independent Fermi-sea part; with no
+/// singular vertex D_cur = D_RA, the on-shell Kubo–Greenwood part. Vollhardt and Wölfle
+/// renormalize this channel only, which is why a self-consistency closes on D_cur.
+public enum CurrentRelaxation {
+    /// D_cur with what the solve cost.
+    public struct Result: Sendable, Equatable {
+        public var diffusion: Complex<Double>
+        /// Products with 𝕃 (COCG).
+        public var products: Int
+        /// True relative residual ‖j − 𝕃z‖/‖j‖.
+        public var residual: Double
+    }
+
+    public static let tolerance = 1e-12
+
+    /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
+    /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}.
+    /// - Throws: `SpectralError.krylovFailure` when COCG does not reach the tolerance.
+    public static func currentDiffusion(model: CollisionModel, omega: Double,
+                                        maximumIterations: Int = 3000) throws -> Result {
+        let zero = [Double](repeating: 0, count: model.parameters.dimension)
+        let op = try model.collisionOperator(q: zero, omega: omega)
+        let action = try op.action()
+        let n = op.order
+        let s = op.fields.root
+        let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
+        let velocity = model.band.velocities(on: model.grid, shiftedBy: zero, direction: axis)
+        let j = (0..<n).map { Complex(velocity[$0]) * s[$0] }
+        let diagonal = (0..<n).map { Complex(op.fields.streaming[$0]) + op.fields.deltaSigma[$0] }
+        let blocks = KrylovDiffusion.PairModel(op: op, kind: .pairs, diagonal: diagonal)
+        let solution: IterativeSolution
+        do {
+            solution = try ConjugateOrthogonalGradient.solve(j, apply: { x, y in y = try action.apply(x) },
+                                                              precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
+                                                              tolerance: tolerance, maximumIterations: maximumIterations)
+        } catch let error as LinearAlgebraError {
+            throw SpectralError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description)")
+        }
+        let value = Complex(0, -1) * bilinearSum(j, solution.solution) / bilinearSum(s, s)
+        return Result(diffusion: value, products: solution.iterations, residual: solution.residual)
+    }
+}
