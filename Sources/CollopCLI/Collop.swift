@@ -3,6 +3,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Foundation
 import SpectralAnalysis
+import Theory
 
 /// The tool's version, printed in every table header.
 public let collopVersion = "0.1.0"
@@ -92,6 +93,8 @@ public struct Collop: ParsableCommand {
         case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as SpectralError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as TheoryConvergenceError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as TheoryInputError: return (2, "\(errorPrefix)\(e.description)")
         case let e as ChecksFailed: return (1, e.description)
         default:
             let code = exitCode(for: error)

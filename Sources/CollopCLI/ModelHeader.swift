@@ -81,6 +81,8 @@ func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key
 
 /// Resolves the options into a model; parameter errors are phrased for their source.
 /// Warns on stderr where the grid or the vertex make the numbers untrustworthy.
+/// `--d0 vw` / `--xi vw` are resolved around it by `buildConnectedModel` (VWConnection.swift);
+/// here they keep their defaults.
 func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel {
     for warning in resolved.warnings { Progress.warn(warning, quiet: quiet) }
     do {

@@ -39,7 +39,7 @@ struct ModelOptions: ParsableArguments {
     var gamma: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Singular vertex U^sing(k+k'): none, localized, lorentzian or cooperon. [default: localized]", valueName: "model"))
     var singular: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Length ξ of the localized/lorentzian correlator: \(ParameterName.xi.allowed). [default: 1.5]", valueName: "ξ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Length ξ of the localized/lorentzian correlator: \(ParameterName.xi.allowed). vw: with --singular lorentzian, ξ of the lattice VW (42) solution at --omega (where it is localized, ξ < L; hierarchy: at the smallest ω of --omegas). [default: 1.5]", valueName: "ξ|vw"))
     var xi: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Range R of the localized correlator, |x| ≤ R: \(ParameterName.range.allowed). [default: 2]", valueName: "R"))
     var range: String?
@@ -49,7 +49,7 @@ struct ModelOptions: ParsableArguments {
     var zeta: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Amplitude F of U^sing: \(ParameterName.amplitude.allowed). [default: 2γU0, VW (40)]", valueName: "F"))
     var amplitude: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Diffusion constant D0 of the cooperon, real or complex (re,im): \(ParameterName.d0.allowed). [default: Kubo–Greenwood D]", valueName: "D0"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Diffusion constant D0 of the cooperon, real or complex (re,im): \(ParameterName.d0.allowed). vw: D(ω) of the lattice VW (42) solution of this model at --omega (hierarchy: at the smallest ω of --omegas, held fixed along the ladder). [default: Kubo–Greenwood D]", valueName: "D0|vw"))
     var d0: String?
     @Option(name: .customLong("ward-projection"), parsing: .unconditional,
             help: ArgumentHelp("Project 𝕃sing off √ΔG (Suslov (84)): on or off. [default: on]", valueName: "on|off"))
@@ -95,6 +95,7 @@ struct ModelOptions: ParsableArguments {
         for (name, setting) in settings { sources.sources[name] = setting.source }
 
         var p = ModelParameters()
+        var vwRequests: [VWTarget: String] = [:]
         var gammaValue: Double?
         var selfEnergyName = "scba"
         for name in ParameterName.allCases {
@@ -114,12 +115,15 @@ struct ModelOptions: ParsableArguments {
             case .selfEnergy: selfEnergyName = try reader.choice(["scba", "fixed"])
             case .gamma: gammaValue = try reader.number()
             case .singular: p.singular = SingularModel(rawValue: try reader.choice(SingularModel.allCases.map(\.rawValue)))!
-            case .xi: p.xi = try reader.number()
+            case .xi:
+                // `vw`: the placeholder default stays until the lattice VW is solved (VWConnection.swift).
+                if reader.isVW { vwRequests[.xi] = sources.describe(name) } else { p.xi = try reader.number() }
             case .range: p.range = try reader.number()
             case .profile: p.profile = CorrelatorProfile(rawValue: try reader.choice(CorrelatorProfile.allCases.map(\.rawValue)))!
             case .zeta: p.zeta = try reader.number()
             case .amplitude: p.amplitude = try reader.number()
-            case .d0: p.d0 = try reader.complexNumber()
+            case .d0:
+                if reader.isVW { vwRequests[.d0] = sources.describe(name) } else { p.d0 = try reader.complexNumber() }
             case .wardProjection: p.wardProjection = try reader.switchValue()
             case .scbaMaxIterations: p.scbaMaximumIterations = try reader.integer()
             }
@@ -148,7 +152,8 @@ struct ModelOptions: ParsableArguments {
         } catch {
             throw inputError(error, sources: sources)
         }
-        return ResolvedModel(parameters: p, sources: sources, warnings: unusedOptionWarnings(p, given: Set(settings.keys), sources: sources))
+        return ResolvedModel(parameters: p, sources: sources, warnings: unusedOptionWarnings(p, given: Set(settings.keys), sources: sources),
+                             vwRequests: vwRequests)
     }
 
     private func rejectConflicts(_ names: Set<ParameterName>, describe: (ParameterName) -> String) throws(InputError) {
@@ -176,6 +181,10 @@ struct ResolvedModel: Sendable {
     var parameters: ModelParameters
     var sources: ParameterSources
     var warnings: [String]
+    /// `--d0 vw`, `--xi vw` (with where each was given, for messages): the value is taken from
+    /// the lattice VW solution when the model is built (VWConnection.swift); the parameter
+    /// holds its default until then.
+    var vwRequests: [VWTarget: String] = [:]
 }
 
 extension ParameterSources.Source {
@@ -254,6 +263,12 @@ private struct ValueReader {
         let parts = try list()
         guard parts.count == 1 || parts.count == 2 else { throw fail("has \(parts.count) components") }
         return Complex(parts[0], parts.count == 2 ? parts[1] : 0)
+    }
+
+    /// The value `vw` (any case): take the number from the lattice VW solution.
+    var isVW: Bool {
+        guard case .text(let raw) = value else { return false }
+        return raw.trimmingCharacters(in: .whitespaces).lowercased() == "vw"
     }
 
     func choice(_ options: [String]) throws(InputError) -> String {

@@ -9,6 +9,8 @@ import SpectralAnalysis
 struct PreparedRun {
     let destination: OutputDestination
     let model: CollisionModel
+    /// `--d0 vw` / `--xi vw`: the lattice VW solution the vertex took its number from.
+    let connection: VWConnection?
     let plan: MemoryPlan
     let output: OutputOptions
     /// Whether to block by the lattice reflections (--symmetry).
@@ -31,7 +33,7 @@ struct PreparedRun {
         var resolved = try options.resolve()
         try adjust(&resolved.parameters)
         plan = try resources.admit(workload(resolved.parameters), parameters: resolved.parameters)
-        model = try buildModel(resolved, quiet: output.quiet)
+        (model, connection) = try buildConnectedModel(resolved, quiet: output.quiet)
         self.output = output
     }
 
@@ -44,6 +46,17 @@ struct PreparedRun {
     /// Header lines about the run's resources.
     var resourceHeader: [(key: String, value: Cell)] {
         [("memory_estimate", .text("\(MemoryPlan.describe(plan.bytes)) (\(plan.explanation))"))]
+    }
+
+    /// The header with the VW connection's lines after the parameter they set (`d0_im` or
+    /// `d0`, `xi`); unchanged when there is none or the command leaves that parameter out.
+    func withConnection(_ header: [(key: String, value: Cell)]) -> [(key: String, value: Cell)] {
+        guard let connection else { return header }
+        let anchors = connection.target == .d0 ? ["d0_im", "d0"] : ["xi"]
+        guard let anchor = anchors.lazy.compactMap({ key in header.lastIndex { $0.key == key } }).first else { return header }
+        var spliced = header
+        spliced.insert(contentsOf: connection.header, at: anchor + 1)
+        return spliced
     }
 
     /// A progress reporter, enabled for runs long enough to need one.
@@ -66,7 +79,7 @@ struct PreparedRun {
             if fields == nil { fields = solved }
         }
         var report = Report(command: command)
-        report.header = modelHeader(model, fields: fields).filter { !unusedKeys.contains($0.key) } + resourceHeader
+        report.header = withConnection(modelHeader(model, fields: fields).filter { !unusedKeys.contains($0.key) }) + resourceHeader
         report.add("dry_run", "yes: input valid, SCBA solved at E and E + omega, nothing diagonalized")
         try destination.write(try output.render(report))
         return true
@@ -74,7 +87,7 @@ struct PreparedRun {
 
     func write(_ report: Report) throws {
         var report = report
-        report.header += resourceHeader
+        report.header = withConnection(report.header) + resourceHeader
         try destination.write(try output.render(report))
         if timing {
             let (seconds, attoseconds) = (ContinuousClock.now - start).components
