@@ -82,7 +82,7 @@ def main():
                        header(out, "D_fit_re"), header(out, "D_fit_im")))
         print(f"diffusion ladder L = {size}: {seconds:.1f} s, {memory:.0f} MiB", file=sys.stderr)
     lines = ["# Matrix-free λ0: collop against a NumPy/SciPy peer", "",
-             "Written by `bench/krylov_bench.py` (via `scripts/bench-krylov.sh`) on this machine (2 cores).",
+             "Written by `bench/krylov_bench.py` (via `scripts/bench.sh --krylov`) on this machine (2 cores).",
              "One λ0 at |q| = 0.01 along x, ω = 1e-3, end to end (process start to exit: SCBA on the",
              "shifted grids, operator, Newton–Krylov solve); the peer (`bench/krylov_peer.py`) runs the",
              "same algorithm with scipy.fft (workers = 2) and scipy.sparse.linalg.gmres on a",

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark collop against a NumPy/SciPy implementation of the same operator (bench/).
-# Installs what is missing (LAPACKE, NumPy and SciPy from PyPI), builds in release mode,
-# checks that both give the same eigenvalues, times them alternately with repeats and
-# writes the table to docs/benchmarks.md. A benchmark, never a test: run it on a quiet machine.
+# Benchmark collop against NumPy/SciPy implementations of the same operator (bench/).
+# Installs what is missing (LAPACKE, FFTW, NumPy and SciPy from PyPI) and builds in release
+# mode. A benchmark, never a test: run it on a quiet machine.
 #
-#   scripts/bench.sh [--repeats R] [--quick] [--cases 0,2,...]
+#   scripts/bench.sh [--repeats R] [--quick] [--large] [--cases 0,2,...]
+#       spectra: checks that collop and bench/peer.py (dense SciPy) give the same eigenvalues,
+#       times them alternately and writes docs/benchmarks.md
+#   scripts/bench.sh --krylov [--sizes 64,128] [--repeats R]
+#       the matrix-free λ0 (--method krylov) against bench/krylov_peer.py (scipy.fft and
+#       gmres on a LinearOperator, same algorithm); writes docs/benchmarks-krylov.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x /opt/swift/usr/bin/swift ] && export PATH="$PATH:/opt/swift/usr/bin"
@@ -15,6 +19,10 @@ if ! python3 -c "import numpy, scipy" 2>/dev/null; then
 fi
 swift build -c release --product collop >&2
 collop="$(swift build -c release --show-bin-path)/collop"
+if [ "${1:-}" = "--krylov" ]; then
+    shift
+    exec python3 bench/krylov_bench.py --collop "$collop" --markdown docs/benchmarks-krylov.md "$@"
+fi
 markdown=docs/benchmarks.md
 for argument in "$@"; do [ "$argument" = "--quick" ] && markdown=/dev/null; done
 if [ "$markdown" = /dev/null ]; then
