@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs collop for the tables behind the five figures and plots them with gnuplot.
+# Runs collop for the tables behind the figures and plots them with gnuplot.
 set -euo pipefail
 
 usage() {
@@ -17,8 +17,9 @@ Writes into OUTDIR (default out/figures):
   fig5-sweep.png/.svg       |M∞| and |M1| against ξ for each R, from the merged sweep
   fig6-vw.png/.svg          |D(ω)|/D0 of Vollhardt–Wölfle (42) for d = 1, 2, 3 at a few λ (collop vw)
   fig7-collapse.png/.svg    the scaling collapse of Suslov (112) (collop scaling)
+  fig8-closure.png/.svg     d = 1: |D*(ω)| and ξ_eff of the closure (collop closure) against lattice VW, two L
 Every number plotted comes from those tables; the model parameters are the arrays at the
-top of this script. --docs also copies the PNGs of figures 1–3 and 6 into docs/.
+top of this script. --docs also copies the PNGs of figures 1–3, 6 and 8 into docs/.
 -j N is passed to scripts/sweep.sh for the sweep of figure 5.
 
 Needs gnuplot (Debian gnuplot-nox) and GNU parallel (scripts/setup.sh installs both) and
@@ -40,6 +41,9 @@ vw_omegas="10,3,1,0.3,0.1,3e-2,1e-2,3e-3,1e-3,3e-4,1e-4,1e-5,1e-6,1e-7,1e-8,1e-9
 vw_lambdas1="0.05 0.2 0.5"
 vw_lambdas2="0.1 0.2 0.4"
 vw_lambdas3="0.25 0.3333333333333333 0.4"
+# collop closure (docs/closure.md): d = 1, E = −0.35, W = 1.6 (l ≈ 8.9), on two grids; about 2 s.
+closure_args=(--singular cooperon --dim 1 --energy -0.35 --disorder 1.6 --omegas "3e-2,1e-2,3e-3,1e-3,3e-4,1e-4,3e-5,1e-5,3e-6,1e-6,1e-7")
+closure_sizes="1024 2048"
 scaling_args=(--dim 3 --omegas "1e-3,1e-5,1e-7,1e-9" --taus "-0.1,-0.05,-0.02,-0.01,-0.005,-0.002,-0.001,0,0.001,0.002,0.005,0.01,0.02,0.05,0.1")
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -97,10 +101,17 @@ for d in 1 2 3; do
     done
 done
 "$COLLOP" scaling "${scaling_args[@]}" --quiet --output "$tables/scaling.tsv"
+step "collop closure ${closure_args[*]} --size {${closure_sizes// /,}}"
+closure_tables=()
+for size in $closure_sizes; do
+    "$COLLOP" closure "${closure_args[@]}" --size "$size" --quiet --output "$tables/closure-d1-L$size.tsv"
+    closure_tables+=("$tables/closure-d1-L$size.tsv")
+done
 
 prepare=$here/plots/prepare.py
 python3 "$here/plots/prepare_theory.py" vw "$data" "${vw_tables[@]}"
 python3 "$here/plots/prepare_theory.py" scaling "$data" "$tables/scaling.tsv"
+python3 "$here/plots/prepare_theory.py" closure "$data" "${closure_tables[@]}"
 python3 "$prepare" flow "$tables/flow.tsv" "$data"
 python3 "$prepare" ladder "$tables/hierarchy.tsv" "$data"
 python3 "$prepare" plane "$tables/hierarchy.tsv" "$plane_omega" "$data"
@@ -130,17 +141,17 @@ plot() {
     mv -f "$temporary" "$target"
 }
 
-for figure in fig1-flow fig2-ladder fig3-plane fig4-dispersion fig5-sweep fig6-vw fig7-collapse; do
+for figure in fig1-flow fig2-ladder fig3-plane fig4-dispersion fig5-sweep fig6-vw fig7-collapse fig8-closure; do
     plot "$figure.gp" "$figure" "$png" png
     plot "$figure.gp" "$figure" svg svg
 done
 
 if [ "$docs" -eq 1 ]; then
     mkdir -p "$root/docs"
-    for figure in fig1-flow fig2-ladder fig3-plane fig6-vw; do
+    for figure in fig1-flow fig2-ladder fig3-plane fig6-vw fig8-closure; do
         cp "$outdir/$figure.png" "$root/docs/$figure.png"
     done
-    step "copied figures 1–3 and 6 to docs/"
+    step "copied figures 1–3, 6 and 8 to docs/"
 fi
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-step "wrote $outdir/fig{1..7}-*.png and .svg in ${elapsed}s"
+step "wrote $outdir/fig{1..8}-*.png and .svg in ${elapsed}s"

@@ -3,8 +3,10 @@
 
     prepare_theory.py vw      DATADIR VW-d<d>-l<λ>.tsv …   → fig6-d<d>-l<λ>.dat (ω, |D|/D0, Re D/D0), fig6.gp
     prepare_theory.py scaling DATADIR SCALING.tsv          → fig7.dat (x, |y|, one block per ω), fig7.gp
+    prepare_theory.py closure DATADIR CLOSURE-L<L>.tsv …   → fig8-L<L>.dat (ωτ, |D*|/D_RA, |D_VW|/D_RA, ξ*/l, ξ_VW/l), fig8.gp
 
-Columns are found by name; fig6.gp/fig7.gp hold the λ lists and ν as gnuplot variables.
+Columns are found by name; fig6.gp/fig7.gp/fig8.gp hold the λ lists, ν and the sizes as gnuplot
+variables. ξ = √Re(iD/ω) is the length D = −iωξ² would give (nan where Re(iD/ω) ≤ 0).
 """
 
 import math
@@ -74,10 +76,39 @@ def scaling(datadir, path):
         out.write(f'omegas = "{" ".join(omegas)}"\nnu = "{header["nu"]}"\ndim = "{header["dim"]}"\n')
 
 
+def closure(datadir, paths):
+    """`collop closure` tables (columns omega D_re D_im … vw_re vw_im) → one .dat per grid."""
+    sizes, mfp = [], []
+    for path in paths:
+        header, tables = read(path)
+        _, columns, rows = tables[0]
+        o, r, m, vr, vi = (columns.index(c) for c in ("omega", "D_re", "D_im", "vw_re", "vw_im"))
+        tau = 1 / (2 * float(header["gamma"]))
+        d_ra, l, size = float(header["D_RA"]), float(header["mean_free_path"]), header["size"]
+        sizes.append(size)
+        mfp.append(l)
+
+        def length(re_, im_, omega):
+            value = -im_ / omega  # Re(iD/ω)
+            return math.sqrt(value) / l if value > 0 else float("nan")
+
+        with open(os.path.join(datadir, f"fig8-L{size}.dat"), "w") as out:
+            out.write("# omega*tau |D*|/D_RA |D_VW|/D_RA xi*/l xi_VW/l\n")
+            for row in rows:
+                omega = float(row[o])
+                d_re, d_im, v_re, v_im = float(row[r]), float(row[m]), float(row[vr]), float(row[vi])
+                out.write(f"{omega * tau:.17g} {math.hypot(d_re, d_im) / d_ra:.17g} {math.hypot(v_re, v_im) / d_ra:.17g} "
+                          f"{length(d_re, d_im, omega):.17g} {length(v_re, v_im, omega):.17g}\n")
+    with open(os.path.join(datadir, "fig8.gp"), "w") as out:
+        out.write(f'sizes = "{" ".join(sizes)}"\nmean_free_path = {mfp[0]:.6g}\n')
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "vw":
         vw(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) == 4 and sys.argv[1] == "scaling":
         scaling(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "closure":
+        closure(sys.argv[2], sys.argv[3:])
     else:
         sys.exit(__doc__)
