@@ -84,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["DenseLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["DenseLinearAlgebra", "CollisionOperator", .product(name: "Numerics", package: "swift-numerics")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -2,9 +2,9 @@ import Foundation
 import DenseLinearAlgebra
 import Numerics
 
-/// A validated model with everything that does not depend on (q, ω): the grid, the
-/// band, the disorder correlator, the self-energy at E on the unshifted grid and the
-/// derived γ, F and D0. `collisionOperator(q:omega:)` builds L̂ from it.
+/// A validated model with everything that does not depend on the probe (q, ω): the grid,
+/// the band, the disorder correlator, the self-energy at E on the unshifted grid and the
+/// derived γ, F and D0. `operator(at:)` builds L̂ from it at a `Probe`.
 public struct CollisionModel: Sendable {
     public private(set) var parameters: ModelParameters
     public let grid: MomentumGrid
@@ -84,14 +84,14 @@ public struct CollisionModel: Sendable {
 
     /// Σ^R(z) on the grid shifted by `shift`: SCBA, or −iγ for `fixed`. An SCBA solution
     /// with γ = 0 means there are no states at z: reported as a bad `--energy`.
-    static func retardedSelfEnergy(parameters: ModelParameters, solver: SCBASolver,
-                                   energy: Double, shift: [Double]) throws -> SelfEnergyField {
+    static func retardedSelfEnergy(parameters: ModelParameters, solver: SCBASolver, energy: Double,
+                                   shift: [Double], bandEnergies: [Double]? = nil) throws -> SelfEnergyField {
         switch parameters.selfEnergy {
         case .fixed(let gamma):
             return SelfEnergyField(values: [Complex](repeating: Complex(0, -gamma), count: solver.grid.count),
                                    iterations: 0, residual: 0)
         case .scba:
-            let field = try solver.retarded(energy: energy, shift: shift)
+            let field = try solver.retarded(energy: energy, shift: shift, bandEnergies: bandEnergies)
             let scale = max(parameters.u0, 1e-300)
             if field.gamma <= 1e-10 * scale || field.values.contains(where: { $0.imaginary > 0 }) {
                 let edge = solver.band.halfWidth(dimension: parameters.dimension)
@@ -106,31 +106,46 @@ public struct CollisionModel: Sendable {
         }
     }
 
-    /// The fields at external momentum q and frequency ω: Σ^R on the grid k + q/2 at
-    /// E + ω and Σ^A on the grid k − q/2 at E, each self-consistent on its own shifted
-    /// grid so that the Ward identity (13) holds at every q.
-    public func fields(q: [Double], omega: Double) throws -> KineticFields {
+    /// Checks a probe against this model (ω > 0 where the vertex divides by ω, q of the
+    /// model's dimension, both finite). Throws a `ParameterError` naming `omega` or `q`.
+    public func validate(_ probe: Probe) throws(ParameterError) {
+        try probe.validate(for: parameters)
+    }
+
+    /// The fields at the probe (q, ω): Σ^R on the grid k + q/2 at E + ω and Σ^A on the
+    /// grid k − q/2 at E, each self-consistent on its own shifted grid so that the Ward
+    /// identity (13) holds at every q. The band energies ε(k ± q/2) are computed once, for
+    /// the SCBA and the Green functions alike.
+    /// The probe is not validated here: the fields do not involve the vertex, so they exist
+    /// at ω = 0 for every model (the streaming identity takes them there).
+    public func fields(at probe: Probe) throws -> KineticFields {
+        let q = probe.q, omega = probe.omega
         let half = q.map { $0 / 2 }
-        let retarded = try Self.retardedSelfEnergy(parameters: parameters, solver: solver,
-                                                   energy: parameters.energy + omega, shift: half)
+        let atZero = probe.isZeroMomentum
+        let plus = band.energies(on: grid, shiftedBy: half)
+        let minus = atZero ? plus : band.energies(on: grid, shiftedBy: half.map { -$0 })
+        let retarded = try Self.retardedSelfEnergy(parameters: parameters, solver: solver, energy: parameters.energy + omega,
+                                                   shift: half, bandEnergies: plus)
         let advanced: SelfEnergyField
-        if q.allSatisfy({ $0 == 0 }) && omega == 0 {
+        if atZero && omega == 0 {
             advanced = retarded.conjugated
-        } else if q.allSatisfy({ $0 == 0 }) {
+        } else if atZero {
             advanced = selfEnergyAtEnergy.conjugated
         } else {
-            advanced = try Self.retardedSelfEnergy(parameters: parameters, solver: solver,
-                                                   energy: parameters.energy, shift: half.map { -$0 }).conjugated
+            advanced = try Self.retardedSelfEnergy(parameters: parameters, solver: solver, energy: parameters.energy,
+                                                   shift: half.map { -$0 }, bandEnergies: minus).conjugated
         }
-        return try KineticFields(grid: grid, band: band, energy: parameters.energy, omega: omega, q: q,
+        return try KineticFields(grid: grid, energy: parameters.energy, probe: probe, plus: plus, minus: minus,
                                  retarded: retarded, advanced: advanced)
     }
 
-    /// L̂ = L̂reg + L̂sing at (q, ω) (defaults: the parameters' q and ω).
-    public func collisionOperator(q: [Double]? = nil, omega: Double? = nil) throws -> CollisionOperator {
-        let omega = omega ?? parameters.omega
-        let q = q ?? parameters.momentum
-        let fields = try fields(q: q, omega: omega)
+    /// L̂ = L̂reg + L̂sing at the probe (q, ω).
+    /// - Throws: `ParameterError` (`omega`, `q`) for a probe this model cannot take,
+    ///   `ModelComputationError` when the SCBA or the kernels fail there.
+    public func `operator`(at probe: Probe) throws -> CollisionOperator {
+        try validate(probe)
+        let omega = probe.omega
+        let fields = try fields(at: probe)
         let project = parameters.wardProjection
         let singular = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion,
                                      removingConstant: project)

@@ -30,11 +30,13 @@ public struct CollisionOperator: Sendable {
     let tau: Complex<Double>
 
     public var order: Int { grid.count }
+    /// The point (q, ω) the operator was built at.
+    public var probe: Probe { fields.probe }
     public var omega: Double { fields.omega }
     public var hasSingularPart: Bool { singularKernel != nil }
 
     /// The operator from its kernels, fields and u = 𝕊s (computed by FFT in
-    /// `CollisionModel.collisionOperator(q:omega:)`).
+    /// `CollisionModel.operator(at:)`).
     init(grid: MomentumGrid, fields: KineticFields, u0: Double, regularKernel: [Double]?,
          singularKernel: [Complex<Double>]?, singularScale: Double, wardProjection: Bool,
          projectedVector: [Complex<Double>]) {
@@ -144,6 +146,14 @@ public struct CollisionOperator: Sendable {
     public var singularOneMatrix: ComplexMatrix {
         get throws(ModelComputationError) { try matrix(regularWeight: .zero, singularWeight: Complex(omega)) }
     }
+    /// The operator's symmetry decomposition: the irreps of the lattice group fixing its own
+    /// q (the full group of signed axis permutations at q = 0, the little group otherwise)
+    /// and their symmetry-adapted bases; the trivial group with `enabled: false` (--symmetry off).
+    /// Every operator of a ladder at one q has the same decomposition.
+    public func symmetry(enabled: Bool = true) throws(SymmetryError) -> SectorDecomposition {
+        try SectorDecomposition(grid: grid, q: fields.q, enabled: enabled)
+    }
+
     /// diag(M_k): the streaming term, so that 𝕃 − diag M = L̂0 (Suslov (36)).
     public var streamingDiagonal: [Double] { fields.streaming }
 }

@@ -8,8 +8,10 @@ import Numerics
 /// ΔG_k = G^R_k − G^A_k,  s_k = √ΔG_k (principal branch; Im ΔG_k < 0),
 /// ΔΣ_k = Σ^R_{k+q/2} − Σ^A_{k−q/2},  M_k = ε(k+q/2) − ε(k−q/2).
 public struct KineticFields: Sendable {
-    public let q: [Double]
-    public let omega: Double
+    /// The point (q, ω) of the fields.
+    public let probe: Probe
+    public var q: [Double] { probe.q }
+    public var omega: Double { probe.omega }
     /// Σ^R_{k+q/2}(E+ω).
     public let retardedSelfEnergy: SelfEnergyField
     /// Σ^A_{k−q/2}(E).
@@ -33,13 +35,12 @@ public struct KineticFields: Sendable {
         return numerator / compensatedSum(deltaG)
     }
 
-    /// Assembles the fields from the self-energies on the shifted grids.
+    /// Assembles the fields from the band energies ε(k ± q/2) on the two shifted grids
+    /// (`plus`, `minus`) and the self-energies there — the same ε the SCBA solver used.
     /// Throws when a value is not finite or ΔG leaves the lower half plane.
-    init(grid: MomentumGrid, band: TightBindingBand, energy: Double, omega: Double, q: [Double],
+    init(grid: MomentumGrid, energy: Double, probe: Probe, plus: [Double], minus: [Double],
          retarded: SelfEnergyField, advanced: SelfEnergyField) throws(ModelComputationError) {
-        let half = q.map { $0 / 2 }
-        let plus = band.energies(on: grid, shiftedBy: half)
-        let minus = band.energies(on: grid, shiftedBy: half.map { -$0 })
+        let omega = probe.omega
         let n = grid.count
         var gR = [Complex<Double>](repeating: .zero, count: n)
         var gA = gR, dG = gR, s = gR, dS = gR
@@ -54,8 +55,7 @@ public struct KineticFields: Sendable {
             dS[k] = retarded.values[k] - advanced.values[k]
             m[k] = plus[k] - minus[k]
         }
-        self.q = q
-        self.omega = omega
+        self.probe = probe
         self.retardedSelfEnergy = retarded
         self.advancedSelfEnergy = advanced
         self.retardedGreen = gR

@@ -43,16 +43,15 @@ public enum CorrelatorProfile: String, Sendable, Equatable, CaseIterable {
     case power
 }
 
-/// Every input of the model, with the defaults of docs/model.md §2. `validate()` is the one
-/// place where ranges are enforced; everything downstream may assume a valid value.
+/// Every input of the model, with the defaults of docs/model.md §2: the physics only. The
+/// point (q, ω) where the operator is evaluated is a `Probe`, apart from the model.
+/// `validate()` is the one place where ranges are enforced (`validate(with:)` with a probe);
+/// everything downstream may assume a valid value.
 public struct ModelParameters: Sendable, Equatable {
     public var dimension = 2
     public var size = 16
     public var hopping = 1.0
     public var energy = 0.3
-    public var omega = 1e-3
-    /// External momentum; `nil` means the zero vector of `dimension` components.
-    public var q: [Double]? = nil
     public var disorder = DisorderStrength.width(2)
     /// Disorder correlation radius r_c (0: white noise).
     public var correlationRadius = 0.0
@@ -81,12 +80,6 @@ public struct ModelParameters: Sendable, Equatable {
         for _ in 0..<max(dimension, 0) { n = n.multipliedReportingOverflow(by: max(size, 0)).partialValue }
         return n
     }
-
-    /// The external momentum with `dimension` components.
-    public var momentum: [Double] { q ?? [Double](repeating: 0, count: dimension) }
-
-    /// True when q = 0 exactly.
-    public var isZeroMomentum: Bool { momentum.allSatisfy { $0 == 0 } }
 
     /// The white-noise vertex U0.
     public var u0: Double { disorder.u0 }

@@ -251,12 +251,6 @@ extension CollisionOperator {
 }
 
 extension CollisionModel {
-    /// The same as `collisionOperator(q:omega:)`, which now computes u = 𝕊s by FFT itself.
-    @available(*, deprecated, renamed: "collisionOperator(q:omega:)")
-    public func collisionOperatorForAction(q: [Double]? = nil, omega: Double? = nil) throws -> CollisionOperator {
-        try collisionOperator(q: q, omega: omega)
-    }
-
     /// u = 𝕊s = s∘(U^sing ⋆ reflected ΔG)/N by FFT.
     static func projectedVectorByFourierTransform(grid: MomentumGrid, fields: KineticFields,
                                                   kernel: [Complex<Double>]) throws(LinearAlgebraError) -> [Complex<Double>] {

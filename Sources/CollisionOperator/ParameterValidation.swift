@@ -4,7 +4,14 @@ extension ModelParameters {
     ///
     /// Physical limits that need a computation (an energy outside the SCBA band) are
     /// reported later, by the self-energy solver, as the same error type.
-    public func validate() throws(ParameterError) {
+    public func validate() throws(ParameterError) { try validate(probe: nil) }
+
+    /// The parameters and a probe (q, ω) meant for them, in one pass and in the order of
+    /// docs/model.md §5 (ω and q after the energy), so that the first violation reported is
+    /// the same whichever of the two holds it.
+    public func validate(with probe: Probe) throws(ParameterError) { try validate(probe: probe) }
+
+    private func validate(probe: Probe?) throws(ParameterError) {
         func finite(_ name: ParameterName, _ value: Double) throws(ParameterError) {
             guard value.isFinite else { throw ParameterError(name, value: format(value), reason: "not a finite number") }
         }
@@ -21,21 +28,7 @@ extension ModelParameters {
         }
         try positive(.hopping, hopping)
         try finite(.energy, energy)
-        try finite(.omega, omega)
-        if singularDividesByOmega {
-            guard omega > 0 else {
-                throw ParameterError(.omega, value: format(omega), reason: "not > 0, but --singular \(singular.rawValue) divides by ω")
-            }
-        } else {
-            guard omega >= 0 else { throw ParameterError(.omega, value: format(omega)) }
-        }
-        if let q {
-            guard q.count == dimension else {
-                throw ParameterError(.q, value: q.map(format).joined(separator: ","),
-                                     reason: "has \(q.count) components but --dim is \(dimension)")
-            }
-            for component in q { try finite(.q, component) }
-        }
+        if let probe { try probe.validate(for: self) }
         switch disorder {
         case .width(let w): try positive(.disorder, w)
         case .vertex(let u0): try positive(.u0, u0)

@@ -92,8 +92,11 @@ public struct SCBASolver: Sendable {
     }
 
     /// Σ^R(z + i0) on the grid shifted by `shift`. Throws `.selfEnergyNotConverged`.
-    public func retarded(energy z: Double, shift: [Double]) throws(ModelComputationError) -> SelfEnergyField {
-        let energies = band.energies(on: grid, shiftedBy: shift)
+    /// - Parameter bandEnergies: ε(k + shift) when the caller already has them (the
+    ///   kinetic fields need the same values); computed here otherwise.
+    public func retarded(energy z: Double, shift: [Double],
+                         bandEnergies: [Double]? = nil) throws(ModelComputationError) -> SelfEnergyField {
+        let energies = bandEnergies ?? band.energies(on: grid, shiftedBy: shift)
         let n = grid.count
         let uniform = correlation.isWhiteNoise
         let width = uniform ? 1 : n     // a uniform Σ is iterated as one number

@@ -37,20 +37,20 @@ struct CheckCommand: ParsableCommand {
             throw InputError("--method: value \(method) is not a check method (allowed: auto, dense or krylov)")
         }
         var matrixFree = false
-        let run = try PreparedRun(model: model, output: output, resources: resources) { _ in } workload: { parameters in
+        let run = try PreparedRun(model: model, output: output, resources: resources) { _, _ in } workload: { parameters in
             matrixFree = method.lowercased() == "krylov" || (method.lowercased() == "auto" && parameters.gridPointCount > Self.denseLimit)
             return matrixFree ? .diffusionKrylov : .check
         }
         if try run.finishDryRun(resources, command: "check") { return }
         let built = run.model
         let progress = run.progress()
-        let checker = IdentityChecker(model: built)
+        let checker = IdentityChecker(model: built, at: run.probe)
         let (results, skipped) = matrixFree ? try checker.runMatrixFree { progress.stage($0) }
                                             : (try checker.run { progress.stage($0) }, [])
         let failed = results.filter { $0.status == .fail }
 
         var report = Report(command: "check")
-        report.header = modelHeader(built)
+        report.header = modelHeader(built, probe: run.probe)
         report.add("method", matrixFree ? "krylov (matrix-free)" : "dense")
         if !skipped.isEmpty { report.add("skipped", skipped.joined(separator: ",") + " (they need the spectrum; use --method dense where N allows)") }
         report.add("identities", results.count)

@@ -29,12 +29,12 @@ struct ClosureCommand: ParsableCommand {
         let ladder = try parseFrequencyLadder(omegas).sorted(by: >)
         if model.d0 != nil { Progress.warn("warning: --d0 has no effect in closure; D0 is the fixed point D*", quiet: output.quiet) }
         if model.omega != nil { Progress.warn("warning: --omega has no effect in closure; the ladder is --omegas", quiet: output.quiet) }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, probe in
             guard parameters.singular == .cooperon else {
                 throw InputError("--singular: value \(parameters.singular.rawValue) is not the vertex the closure feeds (allowed: cooperon)")
             }
             parameters.d0 = nil
-            parameters.omega = ladder.last!
+            probe = Probe(dimension: parameters.dimension, omega: ladder.last!)
         } workload: { _ in .diffusionKrylov }
         if try run.finishDryRun(resources, command: "closure", omegas: ladder, unusedKeys: ["omega", "q", "d0", "d0_rule"]) { return }
         let built = run.model
@@ -47,7 +47,7 @@ struct ClosureCommand: ParsableCommand {
         let vwByOmega = Dictionary(uniqueKeysWithValues: vw.rows.map { ($0.omega, $0.relativeDiffusion * Complex(kernel.bareDiffusion)) })
 
         var report = Report(command: "closure")
-        report.header = modelHeader(built).filter { !["omega", "q", "d0", "d0_rule", "d0_im"].contains($0.key) }
+        report.header = modelHeader(built, probe: run.probe).filter { !["omega", "q", "d0", "d0_rule", "d0_im"].contains($0.key) }
         report.add("omegas", .parameters(ladder))
         report.add("closure", "D* = D_cur(omega; U_sing = F/(-i omega + D* Qhat^2)), D_cur = -i (j, L^-1 j)/(s, s), j = v_x s, q = 0")
         report.add("tolerance", .parameter(ClosureAnalysis.tolerance))

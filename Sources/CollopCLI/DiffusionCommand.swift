@@ -21,19 +21,19 @@ struct DiffusionCommand: ParsableCommand {
 
     func run() throws {
         var options: LadderOptions.Resolved?
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 5)
             try options!.checkZone(dimension: parameters.dimension)
         } workload: { parameters in
             options!.workload(parameters, dense: .diffusionDense)
         }
-        if !run.model.parameters.isZeroMomentum {
+        if !run.probe.isZeroMomentum {
             Progress.warn("warning: --q has no effect in diffusion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
         }
         if try run.finishDryRun(resources, command: "diffusion", unusedKeys: ["q"]) { return }
         let built = run.model
         let progress = run.progress()
-        let analysis = try DiffusionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax,
+        let analysis = try DiffusionAnalysis(model: built, omega: run.probe.omega, direction: options!.direction, maximumMomentum: options!.qmax,
                                              count: options!.count, method: options!.method, symmetry: run.symmetry) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         } newtonProgress: { step, lambda, products in
@@ -43,7 +43,7 @@ struct DiffusionCommand: ParsableCommand {
         let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
         for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
         var report = Report(command: "diffusion")
-        report.header = modelHeader(built).filter { $0.key != "q" } + diagnostics.header
+        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "q" } + diagnostics.header
         report.add("direction", analysis.direction.map(format).joined(separator: ","))
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)
@@ -60,7 +60,7 @@ struct DiffusionCommand: ParsableCommand {
         // The current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s) at q = 0 and the given ω (docs/model.md §4):
         // with the closure's fixed point as --d0 it returns D_cur = D*.
         do {
-            let current = try CurrentRelaxation.currentDiffusion(model: built, omega: built.parameters.omega)
+            let current = try CurrentRelaxation.currentDiffusion(model: built, omega: run.probe.omega)
             report.add("D_current_re", current.diffusion.real)
             report.add("D_current_im", current.diffusion.imaginary)
             report.add("D_current_residual", current.residual)

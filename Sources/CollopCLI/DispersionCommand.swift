@@ -20,19 +20,19 @@ struct DispersionCommand: ParsableCommand {
 
     func run() throws {
         var options: LadderOptions.Resolved?
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 10)
             try options!.checkZone(dimension: parameters.dimension)
         } workload: { parameters in
             options!.workload(parameters, denseUpTo: DispersionAnalysis.denseAutoLimit, dense: .dispersionDense)
         }
-        if !run.model.parameters.isZeroMomentum {
+        if !run.probe.isZeroMomentum {
             Progress.warn("warning: --q has no effect in dispersion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
         }
         if try run.finishDryRun(resources, command: "dispersion", unusedKeys: ["q"]) { return }
         let built = run.model
         let progress = run.progress()
-        let analysis = try DispersionAnalysis(model: built, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
+        let analysis = try DispersionAnalysis(model: built, omega: run.probe.omega, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
                                               count: options!.count, method: options!.method, symmetry: run.symmetry) {
             progress.stage("λ0(q): solve \($0 + 1) of \($1)")
         } newtonProgress: { step, lambda, products in
@@ -41,7 +41,7 @@ struct DispersionCommand: ParsableCommand {
         let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
         for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
         var report = Report(command: "dispersion")
-        report.header = modelHeader(built).filter { $0.key != "q" } + diagnostics.header
+        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "q" } + diagnostics.header
         report.add("direction", analysis.direction.map(format).joined(separator: ","))
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)

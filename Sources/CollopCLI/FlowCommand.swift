@@ -23,7 +23,7 @@ struct FlowCommand: ParsableCommand {
         guard let k = Int(steps.trimmingCharacters(in: .whitespaces)), (1...1000).contains(k) else {
             throw InputError("--steps: value \(steps.isEmpty ? "\"\"" : steps) is out of range (allowed: an integer 1…1000)")
         }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
             guard parameters.singular != .none else {
                 throw InputError("--singular: value none has no 𝕃sing to start the flow from (allowed: localized, lorentzian or cooperon)")
             }
@@ -31,10 +31,10 @@ struct FlowCommand: ParsableCommand {
         if try run.finishDryRun(resources, command: "flow") { return }
         let built = run.model
         let progress = run.progress(threshold: 512)
-        let flow = try FlowAnalysis(model: built, steps: k, symmetry: run.symmetry) { progress.stage($0) }
+        let flow = try FlowAnalysis(model: built, at: run.probe, steps: k, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "flow")
-        report.header = modelHeader(built)
+        report.header = modelHeader(built, probe: run.probe)
         report.add("steps", k)
         // 𝕃1 = ω𝕃sing exists only for the ω-independent correlators (localized, lorentzian);
         // the cooperon's 𝕃sing depends on ω through its pole, so it has no rank 𝕃1.

@@ -47,9 +47,9 @@ struct HierarchyCommand: ParsableCommand {
     /// ε·‖𝕃sing‖ ≈ ε·(scale of 𝕊), is not small against the regular scale 2γ of M1: there
     /// the M1 eigenvalues drown in the round-off of the 1/ω part and their exponents mean
     /// nothing (they get labelled M0 or X).
-    static func precisionWarning(model: CollisionModel, omega: Double) throws -> String? {
+    static func precisionWarning(model: CollisionModel, at probe: Probe, omega: Double) throws -> String? {
         guard model.parameters.singular != .none else { return nil }
-        let fields = try model.fields(q: model.parameters.momentum, omega: omega)
+        let fields = try model.fields(at: probe.at(omega: omega))
         let roundOff = Double.ulpOfOne * model.singularScale(fields: fields, omega: omega)
         let relative = roundOff / (2 * model.gamma)
         guard relative > precisionLimit else { return nil }
@@ -62,19 +62,19 @@ struct HierarchyCommand: ParsableCommand {
             throw InputError("--delta: value \(self.delta) is out of range (allowed: a number in (0, 0.5])")
         }
         if model.omega != nil { Progress.warn("warning: --omega has no effect in hierarchy; the ladder is --omegas", quiet: output.quiet) }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
-            parameters.omega = ladder.min()!
+        let run = try PreparedRun(model: model, output: output, resources: resources) { _, probe in
+            probe.omega = ladder.min()!
         } workload: { _ in .hierarchy }
         if try run.finishDryRun(resources, command: "hierarchy", omegas: ladder, unusedKeys: ["omega"]) { return }
         let built = run.model
-        if let warning = try Self.precisionWarning(model: built, omega: ladder.min()!) {
+        if let warning = try Self.precisionWarning(model: built, at: run.probe, omega: ladder.min()!) {
             Progress.warn("warning: " + warning, quiet: output.quiet)
         }
         let progress = run.progress(threshold: 512)
-        let analysis = try HierarchyAnalysis(model: built, omegas: ladder, delta: delta, symmetry: run.symmetry) { progress.stage($0) }
+        let analysis = try HierarchyAnalysis(model: built, probes: run.probe.ladder(omegas: ladder), delta: delta, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "hierarchy")
-        report.header = modelHeader(built).filter { $0.key != "omega" }
+        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "omega" }
         report.add("omegas", analysis.omegas.map(format).joined(separator: ","))
         report.add("table_omega", .parameter(analysis.omegas.last!))
         report.add("delta", .parameter(delta))

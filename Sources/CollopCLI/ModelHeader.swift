@@ -4,8 +4,9 @@ import DenseLinearAlgebra
 import SpectralAnalysis
 
 /// The `# key = value` lines every table starts with: every parameter actually used,
-/// the derived γ, Σ^R, F, N and the numerical back end (docs/model.md §5).
-func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key: String, value: Cell)] {
+/// the derived γ, Σ^R, F, N and the numerical back end (docs/model.md §5); omega and q are
+/// the probe's.
+func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields? = nil) -> [(key: String, value: Cell)] {
     let p = model.parameters
     var header: [(key: String, value: Cell)] = []
     func add(_ key: String, _ value: Cell) { header.append((key, value)) }
@@ -15,8 +16,8 @@ func modelHeader(_ model: CollisionModel, fields: KineticFields? = nil) -> [(key
     add("N", .integer(model.grid.count))
     add("hopping", .parameter(p.hopping))
     add("energy", .parameter(p.energy))
-    add("omega", .parameter(p.omega))
-    add("q", .parameters(p.momentum))
+    add("omega", .parameter(probe.omega))
+    add("q", .parameters(probe.q))
     switch p.disorder {
     case .width(let w): add("disorder", .parameter(w))
     case .vertex: break
@@ -87,7 +88,7 @@ func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel
     for warning in resolved.warnings { Progress.warn(warning, quiet: quiet) }
     do {
         let model = try CollisionModel(parameters: resolved.parameters, compareNextSize: true)
-        for warning in modelWarnings(model) { Progress.warn("warning: " + warning, quiet: quiet) }
+        for warning in modelWarnings(model, probe: resolved.probe) { Progress.warn("warning: " + warning, quiet: quiet) }
         return model
     } catch let error as ParameterError {
         throw inputError(error, sources: resolved.sources)
@@ -96,8 +97,8 @@ func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel
 
 /// What a user must know before trusting the numbers of `model`: a grid that does not
 /// resolve the mean free path, the broadening or the Fermi sea (docs/model.md §2), a
-/// `localized` envelope of one point, a cooperon in its Thouless regime.
-func modelWarnings(_ model: CollisionModel) -> [String] {
+/// `localized` envelope of one point, a cooperon in its Thouless regime at the probe's ω.
+func modelWarnings(_ model: CollisionModel, probe: Probe) -> [String] {
     let p = model.parameters
     let r = model.resolution
     let kg = model.kuboGreenwood
@@ -123,9 +124,9 @@ func modelWarnings(_ model: CollisionModel) -> [String] {
     }
     if p.singular == .cooperon {
         let thouless = model.cooperonDiffusion.length * model.grid.spacing * model.grid.spacing
-        if p.omega < thouless {
-            let size = Int((2 * Double.pi * (model.cooperonDiffusion.length / p.omega).squareRoot()).rounded(.up))
-            warnings.append("ω = \(format(p.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take --omega ≥ \(short(thouless)) or --size > \(size) (L > 2π√(D0/ω))")
+        if probe.omega < thouless {
+            let size = Int((2 * Double.pi * (model.cooperonDiffusion.length / probe.omega).squareRoot()).rounded(.up))
+            warnings.append("ω = \(format(probe.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take --omega ≥ \(short(thouless)) or --size > \(size) (L > 2π√(D0/ω))")
         }
     }
     return warnings

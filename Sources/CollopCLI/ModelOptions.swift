@@ -74,8 +74,8 @@ struct ModelOptions: ParsableArguments {
         return result
     }
 
-    /// Defaults ← config file ← flags, checked. Returns the parameters, where each came
-    /// from, and warnings about options the chosen model does not use.
+    /// Defaults ← config file ← flags, checked. Returns the parameters (the physics), the
+    /// probe (q, ω) from --q and --omega, where each came from, and warnings about options the chosen model does not use.
     func resolve() throws(InputError) -> ResolvedModel {
         var settings: [ParameterName: (value: ConfigFile.Value, source: ParameterSources.Source)] = [:]
         var sources = ParameterSources()
@@ -95,6 +95,8 @@ struct ModelOptions: ParsableArguments {
         for (name, setting) in settings { sources.sources[name] = setting.source }
 
         var p = ModelParameters()
+        var omega = Probe.defaultOmega
+        var qGiven: [Double]? = nil
         var vwRequests: [VWTarget: String] = [:]
         var gammaValue: Double?
         var selfEnergyName = "scba"
@@ -107,8 +109,8 @@ struct ModelOptions: ParsableArguments {
             case .size: p.size = try reader.integer()
             case .hopping: p.hopping = try reader.number()
             case .energy: p.energy = try reader.number()
-            case .omega: p.omega = try reader.number()
-            case .q: p.q = try reader.list()
+            case .omega: omega = try reader.number()
+            case .q: qGiven = try reader.list()
             case .disorder: p.disorder = .width(try reader.number())
             case .u0: p.disorder = .vertex(try reader.number())
             case .correlation: p.correlationRadius = try reader.number()
@@ -128,7 +130,7 @@ struct ModelOptions: ParsableArguments {
             case .scbaMaxIterations: p.scbaMaximumIterations = try reader.integer()
             }
         }
-        if let q = p.q, q.count != p.dimension, let setting = settings[.q] {
+        if let q = qGiven, q.count != p.dimension, let setting = settings[.q] {
             // Before validate(), so the message can show q as written and say where dim came from.
             let dimSource: String
             switch sources.sources[.dim] ?? .defaultValue {
@@ -147,12 +149,14 @@ struct ModelOptions: ParsableArguments {
             throw InputError("\(sources.describe(.gamma)): value \(format(gamma)) has no effect with --self-energy scba (allowed: only with --self-energy fixed)")
         default: p.selfEnergy = .scba
         }
+        let probe = Probe(q: qGiven ?? [Double](repeating: 0, count: max(p.dimension, 0)), omega: omega)
         do {
-            try p.validate()
+            try p.validate(with: probe)
         } catch {
             throw inputError(error, sources: sources)
         }
-        return ResolvedModel(parameters: p, sources: sources, warnings: unusedOptionWarnings(p, given: Set(settings.keys), sources: sources),
+        return ResolvedModel(parameters: p, probe: probe, sources: sources,
+                             warnings: unusedOptionWarnings(p, given: Set(settings.keys), sources: sources),
                              vwRequests: vwRequests)
     }
 
@@ -176,9 +180,12 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// A validated model and where its values came from.
+/// A validated model, the point (q, ω) to evaluate it at, and where their values came from.
 struct ResolvedModel: Sendable {
     var parameters: ModelParameters
+    /// --q (default 0) and --omega (default 1e-3); a command with a ladder of its own sets
+    /// the point its header and the VW connection refer to.
+    var probe: Probe
     var sources: ParameterSources
     var warnings: [String]
     /// `--d0 vw`, `--xi vw` (with where each was given, for messages): the value is taken from

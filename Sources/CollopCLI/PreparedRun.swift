@@ -9,6 +9,8 @@ import SpectralAnalysis
 struct PreparedRun {
     let destination: OutputDestination
     let model: CollisionModel
+    /// The point (q, ω) of --q and --omega (or the one the command set in `adjust`).
+    let probe: Probe
     /// `--d0 vw` / `--xi vw`: the lattice VW solution the vertex took its number from.
     let connection: VWConnection?
     let plan: MemoryPlan
@@ -20,10 +22,11 @@ struct PreparedRun {
     let lapackAtStart = LapackClock.seconds
 
     /// - Parameters:
-    ///   - adjust: command-specific changes or checks of the parameters (e.g. the ω ladder).
+    ///   - adjust: command-specific changes or checks of the parameters and the probe (e.g.
+    ///     the ω of a ladder's VW connection).
     ///   - workload: the memory workload for the final parameters.
     init(model options: ModelOptions, output: OutputOptions, resources: ResourceOptions,
-         adjust: (inout ModelParameters) throws -> Void = { _ in },
+         adjust: (inout ModelParameters, inout Probe) throws -> Void = { _, _ in },
          workload: (ModelParameters) -> Workload) throws {
         _ = try output.resolvedFormat()
         destination = try output.destination()
@@ -31,16 +34,11 @@ struct PreparedRun {
         symmetry = try resources.symmetryEnabled()
         timing = resources.timing
         var resolved = try options.resolve()
-        try adjust(&resolved.parameters)
-        plan = try resources.admit(workload(resolved.parameters), parameters: resolved.parameters)
+        try adjust(&resolved.parameters, &resolved.probe)
+        probe = resolved.probe
+        plan = try resources.admit(workload(resolved.parameters), parameters: resolved.parameters, q: resolved.probe.q)
         (model, connection) = try buildConnectedModel(resolved, quiet: output.quiet)
         self.output = output
-    }
-
-    /// The irreps of the lattice group fixing momentum q and their symmetry-adapted bases
-    /// (the trivial group with --symmetry off).
-    func sectors(q: [Double]? = nil) throws -> SectorDecomposition {
-        try SectorDecomposition(grid: model.grid, q: q ?? model.parameters.momentum, enabled: symmetry)
     }
 
     /// Header lines about the run's resources.
@@ -65,21 +63,20 @@ struct PreparedRun {
     }
 
     /// With --dry-run: solves the SCBA wherever the real run will (at E, and at E + ω on the
-    /// grids shifted by ±q/2 for each ω of `omegas`, default the model's ω), writes the header
+    /// grids shifted by ±q/2 for each ω of `omegas`, default the probe's ω), writes the header
     /// the real run would write and returns true; the caller then stops before any
     /// diagonalization. A failure there is the real run's failure, reported now.
     /// `unusedKeys` are the header keys the command leaves out (a value it does not use).
     func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil,
                       unusedKeys: Set<String> = []) throws -> Bool {
         guard resources.dryRun else { return false }
-        let p = model.parameters
         var fields: KineticFields?
-        for omega in omegas ?? [p.omega] {
-            let solved = try model.fields(q: p.momentum, omega: omega)
+        for omega in omegas ?? [probe.omega] {
+            let solved = try model.fields(at: probe.at(omega: omega))
             if fields == nil { fields = solved }
         }
         var report = Report(command: command)
-        report.header = withConnection(modelHeader(model, fields: fields).filter { !unusedKeys.contains($0.key) }) + resourceHeader
+        report.header = withConnection(modelHeader(model, probe: probe, fields: fields).filter { !unusedKeys.contains($0.key) }) + resourceHeader
         report.add("dry_run", "yes: input valid, SCBA solved at E and E + omega, nothing diagonalized")
         try destination.write(try output.render(report))
         return true

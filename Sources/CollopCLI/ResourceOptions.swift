@@ -41,12 +41,12 @@ struct ResourceOptions: ParsableArguments {
 
     /// Refuses a run whose grid exceeds --max-n or whose estimate exceeds the available
     /// memory (exit status 2, the estimate in the message). Returns the plan for the header.
-    func admit(_ workload: Workload, parameters: ModelParameters) throws(InputError) -> MemoryPlan {
+    func admit(_ workload: Workload, parameters: ModelParameters, q: [Double]) throws(InputError) -> MemoryPlan {
         var blocks: [Int]? = nil
         var groupOrder = 1
         if workload.blockable, try symmetryEnabled(),
            let shapes = try? SectorDecomposition.blockShapes(grid: MomentumGrid(dimension: parameters.dimension, size: parameters.size),
-                                                             q: parameters.momentum),
+                                                             q: q),
            shapes.count > 1 || (shapes.first?.degeneracy ?? 1) > 1 {
             blocks = shapes.map(\.multiplicity)
             if case .sector(let label, _) = workload { blocks = shapes.filter { $0.label == label }.map(\.multiplicity) }

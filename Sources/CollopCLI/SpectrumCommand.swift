@@ -35,7 +35,7 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters in
+        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
             let n = parameters.gridPointCount
             guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
         } workload: { _ in sector.map { .sector(label: $0, vectors: !valuesOnly) } ?? (valuesOnly ? .eigenvalues : .eigenvectors) }
@@ -44,9 +44,9 @@ struct SpectrumCommand: ParsableCommand {
         let n = built.grid.count
         let progress = run.progress()
         progress.stage("building the operator's kernels and the symmetry-adapted basis (N = \(n))")
-        let op = try built.collisionOperator()
+        let op = try built.operator(at: run.probe)
         let withVectors = !valuesOnly
-        let sectors = try run.sectors()
+        let sectors = try op.symmetry(enabled: run.symmetry)
         if let sector, !(sectors.isNontrivial && sectors.sectors.contains { $0.label == sector }) {
             let allowed = sectors.isNontrivial ? sectors.sectors.map(\.label).joined(separator: ", ") : "none: this run has no symmetry blocks"
             throw InputError("--sector: value \(sector) is not a symmetry block of this run (allowed: \(allowed))")
@@ -62,7 +62,7 @@ struct SpectrumCommand: ParsableCommand {
         progress.stage("writing the table")
 
         var report = Report(command: "spectrum")
-        report.header = modelHeader(built, fields: op.fields)
+        report.header = modelHeader(built, probe: run.probe, fields: op.fields)
         report.add("lapack_routine", spectrum.routine)
         report.add("symmetry_sectors", sectors.isNontrivial
                    ? sectors.sectors.map { "\($0.label):\($0.dimension)" }.joined(separator: ",")

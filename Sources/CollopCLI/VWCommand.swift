@@ -174,7 +174,7 @@ struct VWCommand: ParsableCommand {
             return (kernel, try kernel.solve(omegas: ladder, tauSRatio: ratio))
         }
         var report = Report(command: "vw")
-        report.header = modelHeader(built).filter { !["omega", "q", "singular", "xi", "range", "profile", "correlator_vectors", "d0_correlator", "amplitude", "amplitude_rule", "ward-projection"].contains($0.key) }
+        report.header = modelHeader(built, probe: run.probe).filter { !["omega", "q", "singular", "xi", "range", "profile", "correlator_vectors", "d0_correlator", "amplitude", "amplitude_rule", "ward-projection"].contains($0.key) }
         report.add("equation", "VW (42) on the grid: D_RA/D = 1 + (1/(pi rho N)) sum_Q 1/(-i omega + 1/tau_s + D Qhat^2), Qhat^2 = sum 2(1 - cos Q_i)")
         report.add("mode", "lattice")
         report.add("omegas", .parameters(ladder))

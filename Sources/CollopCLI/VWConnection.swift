@@ -66,9 +66,8 @@ struct VWConnection: Sendable {
         return lines
     }
 
-    /// Solves the lattice VW on `model` at its ω.
-    static func solve(_ target: VWTarget, model: CollisionModel, label: String) throws -> VWConnection {
-        let omega = model.parameters.omega
+    /// Solves the lattice VW on `model` at the frequency ω.
+    static func solve(_ target: VWTarget, model: CollisionModel, omega: Double, label: String) throws -> VWConnection {
         let kernel: LatticeVollhardtWoelfle
         let solution: VollhardtWoelfleSolution
         do {
@@ -115,7 +114,7 @@ func buildConnectedModel(_ resolved: ResolvedModel, quiet: Bool) throws -> (mode
     } catch let error as ParameterError {
         throw inputError(error, sources: resolved.sources)
     }
-    let connection = try VWConnection.solve(target, model: base, label: label)
+    let connection = try VWConnection.solve(target, model: base, omega: resolved.probe.omega, label: label)
     let model: CollisionModel
     switch target {
     case .d0:
@@ -126,7 +125,7 @@ func buildConnectedModel(_ resolved: ResolvedModel, quiet: Bool) throws -> (mode
             throw InputError("\(label): value vw gives D(ω = \(format(connection.omega))) = \(describeComplex(d)), outside the physical half plane (allowed: re > 0, or re = 0 and im < 0; give a number)")
         }
         for warning in resolved.warnings { Progress.warn(warning, quiet: quiet) }
-        for warning in modelWarnings(model) { Progress.warn("warning: " + warning, quiet: quiet) }
+        for warning in modelWarnings(model, probe: resolved.probe) { Progress.warn("warning: " + warning, quiet: quiet) }
     case .xi:
         let xi2 = try localizationLengthSquared(connection, singular: p.singular, parameters: p, label: label)
         var final = resolved

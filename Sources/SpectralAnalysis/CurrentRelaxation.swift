@@ -29,13 +29,13 @@ public enum CurrentRelaxation {
     /// - Throws: `SpectralError.krylovFailure` when COCG does not reach the tolerance.
     public static func currentDiffusion(model: CollisionModel, omega: Double,
                                         maximumIterations: Int = 3000) throws -> Result {
-        let zero = [Double](repeating: 0, count: model.parameters.dimension)
-        let op = try model.collisionOperator(q: zero, omega: omega)
+        let probe = Probe(dimension: model.parameters.dimension, omega: omega)
+        let op = try model.operator(at: probe)
         let action = try op.action()
         let n = op.order
         let s = op.fields.root
         let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
-        let velocity = model.band.velocities(on: model.grid, shiftedBy: zero, direction: axis)
+        let velocity = model.band.velocities(on: model.grid, shiftedBy: probe.q, direction: axis)
         let j = (0..<n).map { Complex(velocity[$0]) * s[$0] }
         let diagonal = (0..<n).map { Complex(op.fields.streaming[$0]) + op.fields.deltaSigma[$0] }
         let blocks = KrylovDiffusion.PairModel(op: op, kind: .pairs, diagonal: diagonal)

@@ -77,7 +77,7 @@ public struct DiffusionAnalysis: Sendable {
     ///     sector, the one that holds √ΔG and hence λ0.
     ///   - progress: called before each dense eigen-solve with (done, total); the secular
     ///     path is O(N) per point and reports nothing.
-    public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double? = nil,
+    public init(model: CollisionModel, omega: Double, direction: [Double]? = nil, maximumMomentum: Double? = nil,
                 count: Int = 5, method: DiffusionMethod = .auto, symmetry: Bool = true,
                 progress: ((Int, Int) -> Void)? = nil,
                 newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
@@ -90,7 +90,7 @@ public struct DiffusionAnalysis: Sendable {
         let qMax = maximumMomentum ?? Self.defaultMaximumMomentum(model: model)
         let ladder = (1...max(count, 1)).map { qMax * Double($0) / Double(max(count, 1)) }
         let staticNeeded = p.singular == .none
-        let total = ladder.count * (staticNeeded && p.omega != 0 ? 2 : 1)
+        let total = ladder.count * (staticNeeded && omega != 0 ? 2 : 1)
         var done = 0
         var report = KrylovReport()
         func solveLadder(omega: Double) throws -> [DiffusionPoint] {
@@ -100,17 +100,17 @@ public struct DiffusionAnalysis: Sendable {
                 done += 1
             }
         }
-        points = try solveLadder(omega: p.omega)
+        points = try solveLadder(omega: omega)
         let fit = try Self.fitIntercept(points)
         diffusionAtOmega = fit.intercept
         fitResidual = fit.residual
         if staticNeeded {
-            staticDiffusion = p.omega == 0 ? fit.intercept : try Self.fitIntercept(solveLadder(omega: 0)).intercept
+            staticDiffusion = omega == 0 ? fit.intercept : try Self.fitIntercept(solveLadder(omega: 0)).intercept
         } else {
             staticDiffusion = nil
         }
         self.direction = unit
-        self.omega = p.omega
+        self.omega = omega
         self.method = resolved
         kuboGreenwood = KuboGreenwood(grid: model.grid, band: model.band, energy: p.energy,
                                       selfEnergy: model.selfEnergyAtEnergy, direction: unit).diffusion
@@ -133,7 +133,7 @@ public struct DiffusionAnalysis: Sendable {
                 beforeDenseSolve?()
                 let previous = result.last
                 let start = previous.map { $0.q > 0 ? $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) : $0.lambda0 } ?? .zero
-                let op = try model.collisionOperator(q: direction.map { $0 * q }, omega: omega)
+                let op = try model.operator(at: Probe(q: direction.map { $0 * q }, omega: omega))
                 let mode: KrylovDiffusion.Mode
                 do {
                     mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: start, progress: newtonProgress)
@@ -147,8 +147,8 @@ public struct DiffusionAnalysis: Sendable {
             }
             if method == .dense {
                 beforeDenseSolve?()
-                result.append(try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q,
-                                                 omega: omega, method: .dense, symmetry: symmetry))
+                result.append(try diffusionPoint(model: model, at: Probe(q: direction.map { $0 * q }, omega: omega),
+                                                 magnitude: q, method: .dense, symmetry: symmetry))
                 continue
             }
             let previous = result.last ?? DiffusionPoint(q: 0, lambda0: .zero, zeroModeOverlap: 1, streamingTerm: .zero)
@@ -162,7 +162,7 @@ public struct DiffusionAnalysis: Sendable {
                                 to q: Double, omega: Double, depth: Int) throws -> DiffusionPoint {
         let start = previous.q > 0 ? previous.lambda0 * Complex((q / previous.q) * (q / previous.q)) : previous.lambda0
         do {
-            return try diffusionPoint(model: model, q: direction.map { $0 * q }, magnitude: q, omega: omega,
+            return try diffusionPoint(model: model, at: Probe(q: direction.map { $0 * q }, omega: omega), magnitude: q,
                                       method: .secular, start: start)
         } catch let error as LinearAlgebraError {
             guard case .iterationLimit = error, depth < 8 else {
@@ -197,20 +197,21 @@ public struct DiffusionAnalysis: Sendable {
     /// eigen-solve (where the operator is not diagonal plus rank one).
     public static let krylovAutoThreshold = 4096
 
-    /// λ0 at the momentum vector `q` and frequency ω. The secular path starts Newton's
+    /// λ0 at the probe (q, ω), |q| = `magnitude`. The secular path starts Newton's
     /// method at `start` (λ0 → 0 as q → 0, so 0 at small q); the dense path takes the
     /// mode of largest w0 — with `symmetry`, from the fully symmetric reflection sector
     /// alone, since w0 vanishes in every other sector.
-    public static func diffusionPoint(model: CollisionModel, q: [Double], magnitude: Double,
-                                      omega: Double, method: DiffusionMethod, symmetry: Bool = true,
+    public static func diffusionPoint(model: CollisionModel, at probe: Probe, magnitude: Double,
+                                      method: DiffusionMethod, symmetry: Bool = true,
                                       start: Complex<Double> = .zero) throws -> DiffusionPoint {
+        let q = probe.q
         switch method {
         case .krylov:
             var report = KrylovReport()
             return try ladder(model: model, direction: q.map { $0 / max(magnitude, .leastNormalMagnitude) }, momenta: [magnitude],
-                              omega: omega, method: .krylov, krylov: &report)[0]
+                              omega: probe.omega, method: .krylov, krylov: &report)[0]
         case .secular, .auto:
-            let fields = try model.fields(q: q, omega: omega)
+            let fields = try model.fields(at: probe)
             let diagonal = (0..<fields.count).map { Complex(fields.streaming[$0]) + fields.deltaSigma[$0] }
             let s = fields.root
             let pair = try DiagonalPlusRankOne.eigenpair(diagonal: diagonal, vector: s,
@@ -220,8 +221,8 @@ public struct DiffusionAnalysis: Sendable {
             return DiffusionPoint(q: magnitude, lambda0: pair.value, zeroModeOverlap: min(overlap, 1),
                                   streamingTerm: fields.streamingTerm)
         case .dense:
-            let op = try model.collisionOperator(q: q, omega: omega)
-            let sectors = try SectorDecomposition(grid: model.grid, q: q, enabled: symmetry)
+            let op = try model.operator(at: probe)
+            let sectors = try op.symmetry(enabled: symmetry)
             let spectrum: Spectrum
             if let symmetric = sectors.sectors.first(where: \.isFullySymmetric), sectors.isNontrivial {
                 // The trivial irrep's block alone, assembled from the kernels (no N × N matrix).

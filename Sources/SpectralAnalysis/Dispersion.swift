@@ -15,8 +15,8 @@ public struct DispersionAnalysis: Sendable {
     /// Grids up to this N use the dense solve under `auto` (see `DiffusionAnalysis.resolve`).
     public static let denseAutoLimit = 2048
 
-    /// q_j = qmax·j/count, j = 1…count.
-    public init(model: CollisionModel, direction: [Double]? = nil, maximumMomentum: Double, count: Int,
+    /// q_j = qmax·j/count, j = 1…count, each at the frequency ω.
+    public init(model: CollisionModel, omega: Double, direction: [Double]? = nil, maximumMomentum: Double, count: Int,
                 method: DiffusionMethod = .auto, symmetry: Bool = true, progress: ((Int, Int) -> Void)? = nil,
                 newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
         let d = model.parameters.dimension
@@ -28,7 +28,7 @@ public struct DispersionAnalysis: Sendable {
         var done = 0
         var report = KrylovReport()
         points = try DiffusionAnalysis.ladder(model: model, direction: unit, momenta: momenta,
-                                              omega: model.parameters.omega, method: resolved, symmetry: symmetry,
+                                              omega: omega, method: resolved, symmetry: symmetry,
                                               krylov: &report, newtonProgress: newtonProgress) {
             progress?(done, momenta.count)
             done += 1

@@ -23,8 +23,9 @@ public struct FlowAnalysis: Sendable {
     public let zeroModesAtStart: Int
     public let rank: Int
 
-    public init(model: CollisionModel, steps: Int, symmetry: Bool = true, progress: ((String) -> Void)? = nil) throws {
-        let op = try model.collisionOperator()
+    public init(model: CollisionModel, at probe: Probe, steps: Int, symmetry: Bool = true,
+                progress: ((String) -> Void)? = nil) throws {
+        let op = try model.operator(at: probe)
         let couplings = (0...steps).map { Double($0) / Double(steps) }
         let n = op.order
         // Incremental tracking: two spectra with eigenvectors alive at a time.
@@ -33,7 +34,7 @@ public struct FlowAnalysis: Sendable {
         var confidences = [[Double]](repeating: [], count: n)
         var previous: Spectrum? = nil
         var zeroModes = 0
-        let sectors = try SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
+        let sectors = try op.symmetry(enabled: symmetry)
         for (k, t) in couplings.enumerated() {
             progress?("t = \(format(t)) (\(k + 1) of \(couplings.count)): diagonalizing 𝕃sing + t·𝕃reg")
             let spectrum = try Spectrum(operator: op, sectors: sectors, regularWeight: Complex(t), singularWeight: .one,

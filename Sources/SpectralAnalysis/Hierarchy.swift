@@ -56,13 +56,17 @@ public struct HierarchyAnalysis: Sendable {
     public static let wardFloor = 1e-13
 
     /// - Parameters:
-    ///   - omegas: ≥ 2 distinct positive frequencies (validated by the caller).
+    ///   - probes: the ladder: ≥ 2 probes at one q with distinct positive frequencies
+    ///     (validated by the caller).
     ///   - progress: called with a stage description before each expensive step.
     ///   - symmetry: block the eigen-solves by the irreps of the lattice group that fixes q
     ///     (blocks assembled from the kernels, no N × N matrix).
-    public init(model: CollisionModel, omegas: [Double] = defaultOmegas, delta: Double = defaultDelta,
+    public init(model: CollisionModel, probes: [Probe], delta: Double = defaultDelta,
                 symmetry: Bool = true, progress: ((String) -> Void)? = nil) throws {
-        let ladder = omegas.sorted(by: >)
+        precondition(!probes.isEmpty && probes.allSatisfy { $0.q == probes[0].q },
+                     "a hierarchy ladder varies ω at one q")
+        let point = probes[0]
+        let ladder = probes.map(\.omega).sorted(by: >)
         let n = model.grid.count
         // Incremental: only two spectra with eigenvectors are alive at a time. Branch i is
         // followed from mode i at the largest ω; `current[i]` is its mode at the present ω.
@@ -73,10 +77,12 @@ public struct HierarchyAnalysis: Sendable {
         var previous: Spectrum? = nil
         var scales: [Double] = []
         var lastOperator: CollisionOperator? = nil
-        let sectors = try SectorDecomposition(grid: model.grid, q: model.parameters.momentum, enabled: symmetry)
+        var decomposition: SectorDecomposition? = nil     // the operators' own, one q for the ladder
         for (k, omega) in ladder.enumerated() {
             progress?("ω = \(format(omega)) (\(k + 1) of \(ladder.count)): assembling and diagonalizing 𝕃 (zgeev, N = \(n))")
-            let op = try model.collisionOperator(omega: omega)
+            let op = try model.operator(at: point.at(omega: omega))
+            let sectors = try decomposition ?? op.symmetry(enabled: symmetry)
+            decomposition = sectors
             let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: true)
             if let previous {
                 progress?("tracking branches ω = \(format(ladder[k - 1])) → \(format(omega)) (optimal assignment on |v_iᴴ w_j|)")
@@ -105,7 +111,7 @@ public struct HierarchyAnalysis: Sendable {
         previous = nil
         if StructuralAnalysis.applies(to: model.parameters.singular) {
             progress?("structural classification: 𝕃1 rank, Suslov (80) and the secular matrix (82)")
-            let analysis = try StructuralAnalysis(operator: lastOperator!, sectors: sectors)
+            let analysis = try StructuralAnalysis(operator: lastOperator!, sectors: decomposition!)
             labels = try analysis.label(lastValues, sectors: lastSectors)
             structure = analysis
         }

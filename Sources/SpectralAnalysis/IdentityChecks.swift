@@ -31,8 +31,13 @@ public struct IdentityResult: Sendable, Equatable {
 /// with white noise.
 public struct IdentityChecker: Sendable {
     public let model: CollisionModel
+    /// The point (q, ω) at which the identities are checked (𝕃 also at −q and at q = 0).
+    public let probe: Probe
 
-    public init(model: CollisionModel) { self.model = model }
+    public init(model: CollisionModel, at probe: Probe) {
+        self.model = model
+        self.probe = probe
+    }
 
     public static let symmetryTolerance = 1e-14
     public static let zeroModeTolerance = 1e-12
@@ -54,7 +59,7 @@ public struct IdentityChecker: Sendable {
         let q = 0.05 / model.resolution.meanFreePath
         func f(_ magnitude: Double) throws -> Complex<Double> {
             let vector = [magnitude] + [Double](repeating: 0, count: dimension - 1)
-            let lambda = try model.fields(q: vector, omega: 0).streamingTerm
+            let lambda = try model.fields(at: Probe(q: vector, omega: 0)).streamingTerm
             return Complex(0, 1) * lambda / Complex(magnitude * magnitude)
         }
         let extrapolated = (Complex(4) * (try f(q)) - (try f(2 * q))) / Complex(3)
@@ -75,9 +80,9 @@ public struct IdentityChecker: Sendable {
     /// need the spectrum: `skipped` names them.
     public func runMatrixFree(progress: ((String) -> Void)? = nil) throws -> (results: [IdentityResult], skipped: [String]) {
         let p = model.parameters
-        let q = p.momentum
+        let q = probe.q
         let zero = [Double](repeating: 0, count: p.dimension)
-        let atZero = p.isZeroMomentum
+        let atZero = probe.isZeroMomentum
         var results: [IdentityResult] = []
         let n = model.grid.count
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -92,7 +97,7 @@ public struct IdentityChecker: Sendable {
         let y = (0..<n).map { _ in Complex(random(), random()) }
 
         progress?("building the operator at q (matrix-free)")
-        let op = try model.collisionOperator()
+        let op = try model.operator(at: probe)
         let action = try op.action()
         let lx = try action.apply(x), ly = try action.apply(y)
         let scale = euclideanNorm(lx) / euclideanNorm(x)              // ≤ ‖𝕃‖₂
@@ -102,7 +107,7 @@ public struct IdentityChecker: Sendable {
         results.append(IdentityResult("complex_symmetry", "|xᵀ𝕃y − yᵀ𝕃x| ≤ 1e-13 (‖x‖‖𝕃y‖ + ‖y‖‖𝕃x‖), matrix-free (§3.1)",
                                       residual: asymmetry, tolerance: Self.matrixFreeSymmetryTolerance))
 
-        let opZero = atZero ? op : try model.collisionOperator(q: zero)
+        let opZero = atZero ? op : try model.operator(at: probe.at(q: zero))
         let s0 = opZero.fields.root
         let zeroAction = atZero ? action : try opZero.action()
         let zeroScale = atZero ? scale : euclideanNorm(try zeroAction.apply(x)) / euclideanNorm(x)
@@ -124,7 +129,7 @@ public struct IdentityChecker: Sendable {
             results.append(IdentityResult("ward_residual_q", "the same at q (shifted-grid SCBA) (§3.3)",
                                           residual: model.wardResidual(op.fields), tolerance: Self.wardTolerance))
             progress?("building the operator at −q (matrix-free)")
-            let minus = try model.collisionOperator(q: q.map { -$0 }).action()
+            let minus = try model.operator(at: probe.at(q: q.map { -$0 })).action()
             let negated = model.grid.negatedIndex.map(Int.init)
             let mirrored = try minus.apply(negated.map { x[$0] })            // 𝕃(−q) Π x
             var defect = 0.0
@@ -142,7 +147,7 @@ public struct IdentityChecker: Sendable {
         }
         if p.singular == .none && model.correlation.isWhiteNoise {
             progress?("diffusion pole (Einstein relation)")
-            let diffusion = try DiffusionAnalysis(model: model, method: .secular)
+            let diffusion = try DiffusionAnalysis(model: model, omega: probe.omega, method: .secular)
             results.append(IdentityResult("einstein", "|D_fit − D_KG| ≤ 1e-3 D_KG (§3.7, Suslov (23), (45))",
                                           residual: diffusion.relativeDifference, tolerance: DiffusionAnalysis.einsteinTolerance,
                                           detail: "D_fit = \(diffusion.fitted.real) + \(diffusion.fitted.imaginary)i, D_KG = \(diffusion.kuboGreenwood)"))
@@ -156,13 +161,13 @@ public struct IdentityChecker: Sendable {
     /// All applicable identities, in the order of docs/model.md §3. `progress` receives a short stage name.
     public func run(progress: ((String) -> Void)? = nil) throws -> [IdentityResult] {
         let p = model.parameters
-        let q = p.momentum
+        let q = probe.q
         let zero = [Double](repeating: 0, count: p.dimension)
-        let atZero = p.isZeroMomentum
+        let atZero = probe.isZeroMomentum
         var results: [IdentityResult] = []
 
         progress?("assembling 𝕃 at q")
-        let op = try model.collisionOperator()
+        let op = try model.operator(at: probe)
         let matrix = try op.fullMatrix
         let norm = matrix.frobeniusNorm
 
@@ -171,7 +176,7 @@ public struct IdentityChecker: Sendable {
                                       residual: matrix.symmetryDefect / norm, tolerance: Self.symmetryTolerance))
 
         // 2. Zero mode at q = 0 and L̂0's zero mode at q.
-        let opZero = atZero ? op : try model.collisionOperator(q: zero)
+        let opZero = atZero ? op : try model.operator(at: probe.at(q: zero))
         let matrixZero = atZero ? matrix : try opZero.fullMatrix
         let s0 = opZero.fields.root
         let zeroResidual = euclideanNorm(try matrixZero.multiplied(by: s0)) / (matrixZero.frobeniusNorm * euclideanNorm(s0))
@@ -196,7 +201,7 @@ public struct IdentityChecker: Sendable {
 
         // 4. Parity: 𝕃_kk'(q) = 𝕃_{−k,−k'}(−q).
         let minusQ = q.map { -$0 }
-        let matrixMinus = atZero ? matrix : try model.collisionOperator(q: minusQ).fullMatrix
+        let matrixMinus = atZero ? matrix : try model.operator(at: probe.at(q: minusQ)).fullMatrix
         let grid = model.grid
         var parityDefect = 0.0
         for j in 0..<grid.count {
@@ -257,7 +262,7 @@ public struct IdentityChecker: Sendable {
         // 7. Einstein relation for the metallic ladder with white noise.
         if p.singular == .none && model.correlation.isWhiteNoise {
             progress?("diffusion pole (Einstein relation)")
-            let diffusion = try DiffusionAnalysis(model: model)
+            let diffusion = try DiffusionAnalysis(model: model, omega: probe.omega)
             results.append(IdentityResult("einstein", "|D_fit − D_KG| ≤ 1e-3 D_KG (§3.7, Suslov (23), (45))",
                                           residual: diffusion.relativeDifference, tolerance: DiffusionAnalysis.einsteinTolerance,
                                           detail: "D_fit = \(diffusion.fitted.real) + \(diffusion.fitted.imaginary)i, D_KG = \(diffusion.kuboGreenwood)"))

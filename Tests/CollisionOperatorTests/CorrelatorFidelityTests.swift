@@ -2,6 +2,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Foundation
 import Numerics
+import TestSupport
 import Testing
 
 /// Both correlators are autocorrelations (docs/model.md §2): the disorder power spectrum
@@ -54,7 +55,7 @@ import Testing
             for range in [2.0, 3.0, 4.5] {
                 for xi in [0.3, 1.5, 4.0] {
                     for zeta in profile == .power ? [-1.2, -0.5, 0.5] : [0] {
-                        var p = ModelParameters()
+                        var p = ModelSetup()
                         p.dimension = dimension
                         p.size = grid.size
                         p.singular = .localized
@@ -62,7 +63,7 @@ import Testing
                         p.range = range
                         p.xi = xi
                         p.zeta = zeta
-                        let vertex = try SingularVertex(parameters: p)
+                        let vertex = try SingularVertex(parameters: p.parameters)
                         let c = try #require(vertex.correlator)
                         Self.checkAutocorrelation(c, grid: grid, label: "d=\(dimension) \(profile) R=\(range) ξ=\(xi) ζ=\(zeta)")
                     }
@@ -106,12 +107,12 @@ import Testing
     /// (Suslov (62)–(63)), checked against b̂² off the grid.
     @Test(arguments: [1, 2, 3])
     func secondMomentIsTheCurvatureAtZero(dimension: Int) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension
         p.size = 16
         p.range = 4
         p.xi = 1.5
-        let c = try #require(try SingularVertex(parameters: p).correlator)
+        let c = try #require(try SingularVertex(parameters: p.parameters).correlator)
         let epsilon = 1e-3
         let Q = [epsilon] + [Double](repeating: 0, count: dimension - 1)
         let b = Self.envelopeTransform(c, Q)
@@ -123,9 +124,9 @@ import Testing
     /// A range R < 2 leaves a one-point envelope: A ≡ 1, |X| = 1, predicted rank 0.
     @Test func shortRangeIsConstant() throws {
         for range in [0.0, 0.5, 1.9] {
-            var p = ModelParameters()
+            var p = ModelSetup()
             p.range = range
-            let vertex = try SingularVertex(parameters: p)
+            let vertex = try SingularVertex(parameters: p.parameters)
             #expect(vertex.correlatorIsConstant)
             #expect(vertex.predictedRank(wardProjection: true) == 0)
             #expect(vertex.correlatorValues(on: MomentumGrid(dimension: 2, size: 8))!.allSatisfy { $0 == 1 })
@@ -134,13 +135,13 @@ import Testing
 
     /// An envelope that overflows double precision is refused, naming ζ.
     @Test func overflowingPowerEnvelopeIsRefused() {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.profile = .power
         p.range = 6
         p.xi = 3
         p.zeta = -2000
         #expect {
-            _ = try SingularVertex(parameters: p)
+            _ = try SingularVertex(parameters: p.parameters)
         } throws: { error in
             guard let error = error as? ParameterError else { return false }
             return error.parameter == .zeta && error.value == "-2000.0"
@@ -151,13 +152,13 @@ import Testing
     /// D_RA = ⟨v_x²⟩/(2γ) = v_F²/(2γd) = v_F l/d exactly.
     @Test(arguments: [(1, 128, 0.3, 2.0), (2, 16, 0.3, 2.0), (2, 17, -0.8, 1.5), (3, 8, 1.1, 3.0)])
     func kuboGreenwoodParts(dimension: Int, size: Int, energy: Double, disorder: Double) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension
         p.size = size
         p.energy = energy
         p.disorder = .width(disorder)
         p.singular = .none
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let kg = model.kuboGreenwood
         #expect(abs(kg.onShellDiffusion + kg.fermiSeaDiffusion - kg.diffusion) <= 1e-13 * abs(kg.onShellDiffusion))
         let drude = kg.fermiVelocitySquared / (2 * model.gamma * Double(dimension))
@@ -174,9 +175,9 @@ import Testing
         let next = try #require(model.kuboGreenwoodNextSize)
         #expect(model.kuboGreenwood.fermiSeaDiffusion < 0)
         #expect(next.fermiSeaDiffusion > 0)
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.size = 17
-        let direct = try CollisionModel(parameters: p).kuboGreenwood
+        let direct = try p.model().kuboGreenwood
         #expect(abs(direct.diffusion - next.diffusion) < 1e-13 * direct.diffusion)
         #expect(abs(next.onShellDiffusion / model.kuboGreenwood.onShellDiffusion - 1) < 0.06)
     }

@@ -20,8 +20,8 @@ struct ModelCase: CustomTestStringConvertible, Sendable {
     /// Box width W; correlated cases need more (C(0) = 1 leaves a local variance U0·c_0 < U0).
     var disorder = 2.0
 
-    var parameters: ModelParameters {
-        var p = ModelParameters()
+    var parameters: ModelSetup {
+        var p = ModelSetup()
         p.disorder = .width(disorder)
         p.dimension = dimension
         p.size = size

@@ -68,9 +68,9 @@ struct OperatorActionTests {
         for projection in [true, false] {
             var c = modelCase
             c.projection = projection
-            let model = try CollisionModel(parameters: c.parameters)
+            let model = try c.parameters.model()
             for (qIndex, q) in ([zero] + Self.gridMomentum(c) + [c.q]).enumerated() {
-                let op = try model.collisionOperator(q: q)
+                let op = try model.operator(q: q)
                 let action = try op.action()
                 let x = Self.randomVector(op.order, seed: UInt64(17 + qIndex))
                 let fullNorm = try op.fullMatrix.frobeniusNorm
@@ -89,7 +89,7 @@ struct OperatorActionTests {
     /// `CollisionOperator.apply` give the same product.
     @Test(arguments: [ModelCase.variety[3], ModelCase.variety[8]])
     func entryPointsAgree(_ modelCase: ModelCase) throws {
-        let op = try CollisionModel(parameters: modelCase.parameters).collisionOperator()
+        let op = try modelCase.parameters.model().operator()
         let a = Complex(0.5, 0.25), b = Complex(-1.5, 0)
         let action = try op.action(regularWeight: a, singularWeight: b)
         let x = Self.randomVector(op.order, seed: 5)
@@ -115,8 +115,8 @@ struct OperatorActionTests {
     /// The Ward zero mode: 𝕃 s = 0 at q = 0 (projection on), through the action.
     @Test(arguments: ModelCase.variety + OperatorActionTests.randomCases)
     func zeroModeIsAnnihilated(_ modelCase: ModelCase) throws {
-        let model = try CollisionModel(parameters: modelCase.parameters)
-        let op = try model.collisionOperator(q: [Double](repeating: 0, count: modelCase.dimension))
+        let model = try modelCase.parameters.model()
+        let op = try model.operator(q: [Double](repeating: 0, count: modelCase.dimension))
         let s = op.fields.root
         let residual = try op.action().apply(s)
         let norm = try op.fullMatrix.frobeniusNorm
@@ -125,7 +125,7 @@ struct OperatorActionTests {
 
     /// A NaN or infinite component is refused with its index, before any transform.
     @Test func nonFiniteInputIsRefused() throws {
-        let op = try CollisionModel(parameters: ModelCase.variety[8].parameters).collisionOperator()
+        let op = try ModelCase.variety[8].parameters.model().operator()
         let action = try op.action()
         for bad in [Complex<Double>(.nan, 0), Complex(0, .infinity)] {
             var x = Self.randomVector(op.order, seed: 3)

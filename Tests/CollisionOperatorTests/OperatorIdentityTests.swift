@@ -2,6 +2,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Foundation
 import Numerics
+import TestSupport
 import Testing
 
 @Suite("Collision operator: assembly and exact identities")
@@ -13,10 +14,10 @@ struct OperatorIdentityTests {
         for projection in [true, false] {
             var c = modelCase
             c.projection = projection
-            let model = try CollisionModel(parameters: c.parameters)
-            let op = try model.collisionOperator()
+            let model = try c.parameters.model()
+            let op = try model.operator()
             let fast = try op.fullMatrix
-            let naive = naiveOperator(model, op)
+            let naive = naiveOperator(model.model, op)
             #expect(maxDifference(fast, naive) <= 1e-12 * maxMagnitude(naive), "projection \(projection)")
         }
     }
@@ -24,8 +25,8 @@ struct OperatorIdentityTests {
     /// docs/model.md §3.1: ‖𝕃 − 𝕃ᵀ‖_F ≤ 1e-14 ‖𝕃‖_F.
     @Test(arguments: ModelCase.variety)
     func complexSymmetry(_ modelCase: ModelCase) throws {
-        let model = try CollisionModel(parameters: modelCase.parameters)
-        let matrix = try model.collisionOperator().fullMatrix
+        let model = try modelCase.parameters.model()
+        let matrix = try model.operator().fullMatrix
         #expect(matrix.symmetryDefect <= 1e-14 * matrix.frobeniusNorm)
     }
 
@@ -33,10 +34,10 @@ struct OperatorIdentityTests {
     /// at any q, by L̂0 = 𝕃 − diag M.
     @Test(arguments: ModelCase.variety)
     func zeroModes(_ modelCase: ModelCase) throws {
-        let model = try CollisionModel(parameters: modelCase.parameters)
+        let model = try modelCase.parameters.model()
         let zero = [Double](repeating: 0, count: modelCase.dimension)
         for q in [zero, modelCase.q] {
-            let op = try model.collisionOperator(q: q)
+            let op = try model.operator(q: q)
             let matrix = try op.fullMatrix
             let s = op.fields.root
             var residual = try matrix.multiplied(by: s)
@@ -53,7 +54,7 @@ struct OperatorIdentityTests {
     /// grids, at any q).
     @Test(arguments: ModelCase.variety)
     func wardIdentityHoldsWithSCBA(_ modelCase: ModelCase) throws {
-        let model = try CollisionModel(parameters: modelCase.parameters)
+        let model = try modelCase.parameters.model()
         let zero = [Double](repeating: 0, count: modelCase.dimension)
         #expect(model.wardResidual(try model.fields(q: zero, omega: 1e-3)) <= 1e-12)
         #expect(model.wardResidual(try model.fields(q: modelCase.q, omega: 1e-3)) <= 1e-12)
@@ -62,10 +63,10 @@ struct OperatorIdentityTests {
     /// `fixed` breaks the Ward identity visibly, and then √ΔG is no longer a zero mode.
     @Test(arguments: [0.05, 0.2, 1.0])
     func fixedSelfEnergyBreaksWardAndZeroMode(gamma: Double) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.selfEnergy = .fixed(gamma: gamma)
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         #expect(model.wardResidual(op.fields) > 1e-3)
         let matrix = try op.fullMatrix
         let s = op.fields.root
@@ -74,9 +75,9 @@ struct OperatorIdentityTests {
 
     /// Without the Ward projection 𝕊 s ≠ 0: the 1/ω term of the Ward identity (86) survives.
     @Test func withoutProjectionTheZeroModeBreaks() throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.wardProjection = false
-        let op = try CollisionModel(parameters: p).collisionOperator()
+        let op = try p.model().operator()
         let matrix = try op.fullMatrix
         let s = op.fields.root
         #expect(euclideanNorm(try matrix.multiplied(by: s)) > 1e-3 * matrix.frobeniusNorm * euclideanNorm(s))
@@ -85,9 +86,9 @@ struct OperatorIdentityTests {
     /// docs/model.md §3.4: 𝕃_kk'(q) = 𝕃_{−k,−k'}(−q).
     @Test(arguments: ModelCase.variety)
     func parity(_ modelCase: ModelCase) throws {
-        let model = try CollisionModel(parameters: modelCase.parameters)
-        let plus = try model.collisionOperator(q: modelCase.q).fullMatrix
-        let minus = try model.collisionOperator(q: modelCase.q.map { -$0 }).fullMatrix
+        let model = try modelCase.parameters.model()
+        let plus = try model.operator(q: modelCase.q).fullMatrix
+        let minus = try model.operator(q: modelCase.q.map { -$0 }).fullMatrix
         let grid = model.grid
         var worst = 0.0
         for j in 0..<grid.count {
@@ -101,11 +102,11 @@ struct OperatorIdentityTests {
     /// docs/model.md §4: with white noise at q = 0, 𝕃reg = ΔΣ·P exactly.
     @Test(arguments: [1, 2, 3])
     func whiteNoiseRegularPartIsDeltaSigmaTimesProjector(dimension: Int) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension
         p.size = [1: 20, 2: 8, 3: 5][dimension]!
         p.range = 1
-        let op = try CollisionModel(parameters: p).collisionOperator()
+        let op = try p.model().operator()
         let s = op.fields.root
         let sigma = bilinearSum(s, s)
         let deltaSigma = op.fields.deltaSigma[0]
@@ -123,11 +124,11 @@ struct OperatorIdentityTests {
     /// A(0) = 1 (Σ a_x = 1) for both profiles; the power envelope decays as |x|^(−d−ζ) inside ξ.
     @Test func correlatorNormalizationAndProfile() throws {
         for profile in CorrelatorProfile.allCases {
-            var p = ModelParameters()
+            var p = ModelSetup()
             p.profile = profile
             p.range = 6
             p.xi = 2.5
-            let vertex = try SingularVertex(parameters: p)
+            let vertex = try SingularVertex(parameters: p.parameters)
             let a = try #require(vertex.correlatorValues(on: MomentumGrid(dimension: 2, size: 16)))
             #expect(abs(a[0] - 1) < 1e-14)
             let correlator = try #require(vertex.correlator)

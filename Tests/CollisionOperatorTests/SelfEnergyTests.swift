@@ -2,6 +2,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Foundation
 import Numerics
+import TestSupport
 import Testing
 
 @Suite("Self-consistent Born approximation")
@@ -13,7 +14,7 @@ struct SelfEnergyTests {
         ModelCase(dimension: 3, size: 6, energy: 1.0, q: [0, 0, 0], singular: .none, correlation: 0.6, disorder: 5),
     ])
     func fixedPointIsSelfConsistent(_ modelCase: ModelCase) throws {
-        let model = try CollisionModel(parameters: modelCase.parameters)
+        let model = try modelCase.parameters.model()
         let shift = (0..<modelCase.dimension).map { 0.11 * Double($0 + 1) }
         let z = modelCase.energy + 0.01
         let field = try model.solver.retarded(energy: z, shift: shift)
@@ -23,7 +24,7 @@ struct SelfEnergyTests {
         for k in 0..<grid.count {
             var sum = Complex<Double>.zero
             for k2 in 0..<grid.count {
-                let c = directCorrelation(model, zip(grid.momentum(k), grid.momentum(k2)).map { $0 - $1 })
+                let c = directCorrelation(model.model, zip(grid.momentum(k), grid.momentum(k2)).map { $0 - $1 })
                 sum += Complex(model.parameters.u0 * c) / (Complex(z - energies[k2]) - field.values[k2])
             }
             sum = sum / Complex(Double(grid.count))
@@ -34,16 +35,16 @@ struct SelfEnergyTests {
     }
 
     @Test func nonConvergenceIsAnError() throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.scbaMaximumIterations = 2
-        #expect(throws: ModelComputationError.self) { try CollisionModel(parameters: p) }
+        #expect(throws: ModelComputationError.self) { try p.model() }
     }
 
     @Test func energyOutsideTheBandIsABadEnergy() {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.energy = 9
         do {
-            _ = try CollisionModel(parameters: p)
+            _ = try p.model()
             Issue.record("E = 9 accepted")
         } catch let error as ParameterError {
             #expect(error.parameter == .energy)

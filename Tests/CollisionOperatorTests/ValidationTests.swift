@@ -1,11 +1,12 @@
 import CollisionOperator
 import Numerics
+import TestSupport
 import Testing
 
 @Suite("Parameter validation")
 struct ValidationTests {
-    static func violation(_ change: (inout ModelParameters) -> Void) -> ParameterName? {
-        var p = ModelParameters()
+    static func violation(_ change: (inout ModelSetup) -> Void) -> ParameterName? {
+        var p = ModelSetup()
         change(&p)
         do { try p.validate(); return nil } catch { return error.parameter }
     }
@@ -45,7 +46,7 @@ struct ValidationTests {
     }
 
     @Test func messageNamesValueAndAllowedRange() {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.range = 9
         do {
             try p.validate()

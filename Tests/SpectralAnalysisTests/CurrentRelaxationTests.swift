@@ -2,6 +2,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Numerics
 import SpectralAnalysis
+import TestSupport
 import Testing
 
 /// D_cur = −i(j, 𝕃⁻¹j)/(s, s) (docs/model.md §4): with no singular vertex it is D_RA, and
@@ -10,12 +11,12 @@ import Testing
     /// F = 0 (`none`, white noise): D_cur = D_RA at ω → 0 (ω = 1e-9 here, so to ~1e-8).
     @Test(arguments: [(1, 256), (2, 24), (3, 10)])
     func noVertexGivesTheOnShellPart(dimension: Int, size: Int) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension
         p.size = size
         p.singular = .none
         p.omega = 0
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let current = try CurrentRelaxation.currentDiffusion(model: model, omega: 0)
         let dRA = model.kuboGreenwood.onShellDiffusion
         #expect((current.diffusion - Complex(dRA)).length <= 1e-10 * dRA, "\(current.diffusion) vs D_RA \(dRA)")
@@ -26,10 +27,10 @@ import Testing
     /// that act in the current channel, at the model's ω.
     @Test(arguments: [SingularModel.none, .cooperon, .localized, .lorentzian])
     func currentPlusStreamingIsTheFittedDiffusion(singular: SingularModel) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.size = 12
         p.singular = singular
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let fit = try DiffusionAnalysis(model: model, count: 5, method: .dense)
         let current = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega)
         // D_q at the same ω: the streaming term over q², extrapolated like the fit.

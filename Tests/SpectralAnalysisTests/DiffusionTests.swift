@@ -1,12 +1,13 @@
 import CollisionOperator
 import Numerics
 import SpectralAnalysis
+import TestSupport
 import Testing
 
 @Suite("Diffusion pole and the Einstein relation")
 struct DiffusionTests {
-    static func metallic(_ d: Int, _ L: Int, disorder: Double, omega: Double = 1e-3, energy: Double = 0.3) -> ModelParameters {
-        var p = ModelParameters()
+    static func metallic(_ d: Int, _ L: Int, disorder: Double, omega: Double = 1e-3, energy: Double = 0.3) -> ModelSetup {
+        var p = ModelSetup()
         p.dimension = d; p.size = L; p.disorder = .width(disorder); p.omega = omega; p.energy = energy
         p.singular = .none
         return p
@@ -16,7 +17,7 @@ struct DiffusionTests {
     /// d = 1, 2, 3, at several energies.
     @Test(arguments: [(1, 512, 2.0, 0.3), (1, 256, 3.0, -1.2), (2, 96, 3.0, 0.3), (2, 128, 2.0, 1.5), (3, 32, 4.0, 0.3), (3, 24, 5.0, -2.0)])
     func einsteinRelationOnConvergedGrids(d: Int, size: Int, disorder: Double, energy: Double) throws {
-        let model = try CollisionModel(parameters: Self.metallic(d, size, disorder: disorder, energy: energy))
+        let model = try Self.metallic(d, size, disorder: disorder, energy: energy).model()
         let analysis = try DiffusionAnalysis(model: model)
         #expect(analysis.method == .secular)
         #expect(analysis.einsteinApplies)
@@ -28,7 +29,7 @@ struct DiffusionTests {
     /// far beyond 1e-3 even on small, unconverged grids.
     @Test(arguments: [(1, 16, 2.0), (2, 12, 2.0), (3, 6, 3.0)])
     func einsteinRelationIsAGridIdentity(d: Int, size: Int, disorder: Double) throws {
-        let model = try CollisionModel(parameters: Self.metallic(d, size, disorder: disorder))
+        let model = try Self.metallic(d, size, disorder: disorder).model()
         let analysis = try DiffusionAnalysis(model: model)
         #expect(analysis.relativeDifference <= 1e-6)
     }
@@ -36,7 +37,7 @@ struct DiffusionTests {
     /// Two independent computations of λ0(q): the O(N) secular equation and dense zgeev.
     @Test(arguments: [(1, 32, 0.05), (2, 10, 0.03), (3, 6, 0.04), (2, 8, 0.15)])
     func secularAndDenseAgree(d: Int, size: Int, q: Double) throws {
-        let model = try CollisionModel(parameters: Self.metallic(d, size, disorder: 2))
+        let model = try Self.metallic(d, size, disorder: 2).model()
         var vector = [Double](repeating: 0, count: d)
         vector[0] = q
         if d > 1 { vector[1] = 0.5 * q }
@@ -48,7 +49,7 @@ struct DiffusionTests {
 
     /// λ0 ≈ −iDq² at small q: the diffusion mode relaxes (Im λ0 < 0) and D > 0.
     @Test func diffusionModeRelaxes() throws {
-        let model = try CollisionModel(parameters: Self.metallic(2, 32, disorder: 2))
+        let model = try Self.metallic(2, 32, disorder: 2).model()
         let analysis = try DiffusionAnalysis(model: model, count: 4)
         #expect(analysis.points.allSatisfy { $0.lambda0.imaginary < 0 })
         #expect(analysis.diffusionAtOmega.real > 0)
@@ -56,7 +57,7 @@ struct DiffusionTests {
     }
 
     @Test func secularMethodNeedsRankOneStructure() throws {
-        let model = try CollisionModel(parameters: ModelParameters())    // localized vertex
+        let model = try ModelSetup().model()    // localized vertex
         #expect(throws: DiffusionInputError.secularNeedsRankOne) { try DiffusionAnalysis(model: model, method: .secular) }
     }
 }

@@ -7,10 +7,10 @@ import Testing
 
 @Suite("Spectral hierarchy")
 struct HierarchyTests {
-    static func model(_ change: (inout ModelParameters) -> Void = { _ in }) throws -> CollisionModel {
-        var p = ModelParameters()
+    static func model(_ change: (inout ModelSetup) -> Void = { _ in }) throws -> ProbedModel {
+        var p = ModelSetup()
         change(&p)
-        return try CollisionModel(parameters: p)
+        return try p.model()
     }
 
     /// docs/model.md §4 reference case: |M0| = 1, |M1| = 243, |M∞| = 12 by both methods.
@@ -32,7 +32,7 @@ struct HierarchyTests {
     @Test(arguments: [(2, 16), (3, 6), (1, 40)])
     func perturbationTheoryIsExactForWhiteNoise(dimension: Int, size: Int) throws {
         let model = try Self.model { $0.dimension = dimension; $0.size = size; $0.omega = 1e-4 }
-        let op = try model.collisionOperator()
+        let op = try model.operator()
         let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: nil, computeVectors: false)
         let structure = try StructuralAnalysis(operator: op)
         let labels = try structure.label(spectrum.values)
@@ -72,7 +72,7 @@ struct HierarchyTests {
     /// same branches (the same eigenvalue at each step).
     @Test func trackingSurvivesAShuffledOrder() throws {
         let model = try Self.model { $0.size = 10; $0.correlationRadius = 0.7; $0.q = [0.2, 0.1] }
-        let a = try model.collisionOperator(omega: 1e-3), b = try model.collisionOperator(omega: 1e-4)
+        let a = try model.operator(omega: 1e-3), b = try model.operator(omega: 1e-4)
         let first = try Spectrum(matrix: a.fullMatrix, zeroMode: a.fields.root, computeVectors: true)
         let second = try Spectrum(matrix: b.fullMatrix, zeroMode: b.fields.root, computeVectors: true)
         var generator = SeededGenerator(seed: 11)
@@ -125,27 +125,27 @@ struct FlowAndDispersionTests {
     /// Suslov Fig. 4 at t = 0: 𝕃sing alone has N − rank 𝕃1 exact zero modes.
     @Test(arguments: [SingularModel.localized, .lorentzian])
     func flowStartsFromTheNullSpaceOfL1(singular: SingularModel) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.size = 10
         p.singular = singular
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let flow = try FlowAnalysis(model: model, steps: 4)
         #expect(flow.couplings == [0, 0.25, 0.5, 0.75, 1])
         #expect(flow.zeroModesAtStart == model.grid.count - flow.rank)
         #expect(flow.branches.count == model.grid.count)
         // At t = 1 the flow ends on the spectrum of 𝕃.
-        let full = try Spectrum(matrix: model.collisionOperator().fullMatrix, zeroMode: nil, computeVectors: false)
+        let full = try Spectrum(matrix: model.operator().fullMatrix, zeroMode: nil, computeVectors: false)
         #expect(spectralDistance(flow.branches.map { $0.values.last! }, full.values) <= 1e-10 * full.frobeniusNorm)
         #expect(flow.branches.allSatisfy { ($0.confidences.min() ?? 1) > 0.5 })
     }
 
     /// Metallic model: D(ω, q) = iλ0/q² at small q reproduces D_KG.
     @Test func metallicDispersionReproducesKuboGreenwood() throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.singular = .none
         p.size = 32
         p.omega = 1e-7
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let dispersion = try DispersionAnalysis(model: model, maximumMomentum: 0.004, count: 2)
         for point in dispersion.points {
             #expect(abs(point.diffusion.real / model.kuboGreenwood.diffusion - 1) < 1e-3)
@@ -157,10 +157,10 @@ struct FlowAndDispersionTests {
     @Test(arguments: [0.1, 0.3])
     func localizedRemainderScalesWithOmega(q: Double) throws {
         func point(_ omega: Double) throws -> DiffusionPoint {
-            var p = ModelParameters()
+            var p = ModelSetup()
             p.size = 12
             p.omega = omega
-            return try DispersionAnalysis(model: CollisionModel(parameters: p), maximumMomentum: q, count: 1).points[0]
+            return try DispersionAnalysis(model: p.model(), maximumMomentum: q, count: 1).points[0]
         }
         let a = try point(1e-3), b = try point(1e-4)
         #expect(abs(a.remainder.length / b.remainder.length - 10) < 0.2)

@@ -1,13 +1,14 @@
 import CollisionOperator
 import SpectralAnalysis
+import TestSupport
 import Testing
 
 @Suite("collop check identities")
 struct IdentityCheckerTests {
-    func run(_ change: (inout ModelParameters) -> Void) throws -> [String: IdentityResult] {
-        var p = ModelParameters()
+    func run(_ change: (inout ModelSetup) -> Void) throws -> [String: IdentityResult] {
+        var p = ModelSetup()
         change(&p)
-        let results = try IdentityChecker(model: CollisionModel(parameters: p)).run()
+        let results = try IdentityChecker(model: p.model()).run()
         return Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0) })
     }
 

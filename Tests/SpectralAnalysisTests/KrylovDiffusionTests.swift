@@ -2,6 +2,7 @@ import CollisionOperator
 import DenseLinearAlgebra
 import Numerics
 import SpectralAnalysis
+import TestSupport
 import Testing
 
 /// λ0 without the spectrum (docs/model.md §4): Newton on the projected secular equation
@@ -17,8 +18,8 @@ import Testing
         var q: [Double]
         var testDescription: String { "d=\(dimension) L=\(size) \(singular.rawValue) rc=\(correlation) q=\(q)" }
 
-        var parameters: ModelParameters {
-            var p = ModelParameters()
+        var parameters: ModelSetup {
+            var p = ModelSetup()
             p.dimension = dimension
             p.size = size
             p.singular = singular
@@ -45,12 +46,12 @@ import Testing
     /// 1e-10 relative plus 100ε·max|λ|.
     @Test(arguments: cases)
     func krylovMatchesDense(_ c: Case) throws {
-        let model = try CollisionModel(parameters: c.parameters)
-        let op = try model.collisionOperator()
+        let model = try c.parameters.model()
+        let op = try model.operator()
         let dense = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
         let reference = try #require(dense.diffusionMode)
         let largest = dense.modes.map(\.value.length).max()!
-        let actionOperator = try model.collisionOperator(q: c.q, omega: model.parameters.omega)
+        let actionOperator = try model.operator(q: c.q, omega: model.probe.omega)
         let mode = try KrylovDiffusion.diffusionMode(operator: actionOperator, action: actionOperator.action(), start: .zero)
         let difference = (mode.value - reference.value).length
         #expect(difference <= 1e-10 * reference.value.length + 100 * .ulpOfOne * largest,
@@ -65,14 +66,14 @@ import Testing
     /// as the closed secular equation.
     @Test(arguments: [(1, 200), (2, 32), (3, 12)])
     func whiteNoiseMatchesTheSecularEquation(dimension: Int, size: Int) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension
         p.size = size
         p.singular = .none
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let q = [0.05] + [Double](repeating: 0, count: dimension - 1)
         let secular = try DiffusionAnalysis.diffusionPoint(model: model, q: q, magnitude: 0.05, omega: p.omega, method: .secular)
-        let op = try model.collisionOperator(q: q, omega: p.omega)
+        let op = try model.operator(q: q, omega: p.omega)
         #expect(KrylovDiffusion.preconditioner(for: op) == .diagonal)
         let mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero)
         #expect((mode.value - secular.lambda0).length <= 1e-11 * secular.lambda0.length)
@@ -84,10 +85,10 @@ import Testing
     /// The whole ladder: D(ω) and D_fit by krylov equal the dense path's.
     @Test(arguments: [SingularModel.none, .localized, .cooperon])
     func diffusionFitMatchesDense(singular: SingularModel) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.size = 12
         p.singular = singular
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let dense = try DiffusionAnalysis(model: model, method: .dense)
         let krylov = try DiffusionAnalysis(model: model, method: .krylov)
         #expect(krylov.method == .krylov)
@@ -100,11 +101,11 @@ import Testing
     /// An inner solve that cannot converge is a numerical failure (a SpectralError, which
     /// the CLI maps to exit status 3) naming the residual it reached.
     @Test func innerFailureIsReported() throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.size = 12
         p.q = [0.02, 0]
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator(q: p.q!, omega: p.omega)
+        let model = try p.model()
+        let op = try model.operator(q: p.q!, omega: p.omega)
         #expect {
             _ = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero, innerIterations: 2)
         } throws: { error in

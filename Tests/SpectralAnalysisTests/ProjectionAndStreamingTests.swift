@@ -10,13 +10,13 @@ import Testing
 /// cutoff is measured against the unprojected 𝕊. The streaming term is the Fermi-sea part
 /// of the Einstein relation (§3.7) for every vertex model.
 @Suite struct ProjectionAndStreamingTests {
-    static func model(_ change: (inout ModelParameters) -> Void) throws -> CollisionModel {
-        var p = ModelParameters()
+    static func model(_ change: (inout ModelSetup) -> Void) throws -> ProbedModel {
+        var p = ModelSetup()
         change(&p)
-        return try CollisionModel(parameters: p)
+        return try p.model()
     }
 
-    static func checks(_ model: CollisionModel) throws -> [String: IdentityResult] {
+    static func checks(_ model: ProbedModel) throws -> [String: IdentityResult] {
         Dictionary(uniqueKeysWithValues: try IdentityChecker(model: model).run().map { ($0.name, $0) })
     }
 
@@ -26,7 +26,7 @@ import Testing
     @Test(arguments: [0.0, 0.5])
     func constantCorrelatorProjectsToExactlyNothing(range: Double) throws {
         let model = try Self.model { $0.range = range; $0.size = 8 }
-        let op = try model.collisionOperator()
+        let op = try model.operator()
         #expect(try op.singularMatrix.elements.allSatisfy { $0 == .zero })
         let results = try Self.checks(model)
         #expect(results.values.allSatisfy { $0.status == .pass }, "\(results.values.filter { $0.status == .fail }.map(\.name))")
@@ -58,11 +58,11 @@ import Testing
     @Test(arguments: [SingularModel.localized, .lorentzian, .cooperon])
     func removedConstantLeavesTheProjectedOperator(singular: SingularModel) throws {
         let model = try Self.model { $0.singular = singular; $0.size = 6; $0.q = [0.2, 0.1] }
-        let op = try model.collisionOperator(q: [0.2, 0.1])
+        let op = try model.operator(q: [0.2, 0.1])
         let grid = model.grid
         let n = grid.count
         let s = op.fields.root
-        let kernel = try #require(model.vertex.values(on: grid, omega: model.parameters.omega, amplitude: model.amplitude,
+        let kernel = try #require(model.vertex.values(on: grid, omega: model.probe.omega, amplitude: model.amplitude,
                                                       d0: model.cooperonDiffusion))
         let sigma = bilinearSum(s, s)
         var full = ComplexMatrix(rows: n, columns: n)

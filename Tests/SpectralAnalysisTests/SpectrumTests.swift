@@ -6,10 +6,10 @@ import TestSupport
 import Testing
 
 /// Small models across dimensions, energies, q and vertex models.
-let spectrumCases: [(String, ModelParameters)] = {
+let spectrumCases: [(String, ModelSetup)] = {
     func make(_ d: Int, _ L: Int, _ e: Double, _ q: [Double], _ singular: SingularModel,
-              correlation: Double = 0, range: Double = 2) -> (String, ModelParameters) {
-        var p = ModelParameters()
+              correlation: Double = 0, range: Double = 2) -> (String, ModelSetup) {
+        var p = ModelSetup()
         p.dimension = d; p.size = L; p.energy = e; p.q = q; p.singular = singular
         p.correlationRadius = correlation; p.range = range
         return ("d=\(d) L=\(L) E=\(e) q=\(q) \(singular.rawValue) rc=\(correlation)", p)
@@ -29,8 +29,8 @@ struct SpectrumTests {
     @Test(arguments: spectrumCases.indices)
     func traceOrderingOverlapsAndEigenvectors(_ index: Int) throws {
         let (label, p) = spectrumCases[index]
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         let matrix = try op.fullMatrix
         let spectrum = try Spectrum(matrix: matrix, zeroMode: op.fields.root, computeVectors: true)
         #expect(spectrum.traceResidual <= Spectrum.traceTolerance, "\(label)")
@@ -55,7 +55,7 @@ struct SpectrumTests {
     func zeroModeAtZeroMomentum(_ index: Int) throws {
         var p = spectrumCases[index].1
         p.q = nil
-        let op = try CollisionModel(parameters: p).collisionOperator()
+        let op = try p.model().operator()
         let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
         let mode = try #require(spectrum.diffusionMode)
         #expect(mode.value.length <= 1e-12 * spectrum.frobeniusNorm)
@@ -67,9 +67,9 @@ struct SpectrumTests {
     @Test(arguments: spectrumCases.indices)
     func eigenvaluesAreEvenInQ(_ index: Int) throws {
         let p = spectrumCases[index].1
-        let model = try CollisionModel(parameters: p)
-        let plus = try Spectrum(matrix: model.collisionOperator(q: p.momentum).fullMatrix, zeroMode: nil, computeVectors: false)
-        let minus = try Spectrum(matrix: model.collisionOperator(q: p.momentum.map { -$0 }).fullMatrix, zeroMode: nil, computeVectors: false)
+        let model = try p.model()
+        let plus = try Spectrum(matrix: model.operator(q: p.momentum).fullMatrix, zeroMode: nil, computeVectors: false)
+        let minus = try Spectrum(matrix: model.operator(q: p.momentum.map { -$0 }).fullMatrix, zeroMode: nil, computeVectors: false)
         let scale = plus.modes.last!.value.length
         #expect(spectralDistance(plus.values, minus.values) <= 1e-10 * scale)
     }
@@ -101,11 +101,11 @@ struct SingularStructureTests {
     func rankOfSingularOperator(dimension: Int, size: Int, range: Double, xi: Double) throws {
         for projection in [true, false] {
             for profile in CorrelatorProfile.allCases {
-                var p = ModelParameters()
+                var p = ModelSetup()
                 p.dimension = dimension; p.size = size; p.range = range; p.xi = xi
                 p.wardProjection = projection; p.profile = profile
-                let model = try CollisionModel(parameters: p)
-                let rank = try SingularRank(operator: model.collisionOperator())
+                let model = try p.model()
+                let rank = try SingularRank(operator: model.operator())
                 let vectors = try #require(model.vertex.correlatorSize)
                 #expect(rank.rank == (projection ? vectors - 1 : vectors), "projection \(projection) \(profile)")
                 // The cutoff sits in a real gap: dropped eigenvalues are round-off.
@@ -119,10 +119,10 @@ struct SingularStructureTests {
     /// equal to ΔΣ + η_s/ω with η_s the nonzero eigenvalues of 𝕃1 — Suslov (80) exactly.
     @Test(arguments: [1e-3, 1e-4, 1e-5])
     func referenceCaseCountsAndPerturbationTheory(omega: Double) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.omega = omega
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         let spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: false)
         let largest = spectrum.modes.last!.value.length
         let deltaSigma = op.fields.deltaSigma[0]
@@ -143,7 +143,7 @@ struct LargeClusterTests {
     /// The 243-fold ΔΣ eigenvalue of the reference case: LAPACK's vectors are nearly
     /// dependent, the rebuilt basis is orthonormal and still made of eigenvectors.
     @Test func rebuiltClusterBasisIsOrthonormalEigenvectors() throws {
-        let op = try CollisionModel(parameters: ModelParameters()).collisionOperator()
+        let op = try ModelSetup().model().operator()
         let matrix = try op.fullMatrix
         let spectrum = try Spectrum(matrix: matrix, zeroMode: op.fields.root, computeVectors: true)
         let cluster = try #require(spectrum.clustersWithSubspaceBasis.first)

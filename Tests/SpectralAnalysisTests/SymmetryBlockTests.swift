@@ -133,11 +133,11 @@ struct SymmetryAdaptedBasisTests {
                       (3, 4, [0.0, 0.0, 0.0], .cooperon, 0.0), (4, 3, [0, 0, 0, 0], .localized, 0.0),
                       (2, 7, [0.25, 0.25], .none, 0.5)])
     func operatorIsBlockDiagonal(dimension: Int, size: Int, q: [Double], singular: SingularModel, correlation: Double) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension; p.size = size; p.q = q; p.singular = singular; p.correlationRadius = correlation
         p.range = 1; p.disorder = .width(correlation > 0 ? 5 : 2.5)
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         let matrix = try op.fullMatrix
         let norm = matrix.frobeniusNorm
         let decomposition = try SectorDecomposition(grid: model.grid, q: q)
@@ -181,11 +181,11 @@ struct SymmetryBlockTests {
     /// Random models: d = 1…4, sizes, energies; q zero, along an axis, along a diagonal, or
     /// generic; all vertex models, white or correlated disorder, projection on or off
     /// (seeded, reproducible).
-    static let randomModels: [ModelParameters] = {
+    static let randomModels: [ModelSetup] = {
         var generator = SeededGenerator(seed: 2024)
-        var models: [ModelParameters] = []
+        var models: [ModelSetup] = []
         while models.count < 28 {
-            var p = ModelParameters()
+            var p = ModelSetup()
             p.dimension = [1, 2, 2, 3, 3, 4][models.count % 6]
             p.size = [1: Int.random(in: 8...30, using: &generator), 2: Int.random(in: 5...11, using: &generator),
                       3: Int.random(in: 4...6, using: &generator), 4: Int.random(in: 3...4, using: &generator)][p.dimension]!
@@ -202,7 +202,7 @@ struct SymmetryBlockTests {
             p.range = p.size > 4 ? 2 : 1
             p.wardProjection = models.count % 5 != 4
             p.disorder = .width(p.correlationRadius > 0 ? 5 : Double.random(in: 1.5...3.5, using: &generator))
-            guard (try? CollisionModel(parameters: p)) != nil else { continue }    // SCBA must have γ > 0 on this grid
+            guard (try? p.model()) != nil else { continue }    // SCBA must have γ > 0 on this grid
             models.append(p)
         }
         return models
@@ -213,8 +213,8 @@ struct SymmetryBlockTests {
     @Test(arguments: randomModels.indices)
     func blockedEigenvaluesMatchDense(_ index: Int) throws {
         let p = Self.randomModels[index]
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         let sectors = try SectorDecomposition(grid: model.grid, q: p.momentum)
         #expect(sectors.sectors.reduce(0) { $0 + $1.dimension } == model.grid.count)
         let dense = try Spectrum(matrix: op.fullMatrix, zeroMode: nil, computeVectors: false)
@@ -246,8 +246,8 @@ struct SymmetryBlockTests {
     @Test(arguments: [0, 2, 3, 5, 9, 14])
     func blockedEigenvectorsAreEigenvectorsOfTheFullOperator(_ index: Int) throws {
         let p = Self.randomModels[index]
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         let matrix = try op.fullMatrix
         let sectors = try SectorDecomposition(grid: model.grid, q: p.momentum)
         let blocked = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: true)
@@ -265,11 +265,11 @@ struct SymmetryBlockTests {
     /// every other irrep has w0 = 0.
     @Test(arguments: [(1, 20, "+"), (2, 12, "A1"), (3, 6, "A1g"), (4, 4, "A1g")])
     func zeroModeLivesInTheTrivialIrrep(dimension: Int, size: Int, trivial: String) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension; p.size = size; p.range = 1.5
         if dimension == 4 { p.disorder = .width(4) }
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         let sectors = try SectorDecomposition(grid: model.grid, q: p.momentum)
         let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: true)
         let zero = try #require(spectrum.diffusionMode)
@@ -287,10 +287,10 @@ struct SymmetryBlockTests {
 
     /// The hierarchy does not depend on blocking.
     @Test func hierarchyIsTheSameWithAndWithoutSymmetry() throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.size = 12
         p.correlationRadius = 0.7
-        let model = try CollisionModel(parameters: p)
+        let model = try p.model()
         let blocked = try HierarchyAnalysis(model: model, symmetry: true)
         let dense = try HierarchyAnalysis(model: model, symmetry: false)
         #expect(blocked.scalingCounts == dense.scalingCounts)
@@ -308,13 +308,13 @@ struct BlockedStructureTests {
     @Test(arguments: [(2, 10, 0.0, SingularModel.localized), (2, 9, 0.7, .localized), (3, 5, 0.0, .lorentzian), (1, 24, 0.0, .none),
                       (3, 4, 0.0, .localized)])
     func blockedPredictionsMatchDense(dimension: Int, size: Int, correlation: Double, singular: SingularModel) throws {
-        var p = ModelParameters()
+        var p = ModelSetup()
         p.dimension = dimension; p.size = size; p.correlationRadius = correlation; p.singular = singular
         p.range = size > 6 ? 2 : 1
         p.q = (0..<dimension).map { $0 == 0 && dimension > 1 && size != 4 ? 0.15 : 0 }
         if correlation > 0 { p.disorder = .width(5) }
-        let model = try CollisionModel(parameters: p)
-        let op = try model.collisionOperator()
+        let model = try p.model()
+        let op = try model.operator()
         let sectors = try SectorDecomposition(grid: model.grid, q: p.momentum)
         #expect(sectors.isNontrivial)
         let dense = try StructuralAnalysis(operator: op)

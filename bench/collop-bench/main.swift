@@ -58,7 +58,7 @@ do {
     var op: CollisionOperator!
     var action: OperatorAction!
     let modelTime = try seconds { model = try CollisionModel(parameters: parameters) }
-    let operatorTime = try seconds { op = try model.collisionOperator() }
+    let operatorTime = try seconds { op = try model.operator(at: Probe(dimension: parameters.dimension, omega: Probe.defaultOmega)) }
     let actionTime = try seconds { action = try op.action(planning: planning) }
     let n = op.order
     var x = (0..<n).map { Complex(sin(Double($0) * 0.37), cos(Double($0) * 0.11)) }
