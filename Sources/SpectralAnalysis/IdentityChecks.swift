@@ -123,11 +123,8 @@ public struct IdentityChecker: Sendable {
                                           tolerance: Self.zeroModeTolerance))
         }
 
-        results.append(IdentityResult("ward_residual_q0", "max|ΔΣ − (1/N)Σ U0 C ΔG| / max|ΔΣ| ≤ 1e-12 at q = 0 (§3.3, Suslov (13))",
-                                      residual: model.wardResidual(opZero.fields), tolerance: Self.wardTolerance))
+        results += wardIdentities(atZero: opZero, atQ: atZero ? nil : op)
         if !atZero {
-            results.append(IdentityResult("ward_residual_q", "the same at q (shifted-grid SCBA) (§3.3)",
-                                          residual: model.wardResidual(op.fields), tolerance: Self.wardTolerance))
             progress?("building the operator at −q (matrix-free)")
             let minus = try model.operator(at: probe.at(q: q.map { -$0 })).action()
             let negated = model.grid.negatedIndex.map(Int.init)
@@ -138,20 +135,7 @@ public struct IdentityChecker: Sendable {
                                           residual: defect.squareRoot() / euclideanNorm(lx), tolerance: Self.parityMatrixTolerance))
         }
 
-        if model.correlation.isWhiteNoise {
-            progress?("streaming term at small q")
-            let streaming = try streamingIdentity()
-            results.append(IdentityResult("streaming_fermi_sea", "i(s, Ms)/((s, s) q²) → D_RR as q → 0, white noise (§3.7)",
-                                          residual: streaming.residual, tolerance: Self.streamingTolerance,
-                                          detail: "D_stream = \(streaming.extrapolated), D_RR = \(model.kuboGreenwood.fermiSeaDiffusion)"))
-        }
-        if p.singular == .none && model.correlation.isWhiteNoise {
-            progress?("diffusion pole (Einstein relation)")
-            let diffusion = try DiffusionAnalysis(model: model, omega: probe.omega, method: .secular)
-            results.append(IdentityResult("einstein", "|D_fit − D_KG| ≤ 1e-3 D_KG (§3.7, Suslov (23), (45))",
-                                          residual: diffusion.relativeDifference, tolerance: DiffusionAnalysis.einsteinTolerance,
-                                          detail: "D_fit = \(diffusion.fitted.real) + \(diffusion.fitted.imaginary)i, D_KG = \(diffusion.kuboGreenwood)"))
-        }
+        results += try diffusionIdentities(omega: probe.omega, progress: progress)
         var skipped = ["trace", "zero_eigenvalue_q0"]
         if !atZero { skipped.append("parity_spectrum") }
         if model.vertex.predictedRank(wardProjection: p.wardProjection) != nil { skipped.append("rank_L1") }
@@ -192,12 +176,7 @@ public struct IdentityChecker: Sendable {
         }
 
         // 3. Ward identity.
-        results.append(IdentityResult("ward_residual_q0", "max|ΔΣ − (1/N)Σ U0 C ΔG| / max|ΔΣ| ≤ 1e-12 at q = 0 (§3.3, Suslov (13))",
-                                      residual: model.wardResidual(opZero.fields), tolerance: Self.wardTolerance))
-        if !atZero {
-            results.append(IdentityResult("ward_residual_q", "the same at q (shifted-grid SCBA) (§3.3)",
-                                          residual: model.wardResidual(op.fields), tolerance: Self.wardTolerance))
-        }
+        results += wardIdentities(atZero: opZero, atQ: atZero ? nil : op)
 
         // 4. Parity: 𝕃_kk'(q) = 𝕃_{−k,−k'}(−q).
         let minusQ = q.map { -$0 }
@@ -248,21 +227,36 @@ public struct IdentityChecker: Sendable {
                                           detail: "rank = \(rank.rank), |X| = \(model.vertex.correlatorSize ?? 0); \(gap)"))
         }
 
-        // 7. The streaming term is the Fermi-sea part of the Einstein relation: every vertex
-        // model (it does not see the vertex), white noise (with r_c > 0 Σ_k depends on k and
-        // dresses the velocity in ΔG(q), so the bare-velocity D_RR is not its limit).
-        if model.correlation.isWhiteNoise {
-            progress?("streaming term at small q")
-            let streaming = try streamingIdentity()
-            results.append(IdentityResult("streaming_fermi_sea", "i(s, Ms)/((s, s) q²) → D_RR as q → 0, white noise (§3.7)",
-                                          residual: streaming.residual, tolerance: Self.streamingTolerance,
-                                          detail: "D_stream = \(streaming.extrapolated), D_RR = \(model.kuboGreenwood.fermiSeaDiffusion); from q = \(streaming.momentum) and \(2 * streaming.momentum) along axis 1 (ql = 0.05, 0.1), Richardson-extrapolated"))
-        }
+        // 7. The streaming identity and the Einstein relation.
+        results += try diffusionIdentities(omega: probe.omega, progress: progress)
+        return results
+    }
 
-        // 7. Einstein relation for the metallic ladder with white noise.
-        if p.singular == .none && model.correlation.isWhiteNoise {
+    /// §3.3: the Ward residual at q = 0 and, when given, at q.
+    func wardIdentities(atZero: CollisionOperator, atQ: CollisionOperator?) -> [IdentityResult] {
+        var results = [IdentityResult("ward_residual_q0", "max|ΔΣ − (1/N)Σ U0 C ΔG| / max|ΔΣ| ≤ 1e-12 at q = 0 (§3.3, Suslov (13))",
+                                      residual: model.wardResidual(atZero.fields), tolerance: Self.wardTolerance)]
+        if let atQ {
+            results.append(IdentityResult("ward_residual_q", "the same at q (shifted-grid SCBA) (§3.3)",
+                                          residual: model.wardResidual(atQ.fields), tolerance: Self.wardTolerance))
+        }
+        return results
+    }
+
+    /// §3.7: the streaming identity — every vertex model (it does not see the vertex), white
+    /// noise (with r_c > 0 Σ_k depends on k and dresses the velocity in ΔG(q), so the
+    /// bare-velocity D_RR is not its limit) — and the Einstein relation for the metallic
+    /// ladder with white noise (its q ladder by the secular equation, or dense on small grids).
+    func diffusionIdentities(omega: Double, progress: ((String) -> Void)?) throws -> [IdentityResult] {
+        guard model.correlation.isWhiteNoise else { return [] }
+        progress?("streaming term at small q")
+        let streaming = try streamingIdentity()
+        var results = [IdentityResult("streaming_fermi_sea", "i(s, Ms)/((s, s) q²) → D_RR as q → 0, white noise (§3.7)",
+                                      residual: streaming.residual, tolerance: Self.streamingTolerance,
+                                      detail: "D_stream = \(streaming.extrapolated), D_RR = \(model.kuboGreenwood.fermiSeaDiffusion); from q = \(streaming.momentum) and \(2 * streaming.momentum) along axis 1 (ql = 0.05, 0.1), Richardson-extrapolated")]
+        if model.parameters.singular == .none {
             progress?("diffusion pole (Einstein relation)")
-            let diffusion = try DiffusionAnalysis(model: model, omega: probe.omega)
+            let diffusion = try DiffusionAnalysis(model: model, omega: omega)
             results.append(IdentityResult("einstein", "|D_fit − D_KG| ≤ 1e-3 D_KG (§3.7, Suslov (23), (45))",
                                           residual: diffusion.relativeDifference, tolerance: DiffusionAnalysis.einsteinTolerance,
                                           detail: "D_fit = \(diffusion.fitted.real) + \(diffusion.fitted.imaginary)i, D_KG = \(diffusion.kuboGreenwood)"))
