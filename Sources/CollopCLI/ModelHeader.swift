@@ -87,12 +87,21 @@ func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields? =
 func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel {
     for warning in resolved.warnings { Progress.warn(warning, quiet: quiet) }
     do {
-        let model = try CollisionModel(parameters: resolved.parameters, compareNextSize: true)
+        let model = try CollisionModel(parameters: resolved.parameters,
+                                       compareNextSize: comparesNextSize(resolved.parameters))
         for warning in modelWarnings(model, probe: resolved.probe) { Progress.warn("warning: " + warning, quiet: quiet) }
         return model
     } catch let error as ParameterError {
         throw inputError(error, sources: resolved.sources)
     }
+}
+
+/// Whether the resolution check solves the SCBA on the L + 1 grid too: always for white
+/// noise (a scalar iteration), and for correlated disorder up to N = 262144 — beyond, that
+/// second SCBA costs as much as the run's own, on grids large enough (L ≥ 64 in d = 3) that
+/// the parity swing of D_RR has faded; `D_RR_next_size` is then absent.
+func comparesNextSize(_ parameters: ModelParameters) -> Bool {
+    parameters.correlationRadius == 0 || parameters.gridPointCount <= 262_144
 }
 
 /// What a user must know before trusting the numbers of `model`: a grid that does not

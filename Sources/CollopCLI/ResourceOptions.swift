@@ -107,6 +107,16 @@ enum Workload: Sendable {
         }
     }
 
+    /// Bytes per grid point of fields, tables and work vectors: the O(N) paths keep a few
+    /// dozen complex vectors (measured: 480 B per point for the Krylov λ0 at d = 3, L = 128);
+    /// the dense and blocked paths keep more tables per point.
+    var bytesPerPoint: Double {
+        switch self {
+        case .diffusionSecular, .diffusionKrylov: return 1024
+        default: return 4096
+        }
+    }
+
     /// Peak number of N × N complex buffers.
     var denseMatrices: Double {
         switch self {
@@ -148,12 +158,12 @@ struct MemoryPlan: Sendable {
         case .eigenvectors, .sector(_, true): matrices = 2.3 * concurrent + all
         default: matrices = 2.3 * concurrent + 3.5 * all
         }
-        return matrices + 8 * Double(groupOrder + 8) * points + 4096 * points + 64 * 1_048_576
+        return matrices + 8 * Double(groupOrder + 8) * points + workload.bytesPerPoint * points + 64 * 1_048_576
     }
 
     static func bytes(_ workload: Workload, _ n: Int) -> Double {
         let points = Double(n)
-        return workload.denseMatrices * 16 * points * points + 4096 * points + 64 * 1_048_576
+        return workload.denseMatrices * 16 * points * points + workload.bytesPerPoint * points + 64 * 1_048_576
     }
 
     var explanation: String {

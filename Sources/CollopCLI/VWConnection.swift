@@ -110,7 +110,7 @@ func buildConnectedModel(_ resolved: ResolvedModel, quiet: Bool) throws -> (mode
     // The placeholder: the same SCBA, Kubo–Greenwood D and grid (d0/xi enter only U^sing).
     let base: CollisionModel
     do {
-        base = try CollisionModel(parameters: p, compareNextSize: target == .d0)
+        base = try CollisionModel(parameters: p, compareNextSize: target == .d0 && comparesNextSize(p))
     } catch let error as ParameterError {
         throw inputError(error, sources: resolved.sources)
     }
