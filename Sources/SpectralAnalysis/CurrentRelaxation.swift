@@ -45,7 +45,7 @@ public enum CurrentRelaxation {
                                                               precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
                                                               tolerance: tolerance, maximumIterations: maximumIterations)
         } catch let error as LinearAlgebraError {
-            throw SpectralError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description)")
+            throw SpectralError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); at small ω on large grids its 1e-12 tolerance reaches the attainable accuracy: a larger ω, or a smaller L")
         }
         let value = Complex(0, -1) * bilinearSum(j, solution.solution) / bilinearSum(s, s)
         return Result(diffusion: value, products: solution.iterations, residual: solution.residual)

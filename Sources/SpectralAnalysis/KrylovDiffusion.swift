@@ -108,7 +108,7 @@ public enum KrylovDiffusion {
                 }, precondition: { v, z in shifted.apply(v, into: &z) },
                    tolerance: innerTolerance, maximumIterations: innerIterations)
             } catch let error as LinearAlgebraError {
-                throw SpectralError.krylovFailure(detail: "inner solve at Newton step \(steps), λ = \(lambda): \(error.description)")
+                throw SpectralError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description); try --method dense on a smaller grid, or a larger ω")
             }
             worstInner = max(worstInner, solution.residual)
             y = solution.solution
@@ -127,7 +127,7 @@ public enum KrylovDiffusion {
             previousStep = step.length
         }
         guard converged else {
-            throw SpectralError.krylovFailure(detail: "Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda))")
+            throw SpectralError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda)); try --method dense on a smaller grid, or a larger ω")
         }
         // The eigenvector and its true residual, recomputed from 𝕃.
         var v = e

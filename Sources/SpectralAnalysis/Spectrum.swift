@@ -33,7 +33,8 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The secular continuation of λ0(q) found no root: the diffusion mode has merged with
     /// the continuum M_k + ΔΣ (q beyond the diffusive regime).
     case secularBranchLost(q: Double, detail: String)
-    /// The Newton–Krylov solve for λ0 (or one of its inner COCG solves) did not converge.
+    /// A matrix-free Krylov solve (λ0's Newton–COCG, or the current solve of the closure) did
+    /// not converge; the detail says which, the residual reached and what to do.
     case krylovFailure(detail: String)
     /// The closure's fixed point D* = D_cur(D*) was not reached at ω (last iterates kept).
     case closureNotConverged(omega: Double, iterates: [Complex<Double>])
@@ -48,7 +49,7 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
             let last = iterates.map { "\($0.real) \($0.imaginary >= 0 ? "+" : "−") \(abs($0.imaginary))i" }.joined(separator: ", ")
             return "the closure D* = D_cur(D*) did not converge at ω = \(omega) in \(ClosureAnalysis.maximumIterations) iterations (last iterates: \(last)); try a denser ω ladder (smaller steps between frequencies) or a larger ω"
         case let .krylovFailure(detail):
-            return "the matrix-free solve for λ0 did not converge: \(detail); try --method dense on a smaller grid, or a larger ω"
+            return "the matrix-free Krylov solve did not converge: \(detail)"
         case let .nearExceptionalPoint(mode, condition):
             return "mode \(mode) is at an exceptional point (condition 1/|vᵀv| = \(condition) > 1e8): its eigenvector is self-orthogonal and has no c-normalized form; the eigenvalue is reliable only to √ε, the vector not at all"
         }
