@@ -1,3 +1,4 @@
+import Foundation
 import Numerics
 
 /// The Kubo–Greenwood diffusion constant of docs/model.md §3.7 at q = 0, ω → 0, with
@@ -30,19 +31,21 @@ public struct KuboGreenwood: Sendable, Equatable {
                 selfEnergy: SelfEnergyField, direction: [Double]) {
         let zero = [Double](repeating: 0, count: grid.dimension)
         let energies = band.energies(on: grid, shiftedBy: zero)
-        let velocities = band.velocities(on: grid, shiftedBy: zero, direction: direction)
-        let axes = (0..<grid.dimension).map { axis in
-            band.velocities(on: grid, shiftedBy: zero, direction: (0..<grid.dimension).map { $0 == axis ? 1 : 0 })
-        }
+        // v_i(k) = 2t sin k_i from one table per axis (k_i = 2πn/L): no N-length arrays.
+        let sines = (0..<grid.size).map { 2 * band.hopping * sin(grid.spacing * Double($0)) }
         var onShell = 0.0, fermiSea = 0.0, rho = 0.0, speed = 0.0
         for k in 0..<grid.count {
             let g = reciprocal(Complex(energy - energies[k]) - selfEnergy.values[k])
-            let v2 = velocities[k] * velocities[k]
+            var along = 0.0, speed2 = 0.0
+            for axis in 0..<grid.dimension {
+                let v = sines[grid.digit(k, axis: axis)]
+                along += direction[axis] * v
+                speed2 += v * v
+            }
+            let v2 = along * along
             onShell += v2 * g.magnitudeSquared
             fermiSea -= v2 * (g * g).real
             rho -= g.imaginary
-            var speed2 = 0.0
-            for axis in axes { speed2 += axis[k] * axis[k] }
             speed -= speed2 * g.imaginary
         }
         let n = Double(grid.count)

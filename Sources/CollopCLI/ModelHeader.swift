@@ -96,12 +96,12 @@ func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel
     }
 }
 
-/// Whether the resolution check solves the SCBA on the L + 1 grid too: always for white
-/// noise (a scalar iteration), and for correlated disorder up to N = 262144 — beyond, that
-/// second SCBA costs as much as the run's own, on grids large enough (L ≥ 64 in d = 3) that
-/// the parity swing of D_RR has faded; `D_RR_next_size` is then absent.
+/// Whether the resolution check solves the SCBA on the L + 1 grid too: up to N = 262144
+/// (every d = 1 grid, d = 2 to L = 512, d = 3 to L = 64). Beyond, that second SCBA and its
+/// sums cost a quarter of an O(N) run, on grids large enough that the parity swing of D_RR
+/// has faded (README, How D converges with L); `D_RR_next_size` is then absent.
 func comparesNextSize(_ parameters: ModelParameters) -> Bool {
-    parameters.correlationRadius == 0 || parameters.gridPointCount <= 262_144
+    parameters.gridPointCount <= 262_144
 }
 
 /// What a user must know before trusting the numbers of `model`: a grid that does not

@@ -112,8 +112,11 @@ public struct DiffusionAnalysis: Sendable {
         self.direction = unit
         self.omega = omega
         self.method = resolved
-        kuboGreenwood = KuboGreenwood(grid: model.grid, band: model.band, energy: p.energy,
-                                      selfEnergy: model.selfEnergyAtEnergy, direction: unit).diffusion
+        // The model's D_KG is along axis 1; another direction needs its own sums.
+        let alongAxis = unit.first == 1 && unit.dropFirst().allSatisfy { $0 == 0 }
+        kuboGreenwood = alongAxis ? model.kuboGreenwood.diffusion
+            : KuboGreenwood(grid: model.grid, band: model.band, energy: p.energy,
+                            selfEnergy: model.selfEnergyAtEnergy, direction: unit).diffusion
         einsteinApplies = rankOne
         krylovReport = resolved == .krylov ? report : nil
     }
