@@ -19,7 +19,7 @@ public struct SelfEnergyField: Sendable, Equatable {
 
     /// The advanced self-energy Σ^A = conj Σ^R.
     public var conjugated: SelfEnergyField {
-        SelfEnergyField(values: values.map(\.conjugate), iterations: iterations, residual: residual)
+        SelfEnergyField(values: values.map { $0.conjugate }, iterations: iterations, residual: residual)   // a closure: a key path costs a projection per element
     }
 }
 

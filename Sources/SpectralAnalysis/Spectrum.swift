@@ -109,7 +109,7 @@ public struct Spectrum: Sendable {
     /// Eigenvalues closer than this are one degenerate cluster: 1e4 ε ‖𝕃‖_F.
     public static func clusterTolerance(norm: Double) -> Double { 1e4 * Double.ulpOfOne * norm }
 
-    public var values: [Complex<Double>] { modes.map(\.value) }
+    public var values: [Complex<Double>] { modes.map { $0.value } }
     public var isBlocked: Bool { !parts.isEmpty }
     public var hasVectors: Bool { isBlocked ? parts.allSatisfy { $0.spectrum.hasVectors } : denseVectors != nil }
     /// The order N of the diagonalized operator.
@@ -283,7 +283,7 @@ public struct Spectrum: Sendable {
         self.degenerateClusters = global({ $0.degenerateClusters }, singletons: true)
         self.clustersWithSubspaceBasis = global({ $0.clustersWithSubspaceBasis }, singletons: false)
         self.clustersLeftNonOrthogonal = global({ $0.clustersLeftNonOrthogonal }, singletons: false)
-        self.degenerateValues = BilinearEigenbasis.groups(of: modes.map(\.value), tolerance: Self.clusterTolerance(norm: norm))
+        self.degenerateValues = BilinearEigenbasis.groups(of: modes.map { $0.value }, tolerance: Self.clusterTolerance(norm: norm))
             .filter { $0.count > 1 }
     }
 
