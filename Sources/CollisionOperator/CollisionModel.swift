@@ -84,14 +84,17 @@ public struct CollisionModel: Sendable {
 
     /// Σ^R(z) on the grid shifted by `shift`: SCBA, or −iγ for `fixed`. An SCBA solution
     /// with γ = 0 means there are no states at z: reported as a bad `--energy`.
+    /// `start` is the first iterate (the solution at E on the unshifted grid, for the nearby
+    /// shifted grids and E + ω); the fixed point and its tolerance do not depend on it.
     static func retardedSelfEnergy(parameters: ModelParameters, solver: SCBASolver, energy: Double,
-                                   shift: [Double], bandEnergies: [Double]? = nil) throws -> SelfEnergyField {
+                                   shift: [Double], bandEnergies: [Double]? = nil,
+                                   start: [Complex<Double>]? = nil) throws -> SelfEnergyField {
         switch parameters.selfEnergy {
         case .fixed(let gamma):
             return SelfEnergyField(values: [Complex](repeating: Complex(0, -gamma), count: solver.grid.count),
                                    iterations: 0, residual: 0)
         case .scba:
-            let field = try solver.retarded(energy: energy, shift: shift, bandEnergies: bandEnergies)
+            let field = try solver.retarded(energy: energy, shift: shift, bandEnergies: bandEnergies, start: start)
             let scale = max(parameters.u0, 1e-300)
             if field.gamma <= 1e-10 * scale || field.values.contains(where: { $0.imaginary > 0 }) {
                 let edge = solver.band.halfWidth(dimension: parameters.dimension)
@@ -125,7 +128,7 @@ public struct CollisionModel: Sendable {
         let plus = band.energies(on: grid, shiftedBy: half)
         let minus = atZero ? plus : band.energies(on: grid, shiftedBy: half.map { -$0 })
         let retarded = try Self.retardedSelfEnergy(parameters: parameters, solver: solver, energy: parameters.energy + omega,
-                                                   shift: half, bandEnergies: plus)
+                                                   shift: half, bandEnergies: plus, start: selfEnergyAtEnergy.values)
         let advanced: SelfEnergyField
         if atZero && omega == 0 {
             advanced = retarded.conjugated
@@ -133,7 +136,8 @@ public struct CollisionModel: Sendable {
             advanced = selfEnergyAtEnergy.conjugated
         } else {
             advanced = try Self.retardedSelfEnergy(parameters: parameters, solver: solver, energy: parameters.energy,
-                                                   shift: half.map { -$0 }, bandEnergies: minus).conjugated
+                                                   shift: half.map { -$0 }, bandEnergies: minus,
+                                                   start: selfEnergyAtEnergy.values).conjugated
         }
         return try KineticFields(grid: grid, energy: parameters.energy, probe: probe, plus: plus, minus: minus,
                                  retarded: retarded, advanced: advanced)
@@ -180,7 +184,7 @@ public struct CollisionModel: Sendable {
         let n = grid.count
         // The same convolution the SCBA used (real-space moments or FFT), so the residual
         // measures the self-consistency, not a difference of two methods' round-off.
-        let predicted = (try? correlation.convolver(on: grid, u0: parameters.u0).convolve(fields.deltaG))
+        let predicted = (try? (solver.convolver ?? correlation.convolver(on: grid, u0: parameters.u0)).convolve(fields.deltaG))
             ?? correlation.convolve(fields.deltaG, on: grid, u0: parameters.u0)
         var worst = 0.0, scale = 0.0
         for k in 0..<n {

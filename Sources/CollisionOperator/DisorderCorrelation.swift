@@ -81,15 +81,15 @@ public struct DisorderCorrelation: Sendable, Equatable {
 
 /// (1/N) Σ_k' U0 C(k − k') f_k' for one grid, prepared once (see
 /// `DisorderCorrelation.convolver(on:u0:)`): the FFT plan and the transform of U0·C/N² are
-/// made at init. Not for concurrent use.
-public final class DisorderConvolver {
+/// made at init and never change, so one convolver serves every SCBA solve of a model (and
+/// concurrent callers: FFTW's execute is thread-safe, and each call has its own buffer).
+public final class DisorderConvolver: @unchecked Sendable {
     let correlation: DisorderCorrelation
     let grid: MomentumGrid
     let u0: Double
     let transform: FourierTransform?
     /// forward(U0·C)/N², so that backward(spectrum · forward(f)) is the convolution with 1/N.
     let spectrum: AlignedComplexBuffer?
-    let work: AlignedComplexBuffer?
 
     init(correlation: DisorderCorrelation, grid: MomentumGrid, u0: Double,
          byFourierTransform: Bool) throws(LinearAlgebraError) {
@@ -99,7 +99,6 @@ public final class DisorderConvolver {
         guard byFourierTransform else {
             transform = nil
             spectrum = nil
-            work = nil
             return
         }
         let n = grid.count
@@ -111,13 +110,13 @@ public final class DisorderConvolver {
         try transform.forward(spectrum.elements)
         self.transform = transform
         self.spectrum = spectrum
-        work = try AlignedComplexBuffer(count: n)
     }
 
     /// (1/N) Σ_k' U0 C(k − k') f_k' at every grid point.
     public func convolve(_ f: [Complex<Double>]) throws(LinearAlgebraError) -> [Complex<Double>] {
-        guard let transform, let spectrum, let work else { return correlation.convolve(f, on: grid, u0: u0) }
+        guard let transform, let spectrum else { return correlation.convolve(f, on: grid, u0: u0) }
         let n = grid.count
+        let work = try AlignedComplexBuffer(count: n)
         for k in 0..<n { work.elements[k] = f[k] }
         try transform.forward(work.elements)
         for k in 0..<n { work.elements[k] *= spectrum.elements[k] }

@@ -80,6 +80,9 @@ public struct SCBASolver: Sendable {
     public static let damping = 0.7
     /// Number of previous steps the Anderson mixing uses.
     public static let historyDepth = 6
+    /// The disorder convolution on this grid, prepared once for every solve (nil when its
+    /// FFT could not be set up: each solve then tries again and reports the failure).
+    let convolver: DisorderConvolver?
 
     public init(grid: MomentumGrid, band: TightBindingBand, u0: Double, correlation: DisorderCorrelation,
                 maximumIterations: Int, tolerance: Double = 1e-14) {
@@ -89,23 +92,33 @@ public struct SCBASolver: Sendable {
         self.correlation = correlation
         self.maximumIterations = maximumIterations
         self.tolerance = tolerance
+        convolver = try? correlation.convolver(on: grid, u0: u0)
     }
 
     /// Σ^R(z + i0) on the grid shifted by `shift`. Throws `.selfEnergyNotConverged`.
     /// - Parameter bandEnergies: ε(k + shift) when the caller already has them (the
     ///   kinetic fields need the same values); computed here otherwise.
-    public func retarded(energy z: Double, shift: [Double],
-                         bandEnergies: [Double]? = nil) throws(ModelComputationError) -> SelfEnergyField {
+    /// - Parameter start: the first iterate (N values; for white noise only the first is
+    ///   used), e.g. the solution at a nearby energy or shift; nil for the generic −i√(U0).
+    public func retarded(energy z: Double, shift: [Double], bandEnergies: [Double]? = nil,
+                         start: [Complex<Double>]? = nil) throws(ModelComputationError) -> SelfEnergyField {
         let energies = bandEnergies ?? band.energies(on: grid, shiftedBy: shift)
         let n = grid.count
         let uniform = correlation.isWhiteNoise
         let width = uniform ? 1 : n     // a uniform Σ is iterated as one number
         let cZero = correlation.coefficients.reduce(0, +)
         var sigma = [Complex<Double>](repeating: Complex(0, -max((u0 * max(cZero, 1e-12)).squareRoot(), 1e-3)), count: width)
+        if let start, start.count == n, start.allSatisfy({ $0.isFinite && $0.imaginary < 0 }) {
+            sigma = uniform ? [start[0]] : start
+        }
         var green = [Complex<Double>](repeating: .zero, count: n)
 
         let convolver: DisorderConvolver
-        do { convolver = try correlation.convolver(on: grid, u0: u0) } catch { throw .fourierTransform(detail: error.description) }
+        if let prepared = self.convolver {
+            convolver = prepared
+        } else {
+            do { convolver = try correlation.convolver(on: grid, u0: u0) } catch { throw .fourierTransform(detail: error.description) }
+        }
 
         /// F(Σ): the SCBA map, (1/N) Σ_k' U0 C(k − k') G_k'.
         func map(_ sigma: [Complex<Double>]) throws(ModelComputationError) -> [Complex<Double>] {
@@ -123,11 +136,13 @@ public struct SCBASolver: Sendable {
         for iteration in 1...maximumIterations {
             let mapped = try map(sigma)
             let g = (0..<width).map { mapped[$0] - sigma[$0] }
-            var change = 0.0, magnitude = 0.0
+            var change = 0.0, magnitude = 0.0               // squared in the loop (no hypot per point)
             for k in 0..<width {
-                change = max(change, g[k].length)
-                magnitude = max(magnitude, mapped[k].length)
+                change = max(change, g[k].magnitudeSquared)
+                magnitude = max(magnitude, mapped[k].magnitudeSquared)
             }
+            change = change.squareRoot()
+            magnitude = magnitude.squareRoot()
             guard change.isFinite else { break }
             lastChange = change
             if change <= tolerance * max(1, magnitude) {
