@@ -29,6 +29,8 @@ public enum ConjugateOrthogonalGradient {
     ///   - precondition: z = M⁻¹ r; nil for none.
     ///   - tolerance: relative true residual to reach.
     ///   - maximumIterations: products with A allowed in all (restarts included).
+    ///   - acceptable: a looser true residual that is returned (with its value) instead of
+    ///     an error when `tolerance` lies below the attainable accuracy; nil: none.
     /// - Throws: `.iterationLimit` with the true residual reached (also after a breakdown,
     ///   rᵀz or pᵀAp = 0, that restarts cannot cure), `.nonFiniteInput` for a NaN or
     ///   infinite b.
@@ -36,7 +38,7 @@ public enum ConjugateOrthogonalGradient {
                              apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void,
                              precondition: (([Complex<Double>], inout [Complex<Double>]) throws -> Void)? = nil,
                              tolerance: Double = 1e-12, maximumIterations: Int = 2000,
-                             restarts: Int = 3) throws -> IterativeSolution {
+                             restarts: Int = 3, acceptable: Double? = nil) throws -> IterativeSolution {
         let n = b.count
         if let bad = b.firstIndex(where: { !$0.isFinite }) {
             throw LinearAlgebraError.nonFiniteInput(routine: "COCG", row: bad, column: 0)
@@ -95,6 +97,9 @@ public enum ConjugateOrthogonalGradient {
             guard trueResidual < best.residual else { trueResidual = best.residual; break }
             best = (x, trueResidual)
             if products >= maximumIterations { break }
+        }
+        if let acceptable, best.residual <= acceptable {
+            return IterativeSolution(solution: best.x, iterations: products, residual: best.residual)
         }
         throw LinearAlgebraError.iterationLimit(solver: "COCG (true relative residual ‖b − Ax‖/‖b‖)",
                                                 iterations: products, lastChange: trueResidual)
