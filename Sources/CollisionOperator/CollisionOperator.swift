@@ -57,75 +57,15 @@ public struct CollisionOperator: Sendable {
     /// `.nonFiniteOperator` error, never a matrix handed on to LAPACK.
     public func matrix(regularWeight a: Complex<Double> = .one,
                        singularWeight b: Complex<Double> = .one) throws(ModelComputationError) -> ComplexMatrix {
-        // Element (i, j) = s_i [s_j·c(i, j) + A_j] + u_i B_j + δ_ij a(M_j + ΔΣ_j), with
-        //   c(i, j) = c0 + K₋(k_i − k_j) + K₊(k_i + k_j),
-        //   K₋ = −a U0 C/N (correlated disorder), K₊ = −b U^sing/N, c0 = −a U0/N (white) − b τ/σ² (projection),
-        //   A_j = b u_j/σ, B_j = b s_j/σ (projection; zero without it):
-        // three complex products per element. Rows run in blocks along the last axis, so
-        // the momentum index of k_i ± k_j costs one table lookup.
+        // Column j is row j of the complex-symmetric operator: `OperatorElements.row` forms it
+        // with three complex products per element and one table lookup per index k ± k_j.
         let n = grid.count
-        let L = grid.size
-        let d = grid.dimension
-        let inverseN = 1 / Double(n)
-        let sigmaInverse = 1 / sigma
-        let project = wardProjection && singularKernel != nil
-        let minusKernel: [Complex<Double>]? = regularKernel.map { kernel in kernel.map { Complex(-$0 * inverseN) * a } }
-        let plusKernel: [Complex<Double>]? = singularKernel.map { kernel in kernel.map { -b * $0 * Complex(inverseN) } }
-        let c0 = (regularKernel == nil ? Complex(-u0 * inverseN) * a : .zero)
-            - (project ? b * tau * sigmaInverse * sigmaInverse : .zero)
-        let diagonal = (0..<n).map { a * (Complex(fields.streaming[$0]) + fields.deltaSigma[$0]) }
-        let s = fields.root, u = projectedVector
-        let grid = self.grid
-        let tableSize = d * L
+        let elements = OperatorElements(operator: self, regularWeight: a, singularWeight: b)
         // Every element is written exactly once below, so the buffer starts uninitialized.
         let result = ComplexMatrix(rows: n, columns: n, initializingWith: { buffer in
             let target = DisjointWriteBuffer(base: buffer.baseAddress!)
             parallelChunks(count: n, minimumChunk: 4) { columns in
-                s.withUnsafeBufferPointer { s in
-                u.withUnsafeBufferPointer { u in
-                (minusKernel ?? []).withUnsafeBufferPointer { minusK in
-                (plusKernel ?? []).withUnsafeBufferPointer { plusK in
-                grid.digits.withUnsafeBufferPointer { digits in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * tableSize) { tables in
-                    let minus = UnsafeMutableBufferPointer(rebasing: tables[0..<tableSize])
-                    let plus = UnsafeMutableBufferPointer(rebasing: tables[tableSize..<(2 * tableSize)])
-                    let hasMinus = minusKernel != nil, hasPlus = plusKernel != nil
-                    let last = (d - 1) * L
-                    for j in columns {
-                        let column = target.base + j * n
-                        let sj = s[j]
-                        let aj = project ? b * u[j] * sigmaInverse : .zero
-                        let bj = project ? b * sj * sigmaInverse : .zero
-                        if hasMinus { grid.fillOffsetTable(for: j, sign: -1, into: minus) }
-                        if hasPlus { grid.fillOffsetTable(for: j, sign: 1, into: plus) }
-                        var blockStart = 0
-                        while blockStart < n {
-                            // Offsets of the leading axes, fixed over the block of L rows.
-                            var minusBase = 0, plusBase = 0
-                            for axis in 0..<(d - 1) {
-                                let digit = Int(digits[blockStart * d + axis])
-                                if hasMinus { minusBase += minus[axis * L + digit] }
-                                if hasPlus { plusBase += plus[axis * L + digit] }
-                            }
-                            for digit in 0..<L {
-                                let i = blockStart + digit
-                                var c = c0
-                                if hasMinus { c += minusK[minusBase + minus[last + digit]] }
-                                if hasPlus { c += plusK[plusBase + plus[last + digit]] }
-                                var value = s[i] * (sj * c + aj)
-                                if project { value += u[i] * bj }
-                                (column + i).initialize(to: value)
-                            }
-                            blockStart += L
-                        }
-                        column[j] += diagonal[j]
-                    }
-                }
-                }
-                }
-                }
-                }
-                }
+                for j in columns { elements.row(j, into: target.base + j * n) }
             }
         })
         if let bad = result.firstNonFiniteElement() {
