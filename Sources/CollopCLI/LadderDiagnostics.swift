@@ -3,18 +3,11 @@ import Foundation
 import SpectralAnalysis
 
 extension LadderOptions.Resolved {
-    /// The unit direction of the ladder (axis 1 by default).
-    func unitDirection(dimension: Int) -> [Double] {
-        let raw = direction ?? [1] + [Double](repeating: 0, count: dimension - 1)
-        let length = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return raw.map { $0 / length }
-    }
-
     /// Refuses a ladder whose last point leaves the Brillouin zone: every component of
     /// qmax·n̂ must stay within [−π, π] (beyond, q aliases to a smaller momentum).
     func checkZone(dimension: Int) throws(InputError) {
         guard let qmax else { return }
-        let unit = unitDirection(dimension: dimension)
+        let unit = DiffusionAnalysis.unitDirection(direction, dimension: dimension)
         let largest = unit.map(abs).max() ?? 1
         guard qmax * largest <= Double.pi else {
             throw InputError("--qmax: value \(format(qmax)) takes q = qmax·n̂ beyond the Brillouin zone (component \(format(qmax * largest)) > π along the direction \(unit.map { String(format: "%.4g", $0) }.joined(separator: ","))) (allowed: 0 < qmax ≤ π/max|n̂_i| = \(String(format: "%.6g", Double.pi / largest)))")

@@ -64,6 +64,13 @@ public struct DiffusionAnalysis: Sendable {
     /// |D_fit − D_KG| / D_KG.
     public var relativeDifference: Double { (fitted - Complex(kuboGreenwood)).length / abs(kuboGreenwood) }
 
+    /// The ladder's direction as a unit vector (axis 1 when nil); any nonzero vector.
+    public static func unitDirection(_ direction: [Double]?, dimension: Int) -> [Double] {
+        let raw = direction ?? [1] + [Double](repeating: 0, count: dimension - 1)
+        let length = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return raw.map { $0 / length }
+    }
+
     /// The default largest q: 0.1/ℓ with the mean free path ℓ ≈ t/γ.
     public static func defaultMaximumMomentum(model: CollisionModel) -> Double {
         0.1 * model.gamma / abs(model.parameters.hopping)
@@ -82,9 +89,7 @@ public struct DiffusionAnalysis: Sendable {
                 progress: ((Int, Int) -> Void)? = nil,
                 newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
         let p = model.parameters
-        var unit = direction ?? [1] + [Double](repeating: 0, count: p.dimension - 1)
-        let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        unit = unit.map { $0 / length }
+        let unit = Self.unitDirection(direction, dimension: p.dimension)
         let rankOne = model.correlation.isWhiteNoise && p.singular == .none
         let resolved = try Self.resolve(method, model: model)
         let qMax = maximumMomentum ?? Self.defaultMaximumMomentum(model: model)

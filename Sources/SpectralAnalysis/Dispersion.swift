@@ -20,9 +20,7 @@ public struct DispersionAnalysis: Sendable {
                 method: DiffusionMethod = .auto, symmetry: Bool = true, progress: ((Int, Int) -> Void)? = nil,
                 newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
         let d = model.parameters.dimension
-        var unit = direction ?? [1] + [Double](repeating: 0, count: d - 1)
-        let length = unit.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        unit = unit.map { $0 / length }
+        let unit = DiffusionAnalysis.unitDirection(direction, dimension: d)
         let resolved = try DiffusionAnalysis.resolve(method, model: model, denseUpTo: Self.denseAutoLimit)
         let momenta = (1...max(count, 1)).map { maximumMomentum * Double($0) / Double(max(count, 1)) }
         var done = 0
