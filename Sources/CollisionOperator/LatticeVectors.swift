@@ -1,3 +1,4 @@
+import DenseLinearAlgebra
 import Foundation
 import Numerics
 
@@ -54,11 +55,24 @@ public struct LatticeVectorSet: Sendable, Equatable {
     /// x_v as an array.
     public func vector(_ v: Int) -> [Int] { Array(components[(v * dimension)..<((v + 1) * dimension)]) }
 
-    /// f(Q) = Σ_v weights[v]·cos(Q·x_v) at every grid momentum Q (O(N·|X|·d)).
+    /// f(Q) = Σ_v weights[v]·cos(Q·x_v) at every grid momentum Q: the real part of one FFT
+    /// of the weights folded onto the grid (`foldedWeights`; exact, since e^{iQ·x} is
+    /// periodic on the grid), O(N log N); small sets, or a transform that cannot be set
+    /// up, sum directly, O(N·|X|·d).
     public func cosineSum(weights: [Double], on grid: MomentumGrid) -> [Double] {
+        let n = grid.count
+        if prefersFourierTransform(terms: count, gridCount: n),
+           let transform = try? FourierTransform(dimensions: grid.fourierDimensions),
+           let buffer = try? AlignedComplexBuffer(count: n) {
+            let folded = foldedWeights(weights, on: grid)
+            for m in 0..<n { buffer.elements[m] = Complex(folded[m]) }
+            if (try? transform.forward(buffer.elements)) != nil {
+                return buffer.elements.map { $0.real }
+            }
+        }
         let phases = PhaseTable(grid: grid, vectors: self)
-        var result = [Double](repeating: 0, count: grid.count)
-        for index in 0..<grid.count {
+        var result = [Double](repeating: 0, count: n)
+        for index in 0..<n {
             var sum = 0.0
             for v in 0..<count where weights[v] != 0 {
                 sum += weights[v] * phases.phase(point: index, vector: v).real
@@ -67,6 +81,22 @@ public struct LatticeVectorSet: Sendable, Equatable {
         }
         return result
     }
+
+    /// W_m = Σ_{v: x_v ≡ m (mod L)} weights[v], indexed like the grid: the weights as a
+    /// periodic lattice function (vectors longer than L overlap their images).
+    public func foldedWeights(_ weights: [Double], on grid: MomentumGrid) -> [Double] {
+        var folded = [Double](repeating: 0, count: grid.count)
+        for v in 0..<count {
+            folded[grid.index(ofDigits: vector(v))] += weights[v]
+        }
+        return folded
+    }
+}
+
+/// Whether a lattice sum with `terms` terms at each of `gridCount` points is cheaper by FFT
+/// (O(N log N)) than directly (O(N·terms)).
+func prefersFourierTransform(terms: Int, gridCount: Int) -> Bool {
+    terms > 1 && Double(terms) > 0.5 * log2(Double(max(gridCount, 2)))
 }
 
 /// e^{i k·x} for grid momenta k and lattice vectors x, from per-axis tables of
