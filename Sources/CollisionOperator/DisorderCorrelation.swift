@@ -82,13 +82,16 @@ public struct DisorderCorrelation: Sendable, Equatable {
 /// (1/N) Σ_k' U0 C(k − k') f_k' for one grid, prepared once (see
 /// `DisorderCorrelation.convolver(on:u0:)`): the FFT plan and the transform of U0·C/N² are
 /// made at init and never change, so one convolver serves every SCBA solve of a model (and
-/// concurrent callers: FFTW's execute is thread-safe, and each call has its own buffer).
+/// concurrent callers: FFTW's execute is thread-safe, and each call works in its caller's
+/// buffer).
 public final class DisorderConvolver: @unchecked Sendable {
     let correlation: DisorderCorrelation
     let grid: MomentumGrid
     let u0: Double
     let transform: FourierTransform?
     /// forward(U0·C)/N², so that backward(spectrum · forward(f)) is the convolution with 1/N.
+    /// Since C(p) = Σ_x c_x e^{ip·x}, forward(C)_m = N Σ_{x ≡ m} c_x: the coefficients
+    /// folded onto the grid, times U0/N — no transform of C is needed.
     let spectrum: AlignedComplexBuffer?
 
     init(correlation: DisorderCorrelation, grid: MomentumGrid, u0: Double,
@@ -102,25 +105,38 @@ public final class DisorderConvolver: @unchecked Sendable {
             return
         }
         let n = grid.count
-        let transform = try FourierTransform(dimensions: [Int](repeating: grid.size, count: grid.dimension))
+        let transform = try FourierTransform(dimensions: grid.fourierDimensions)
         let spectrum = try AlignedComplexBuffer(count: n)
-        let values = correlation.values(on: grid)
-        let scale = u0 / (Double(n) * Double(n))
-        for k in 0..<n { spectrum.elements[k] = Complex(values[k] * scale) }
-        try transform.forward(spectrum.elements)
+        let folded = correlation.vectors.foldedWeights(correlation.coefficients, on: grid)
+        let scale = u0 / Double(n)
+        for m in 0..<n { spectrum.elements[m] = Complex(folded[m] * scale) }
         self.transform = transform
         self.spectrum = spectrum
     }
 
     /// (1/N) Σ_k' U0 C(k − k') f_k' at every grid point.
     public func convolve(_ f: [Complex<Double>]) throws(LinearAlgebraError) -> [Complex<Double>] {
-        guard let transform, let spectrum else { return correlation.convolve(f, on: grid, u0: u0) }
-        let n = grid.count
-        let work = try AlignedComplexBuffer(count: n)
-        for k in 0..<n { work.elements[k] = f[k] }
-        try transform.forward(work.elements)
-        for k in 0..<n { work.elements[k] *= spectrum.elements[k] }
-        try transform.backward(work.elements)
+        guard transform != nil else { return correlation.convolve(f, on: grid, u0: u0) }
+        let work = try AlignedComplexBuffer(count: grid.count)
+        _ = work.elements.update(fromContentsOf: f)
+        try convolve(inPlace: work.elements)
         return Array(work.elements)
+    }
+
+    /// In place: f ← (1/N) Σ_k' U0 C(k − k') f_k' (f has N elements; FFTW's SIMD plans run
+    /// when it comes from `AlignedComplexBuffer`).
+    public func convolve(inPlace f: UnsafeMutableBufferPointer<Complex<Double>>) throws(LinearAlgebraError) {
+        guard let transform, let spectrum else {
+            if correlation.isWhiteNoise {
+                f.update(repeating: compensatedSum(f) * Complex(u0 / Double(f.count)))
+            } else {
+                _ = f.update(fromContentsOf: correlation.convolve(Array(f), on: grid, u0: u0))
+            }
+            return
+        }
+        try transform.forward(f)
+        let kernel = spectrum.elements
+        for m in 0..<f.count { f[m] *= kernel[m] }
+        try transform.backward(f)
     }
 }

@@ -63,7 +63,7 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
 /// Σ_k = U0 Σ_x c_x e^{ik·x} ĝ_x with ĝ_x = (1/N) Σ_k e^{−ik·x} G_k: O(N·|x|) per step.
 ///
 /// The fixed point is found by damped iteration Σ ← Σ + β(F(Σ) − Σ), accelerated by
-/// Anderson mixing over the last few steps (Walker & Ni 2011; the secant method when
+/// Anderson mixing over the last few steps (`AndersonMixing`; the secant method when
 /// Σ is uniform). The contraction of the plain iteration, |U0⟨G²⟩|, approaches 1 on
 /// small or one-dimensional grids; the history removes that slowdown. An accelerated
 /// step that would leave the lower half plane (Im Σ < 0, retarded) is replaced by the
@@ -100,6 +100,9 @@ public struct SCBASolver: Sendable {
     ///   kinetic fields need the same values); computed here otherwise.
     /// - Parameter start: the first iterate (N values; for white noise only the first is
     ///   used), e.g. the solution at a nearby energy or shift; nil for the generic −i√(U0).
+    ///
+    /// The iteration works in buffers made once per solve (G and F(Σ) share one aligned
+    /// buffer, transformed in place): nothing of length N is allocated per step.
     public func retarded(energy z: Double, shift: [Double], bandEnergies: [Double]? = nil,
                          start: [Complex<Double>]? = nil) throws(ModelComputationError) -> SelfEnergyField {
         let energies = bandEnergies ?? band.energies(on: grid, shiftedBy: shift)
@@ -111,34 +114,31 @@ public struct SCBASolver: Sendable {
         if let start, start.count == n, start.allSatisfy({ $0.isFinite && $0.imaginary < 0 }) {
             sigma = uniform ? [start[0]] : start
         }
-        var green = [Complex<Double>](repeating: .zero, count: n)
-
         let convolver: DisorderConvolver
-        if let prepared = self.convolver {
-            convolver = prepared
-        } else {
-            do { convolver = try correlation.convolver(on: grid, u0: u0) } catch { throw .fourierTransform(detail: error.description) }
+        let work: AlignedComplexBuffer          // G, then F(Σ) in place
+        do throws(LinearAlgebraError) {
+            if let prepared = self.convolver { convolver = prepared } else { convolver = try correlation.convolver(on: grid, u0: u0) }
+            work = try AlignedComplexBuffer(count: n)
+        } catch {
+            throw .fourierTransform(detail: error.description)
         }
-
-        /// F(Σ): the SCBA map, (1/N) Σ_k' U0 C(k − k') G_k'.
-        func map(_ sigma: [Complex<Double>]) throws(ModelComputationError) -> [Complex<Double>] {
-            for k in 0..<n { green[k] = reciprocal(Complex(z - energies[k]) - sigma[uniform ? 0 : k]) }
-            let mapped: [Complex<Double>]
-            do { mapped = try convolver.convolve(green) } catch { throw .fourierTransform(detail: error.description) }
-            return uniform ? [mapped[0]] : mapped
-        }
-
-        let beta = Complex(Self.damping)
-        var stepHistory: [[Complex<Double>]] = []       // Δx
-        var residualHistory: [[Complex<Double>]] = []   // Δg
-        var previous: (x: [Complex<Double>], g: [Complex<Double>])? = nil
+        let mapped = work.elements
+        var residual = [Complex<Double>](repeating: .zero, count: width)       // F(Σ) − Σ
+        var next = residual
+        var mixing = AndersonMixing(width: width, depth: Self.historyDepth, damping: Self.damping)
         var lastChange = Double.infinity
         for iteration in 1...maximumIterations {
-            let mapped = try map(sigma)
-            let g = (0..<width).map { mapped[$0] - sigma[$0] }
+            // F(Σ) = (1/N) Σ_k' U0 C(k − k') G_k'.
+            sigma.withUnsafeBufferPointer { sigma in
+                energies.withUnsafeBufferPointer { energies in
+                    for k in 0..<n { mapped[k] = reciprocal(Complex(z - energies[k]) - sigma[uniform ? 0 : k]) }
+                }
+            }
+            do { try convolver.convolve(inPlace: mapped) } catch { throw .fourierTransform(detail: error.description) }
             var change = 0.0, magnitude = 0.0               // squared in the loop (no hypot per point)
             for k in 0..<width {
-                change = max(change, g[k].magnitudeSquared)
+                residual[k] = mapped[k] - sigma[k]
+                change = max(change, residual[k].magnitudeSquared)
                 magnitude = max(magnitude, mapped[k].magnitudeSquared)
             }
             change = change.squareRoot()
@@ -146,48 +146,23 @@ public struct SCBASolver: Sendable {
             guard change.isFinite else { break }
             lastChange = change
             if change <= tolerance * max(1, magnitude) {
-                let values = uniform ? [Complex<Double>](repeating: mapped[0], count: n) : mapped
+                let values = uniform ? [Complex<Double>](repeating: mapped[0], count: n) : Array(mapped)
                 return SelfEnergyField(values: values, iterations: iteration, residual: change)
             }
-            if let previous {
-                stepHistory.append((0..<width).map { sigma[$0] - previous.x[$0] })
-                residualHistory.append((0..<width).map { g[$0] - previous.g[$0] })
-                if stepHistory.count > Self.historyDepth {
-                    stepHistory.removeFirst()
-                    residualHistory.removeFirst()
+            let accelerated = sigma.withUnsafeBufferPointer { x in
+                residual.withUnsafeBufferPointer { g in
+                    next.withUnsafeMutableBufferPointer { next in mixing.step(iterate: x, residual: g, into: next) }
                 }
             }
-            previous = (sigma, g)
-            let plain = (0..<width).map { sigma[$0] + beta * g[$0] }
-            var next = plain
-            if !residualHistory.isEmpty, width >= residualHistory.count,
-               let accelerated = andersonStep(sigma: sigma, residual: g, beta: beta,
-                                              steps: stepHistory, residuals: residualHistory),
-               accelerated.allSatisfy({ $0.isFinite && $0.imaginary < 0 }) {
-                next = accelerated
-            } else {
-                stepHistory.removeAll()
-                residualHistory.removeAll()
+            if accelerated && !next.allSatisfy({ $0.isFinite && $0.imaginary < 0 }) {
+                // Keep the retarded half plane: take the plain damped step and forget the history.
+                for k in 0..<width { next[k] = sigma[k] + Complex(Self.damping) * residual[k] }
+                mixing.reset()
             }
-            sigma = next
+            swap(&sigma, &next)
         }
         throw .selfEnergyNotConverged(energy: z, shift: shift, iterations: maximumIterations,
                                       lastChange: lastChange, tolerance: tolerance)
-    }
-
-    /// x + βg − Σ_j γ_j(Δx_j + βΔg_j) with γ = argmin ‖g − Σ_j γ_j Δg_j‖ (zgels); nil
-    /// when the history is numerically dependent.
-    private func andersonStep(sigma: [Complex<Double>], residual g: [Complex<Double>], beta: Complex<Double>,
-                              steps: [[Complex<Double>]], residuals: [[Complex<Double>]]) -> [Complex<Double>]? {
-        let width = g.count
-        var design = ComplexMatrix(rows: width, columns: residuals.count)
-        for (column, history) in residuals.enumerated() { design.setColumn(column, to: history) }
-        guard let solution = try? LeastSquares.solve(design, g) else { return nil }
-        var next = (0..<width).map { sigma[$0] + beta * g[$0] }
-        for (j, gammaJ) in solution.coefficients.enumerated() {
-            for k in 0..<width { next[k] -= gammaJ * (steps[j][k] + beta * residuals[j][k]) }
-        }
-        return next
     }
 }
 

@@ -232,7 +232,7 @@ public func hermitianSum(_ x: [Complex<Double>], _ y: [Complex<Double>]) -> Comp
 
 /// Kahan-compensated Σ z_i, so grid averages keep full precision for large N.
 @inlinable
-public func compensatedSum(_ values: [Complex<Double>]) -> Complex<Double> {
+public func compensatedSum(_ values: some Sequence<Complex<Double>>) -> Complex<Double> {
     var sum = Complex<Double>.zero
     var compensation = Complex<Double>.zero
     for value in values {

@@ -12,6 +12,8 @@ struct SelfEnergyTests {
         ModelCase(dimension: 1, size: 30, energy: 0.3, q: [0], singular: .none),
         ModelCase(dimension: 2, size: 8, energy: -0.7, q: [0, 0], singular: .none, correlation: 0.8, disorder: 5),
         ModelCase(dimension: 3, size: 6, energy: 1.0, q: [0, 0, 0], singular: .none, correlation: 0.6, disorder: 5),
+        // a support of 129 vectors > 4 log₂N: the convolution runs by FFT
+        ModelCase(dimension: 2, size: 13, energy: 0.4, q: [0, 0], singular: .none, correlation: 1.5, disorder: 5),
     ])
     func fixedPointIsSelfConsistent(_ modelCase: ModelCase) throws {
         let model = try modelCase.parameters.model()
