@@ -31,6 +31,8 @@ public enum ConjugateOrthogonalGradient {
     ///   - maximumIterations: products with A allowed in all (restarts included).
     ///   - acceptable: a looser true residual that is returned (with its value) instead of
     ///     an error when `tolerance` lies below the attainable accuracy; nil: none.
+    ///   - initialGuess: x₀ (e.g. the solution of a nearby system; its residual costs one
+    ///     product); nil starts from 0.
     /// - Throws: `.iterationLimit` with the true residual reached (also after a breakdown,
     ///   rᵀz or pᵀAp = 0, that restarts cannot cure), `.nonFiniteInput` for a NaN or
     ///   infinite b.
@@ -38,7 +40,8 @@ public enum ConjugateOrthogonalGradient {
                              apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void,
                              precondition: (([Complex<Double>], inout [Complex<Double>]) throws -> Void)? = nil,
                              tolerance: Double = 1e-12, maximumIterations: Int = 2000,
-                             restarts: Int = 3, acceptable: Double? = nil) throws -> IterativeSolution {
+                             restarts: Int = 3, acceptable: Double? = nil,
+                             initialGuess: [Complex<Double>]? = nil) throws -> IterativeSolution {
         let n = b.count
         if let bad = b.firstIndex(where: { !$0.isFinite }) {
             throw LinearAlgebraError.nonFiniteInput(routine: "COCG", row: bad, column: 0)
@@ -48,11 +51,17 @@ public enum ConjugateOrthogonalGradient {
         var x = [Complex<Double>](repeating: .zero, count: n)
         var r = b, z = b, p = b, w = b
         var products = 0
+        var fromGuess = false
+        if let initialGuess, initialGuess.count == n, initialGuess.allSatisfy({ $0.isFinite }) {
+            x = initialGuess
+            fromGuess = true
+        }
         var trueResidual = 1.0
         var best = (x: x, residual: Double.infinity)
         for _ in 0...restarts {
             // r = b − A x (true residual at every (re)start).
-            if products > 0 {
+            if products > 0 || fromGuess {
+                fromGuess = false
                 try apply(x, &w)
                 products += 1
                 for i in 0..<n { r[i] = b[i] - w[i] }

@@ -19,17 +19,23 @@ public protocol LinearOperator {
 extension LinearOperator {
     /// y = A x as a new array.
     public func apply(_ x: [Complex<Double>]) throws(LinearAlgebraError) -> [Complex<Double>] {
-        guard x.count == order else {
-            throw .shapeMismatch(operation: "LinearOperator.apply", expected: "vector of length \(order)",
-                                 found: "length \(x.count)")
-        }
         var y = [Complex<Double>](repeating: .zero, count: order)
+        try apply(x, into: &y)
+        return y
+    }
+
+    /// y = A x into an existing array of `order` elements (no allocation: for loops of
+    /// many products).
+    public func apply(_ x: [Complex<Double>], into y: inout [Complex<Double>]) throws(LinearAlgebraError) {
+        guard x.count == order, y.count == order else {
+            throw .shapeMismatch(operation: "LinearOperator.apply", expected: "vectors of length \(order)",
+                                 found: "x of length \(x.count), y of length \(y.count)")
+        }
         try x.withUnsafeBufferPointer { (input) throws(LinearAlgebraError) in
             try y.withUnsafeMutableBufferPointer { (output) throws(LinearAlgebraError) in
                 try apply(input, into: output)
             }
         }
-        return y
     }
 }
 

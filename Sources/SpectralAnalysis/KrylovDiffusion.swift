@@ -11,7 +11,9 @@ import Numerics
 /// solved by Newton's method, f′(λ) = 1 + yᵀy (𝕃ᵀ = 𝕃). P𝕃P has no eigenvalue near the
 /// diffusion pole, so each inner solve is well conditioned; it runs COCG on the action of
 /// 𝕃 (any `LinearOperator`: the matrix-free FFT product or a dense matrix), preconditioned
-/// by the exact inverse of a projected model of 𝕃:
+/// by the exact inverse of a projected model of 𝕃, and started from the previous Newton
+/// step's y (the system changes only by the shift of λ, so the later solves take a few
+/// products):
 ///
 /// - `diagonal`: diag(M + ΔΣ) — exact for white noise with `--singular none`;
 /// - `pairs`: the 2 × 2 blocks of 𝕃 on {k, −k}, which hold the cooperon's Q = 0 pole and
@@ -71,7 +73,7 @@ public enum KrylovDiffusion {
         let e = s.map { $0 / root }                                  // eᵀe = 1
         var products = 0
         func apply(_ x: [Complex<Double>], _ y: inout [Complex<Double>]) throws {
-            y = try action.apply(x)
+            try action.apply(x, into: &y)
             products += 1
         }
         func project(_ x: inout [Complex<Double>]) {
@@ -93,20 +95,21 @@ public enum KrylovDiffusion {
         var steps = 0
         var converged = false
         var previousStep = Double.infinity
-        var work = y
+        var work = y, projected = y          // buffers of the inner products, reused
         while steps < maximumNewtonSteps {
             steps += 1
             let shifted = try model.inverse(shift: lambda, e: e)
             let solution: IterativeSolution
             do {
                 solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
-                    var px = x
-                    project(&px)
-                    try apply(px, &work)
+                    for k in 0..<n { projected[k] = x[k] }
+                    project(&projected)
+                    try apply(projected, &work)
                     project(&work)
-                    for k in 0..<n { out[k] = work[k] - lambda * px[k] }
+                    for k in 0..<n { out[k] = work[k] - lambda * projected[k] }
                 }, precondition: { v, z in shifted.apply(v, into: &z) },
-                   tolerance: innerTolerance, maximumIterations: innerIterations)
+                   tolerance: innerTolerance, maximumIterations: innerIterations,
+                   initialGuess: steps > 1 ? y : nil)
             } catch let error as LinearAlgebraError {
                 throw SpectralError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description); try --method dense on a smaller grid, or a larger ω")
             }
@@ -195,7 +198,7 @@ public enum KrylovDiffusion {
             var g = e
             solve(e, shift: shift, into: &g)
             let eg = bilinearSum(e, g)
-            guard eg.isFinite, eg != .zero, g.allSatisfy(\.isFinite) else {
+            guard eg.isFinite, eg != .zero, g.allSatisfy({ $0.isFinite }) else {
                 throw SpectralError.krylovFailure(detail: "the preconditioner is singular at λ = \(shift)")
             }
             return ProjectedInverse(model: self, shift: shift, e: e, g: g, eg: eg)

@@ -1,0 +1,152 @@
+import DenseLinearAlgebra
+import Foundation
+import Numerics
+import Testing
+
+/// A seeded generator (SplitMix64), so every run draws the same matrices.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private func randomComplex(_ generator: inout SeededGenerator) -> Complex<Double> {
+    Complex(Double.random(in: -1...1, using: &generator), Double.random(in: -1...1, using: &generator))
+}
+
+@Suite("Conjugate orthogonal gradient (COCG)")
+struct ConjugateOrthogonalGradientTests {
+    /// A complex-symmetric, diagonally dominant A (Aᵀ = A, not Hermitian) and a right-hand side.
+    static func system(order n: Int, seed: UInt64) throws -> (ComplexMatrix, [Complex<Double>]) {
+        var generator = SeededGenerator(state: seed)
+        var entries = [Complex<Double>](repeating: .zero, count: n * n)
+        for j in 0..<n {
+            for i in 0...j {
+                let value = i == j ? Complex(Double(n) / 4 + 2, 1) + randomComplex(&generator) : randomComplex(&generator) * Complex(0.5)
+                entries[i + j * n] = value
+                entries[j + i * n] = value
+            }
+        }
+        let b = (0..<n).map { _ in randomComplex(&generator) }
+        return (try ComplexMatrix(rows: n, columns: n, columnMajor: entries), b)
+    }
+
+    static func residual(_ a: ComplexMatrix, _ x: [Complex<Double>], _ b: [Complex<Double>]) throws -> Double {
+        let ax = try a.apply(x)
+        return euclideanNorm(zip(b, ax).map { $0 - $1 }) / euclideanNorm(b)
+    }
+
+    /// From zero and from an initial guess, the true residual reaches the tolerance; a guess
+    /// near the solution needs fewer products, and the solution itself only the one that
+    /// checks its residual.
+    @Test func solvesFromZeroAndFromAGuess() throws {
+        let (a, b) = try Self.system(order: 60, seed: 7)
+        let apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void = { x, y in try a.apply(x, into: &y) }
+        let cold = try ConjugateOrthogonalGradient.solve(b, apply: apply, tolerance: 1e-12)
+        #expect(try Self.residual(a, cold.solution, b) <= 1e-12)
+
+        var generator = SeededGenerator(state: 11)
+        let nearby = cold.solution.map { $0 + randomComplex(&generator) * Complex(1e-7) }
+        let warm = try ConjugateOrthogonalGradient.solve(b, apply: apply, tolerance: 1e-12, initialGuess: nearby)
+        #expect(try Self.residual(a, warm.solution, b) <= 1e-12)
+        #expect(warm.iterations < cold.iterations, "warm \(warm.iterations) vs cold \(cold.iterations) products")
+        let difference = euclideanNorm(zip(warm.solution, cold.solution).map { $0 - $1 }) / euclideanNorm(cold.solution)
+        #expect(difference < 1e-10)
+
+        let exact = try ConjugateOrthogonalGradient.solve(b, apply: apply, tolerance: 1e-12, initialGuess: cold.solution)
+        #expect(exact.iterations == 1)
+        #expect(exact.solution == cold.solution)
+    }
+
+    /// A guess of the wrong length or with a NaN is ignored (the solve starts from zero).
+    @Test func unusableGuessIsIgnored() throws {
+        let (a, b) = try Self.system(order: 20, seed: 3)
+        let apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void = { x, y in try a.apply(x, into: &y) }
+        let cold = try ConjugateOrthogonalGradient.solve(b, apply: apply)
+        var bad = b
+        bad[4] = Complex(.nan, 0)
+        for guess in [bad, Array(b.prefix(5))] {
+            let solved = try ConjugateOrthogonalGradient.solve(b, apply: apply, initialGuess: guess)
+            #expect(solved.iterations == cold.iterations)
+            #expect(try Self.residual(a, solved.solution, b) <= 1e-12)
+        }
+    }
+}
+
+@Suite("Anderson mixing")
+struct AndersonMixingTests {
+    /// Iterates x ← x + β(F(x) − x) with the mixing until max|F(x) − x| ≤ tolerance.
+    /// - Returns: the iterate and the number of evaluations of F (nil: not converged).
+    static func iterate(width: Int, depth: Int, start: [Complex<Double>], tolerance: Double, limit: Int,
+                        map: ([Complex<Double>]) -> [Complex<Double>]) -> (x: [Complex<Double>], evaluations: Int)? {
+        var mixing = AndersonMixing(width: width, depth: depth, damping: 0.7)
+        var x = start, next = start
+        for evaluation in 1...limit {
+            let g = zip(map(x), x).map { $0 - $1 }
+            if g.allSatisfy({ $0.length <= tolerance }) { return (x, evaluation) }
+            x.withUnsafeBufferPointer { x in
+                g.withUnsafeBufferPointer { g in
+                    next.withUnsafeMutableBufferPointer { next in _ = mixing.step(iterate: x, residual: g, into: next) }
+                }
+            }
+            swap(&x, &next)
+        }
+        return nil
+    }
+
+    /// The affine map F(x) = Mx + c with a slow contraction (spectral radius 0.97): plain
+    /// damped iteration (depth 0) crawls, the history reaches the exact fixed point
+    /// x = (I − M)⁻¹c in far fewer evaluations.
+    @Test func acceleratesALinearFixedPoint() throws {
+        let n = 40
+        var generator = SeededGenerator(state: 5)
+        // M = diag(factors): forty distinct contraction rates in [0, 0.97].
+        let factors = (0..<n).map { Double($0) / Double(n - 1) * 0.97 }
+        let c = (0..<n).map { _ in randomComplex(&generator) }
+        let map: ([Complex<Double>]) -> [Complex<Double>] = { x in (0..<n).map { Complex(factors[$0]) * x[$0] + c[$0] } }
+        let start = [Complex<Double>](repeating: .zero, count: n)
+        let exact = (0..<n).map { c[$0] / Complex(1 - factors[$0]) }
+
+        let plain = Self.iterate(width: n, depth: 0, start: start, tolerance: 1e-12, limit: 5000, map: map)
+        let mixed = Self.iterate(width: n, depth: 6, start: start, tolerance: 1e-12, limit: 5000, map: map)
+        let plainCount = try #require(plain).evaluations
+        let result = try #require(mixed)
+        #expect(result.evaluations * 5 < plainCount, "Anderson \(result.evaluations) vs plain \(plainCount) evaluations")
+        let error = zip(result.x, exact).reduce(0) { max($0, ($1.0 - $1.1).length) }
+        #expect(error < 1e-10)
+    }
+
+    /// One unknown: the secant method, superlinear on x = cos x (0.7390851332151607).
+    @Test func scalarIsTheSecantMethod() throws {
+        let result = try #require(Self.iterate(width: 1, depth: 6, start: [.zero], tolerance: 1e-15, limit: 50) { x in
+            [Complex.cos(x[0])]
+        })
+        #expect(result.evaluations <= 10, "\(result.evaluations) evaluations")
+        #expect(abs(result.x[0].real - 0.7390851332151607) < 1e-14)
+    }
+
+    /// A history of identical differences (a stalled map) is dependent: the step stays
+    /// finite instead of dividing by a singular Gram matrix.
+    @Test func dependentHistoryStaysFinite() {
+        let n = 8
+        var mixing = AndersonMixing(width: n, depth: 4, damping: 0.7)
+        var next = [Complex<Double>](repeating: .zero, count: n)
+        for step in 0..<6 {
+            let x = [Complex<Double>](repeating: Complex(Double(step)), count: n)
+            let g = [Complex<Double>](repeating: Complex(1, 1), count: n)        // Δg = 0 every step
+            x.withUnsafeBufferPointer { x in
+                g.withUnsafeBufferPointer { g in
+                    next.withUnsafeMutableBufferPointer { next in _ = mixing.step(iterate: x, residual: g, into: next) }
+                }
+            }
+            #expect(next.allSatisfy { $0.isFinite })
+            #expect(next.allSatisfy { ($0 - Complex(Double(step)) - Complex(0.7) * Complex(1, 1)).length < 1e-12 },
+                    "with no usable history the step is the plain damped one")
+        }
+    }
+}
