@@ -23,6 +23,20 @@ public enum ConjugateOrthogonalGradient {
     /// true residual decides (restart or give up).
     static let stagnationWindow = 50
 
+    /// The work vectors of a solve (x, r, z = M⁻¹r, p, Ap), reusable by later solves.
+    /// Not for concurrent solves.
+    public final class Workspace {
+        var x: [Complex<Double>] = [], r: [Complex<Double>] = [], z: [Complex<Double>] = []
+        var p: [Complex<Double>] = [], w: [Complex<Double>] = []
+        public init() {}
+
+        func resize(to n: Int) {
+            guard x.count != n || r.count != n || z.count != n || p.count != n || w.count != n else { return }
+            x = [Complex<Double>](repeating: .zero, count: n)
+            (r, z, p, w) = (x, x, x, x)
+        }
+    }
+
     /// Solves A x = b.
     /// - Parameters:
     ///   - apply: y = A x (y has the length of x).
@@ -33,6 +47,8 @@ public enum ConjugateOrthogonalGradient {
     ///     an error when `tolerance` lies below the attainable accuracy; nil: none.
     ///   - initialGuess: x₀ (e.g. the solution of a nearby system; its residual costs one
     ///     product); nil starts from 0.
+    ///   - workspace: the five work vectors, kept between solves of the same order so a
+    ///     sequence of solves allocates only its solutions; nil allocates them here.
     /// - Throws: `.iterationLimit` with the true residual reached (also after a breakdown,
     ///   rᵀz or pᵀAp = 0, that restarts cannot cure), `.nonFiniteInput` for a NaN or
     ///   infinite b.
@@ -41,23 +57,31 @@ public enum ConjugateOrthogonalGradient {
                              precondition: (([Complex<Double>], inout [Complex<Double>]) throws -> Void)? = nil,
                              tolerance: Double = 1e-12, maximumIterations: Int = 2000,
                              restarts: Int = 3, acceptable: Double? = nil,
-                             initialGuess: [Complex<Double>]? = nil) throws -> IterativeSolution {
+                             initialGuess: [Complex<Double>]? = nil, workspace: Workspace? = nil) throws -> IterativeSolution {
         let n = b.count
         if let bad = b.firstIndex(where: { !$0.isFinite }) {
             throw LinearAlgebraError.nonFiniteInput(routine: "COCG", row: bad, column: 0)
         }
         let bNorm = euclideanNorm(b)
         guard bNorm > 0 else { return IterativeSolution(solution: b, iterations: 0, residual: 0) }
-        var x = [Complex<Double>](repeating: .zero, count: n)
-        var r = b, z = b, p = b, w = b
+        // The vectors come from the workspace (swapped in, so each stays uniquely owned and
+        // no write copies it) and go back on every exit.
+        let space = workspace ?? Workspace()
+        space.resize(to: n)
+        var x: [Complex<Double>] = [], r: [Complex<Double>] = [], z: [Complex<Double>] = []
+        var p: [Complex<Double>] = [], w: [Complex<Double>] = []
+        swap(&x, &space.x); swap(&r, &space.r); swap(&z, &space.z); swap(&p, &space.p); swap(&w, &space.w)
+        defer { swap(&x, &space.x); swap(&r, &space.r); swap(&z, &space.z); swap(&p, &space.p); swap(&w, &space.w) }
         var products = 0
         var fromGuess = false
         if let initialGuess, initialGuess.count == n, initialGuess.allSatisfy({ $0.isFinite }) {
-            x = initialGuess
+            for i in 0..<n { x[i] = initialGuess[i] }
             fromGuess = true
+        } else {
+            for i in 0..<n { x[i] = .zero; r[i] = b[i] }
         }
         var trueResidual = 1.0
-        var best = (x: x, residual: Double.infinity)
+        var best: (x: [Complex<Double>]?, residual: Double) = (nil, .infinity)
         for _ in 0...restarts {
             // r = b − A x (true residual at every (re)start).
             if products > 0 || fromGuess {
@@ -68,8 +92,8 @@ public enum ConjugateOrthogonalGradient {
             }
             trueResidual = euclideanNorm(r) / bNorm
             if trueResidual <= tolerance { return IterativeSolution(solution: x, iterations: products, residual: trueResidual) }
-            if let precondition { try precondition(r, &z) } else { z = r }
-            p = z
+            if let precondition { try precondition(r, &z) } else { for i in 0..<n { z[i] = r[i] } }
+            for i in 0..<n { p[i] = z[i] }
             var rho = bilinearSum(r, z)
             var lowest = Double.infinity, sinceLowest = 0
             while products < maximumIterations {
@@ -91,7 +115,7 @@ public enum ConjugateOrthogonalGradient {
                     sinceLowest += 1
                     if sinceLowest > stagnationWindow { break }              // at the attainable accuracy
                 }
-                if let precondition { try precondition(r, &z) } else { z = r }
+                if let precondition { try precondition(r, &z) } else { for i in 0..<n { z[i] = r[i] } }
                 let next = bilinearSum(r, z)
                 let beta = next / rho
                 rho = next
@@ -107,8 +131,8 @@ public enum ConjugateOrthogonalGradient {
             best = (x, trueResidual)
             if products >= maximumIterations { break }
         }
-        if let acceptable, best.residual <= acceptable {
-            return IterativeSolution(solution: best.x, iterations: products, residual: best.residual)
+        if let acceptable, let bestX = best.x, best.residual <= acceptable {
+            return IterativeSolution(solution: bestX, iterations: products, residual: best.residual)
         }
         throw LinearAlgebraError.iterationLimit(solver: "COCG (true relative residual ‖b − Ax‖/‖b‖)",
                                                 iterations: products, lastChange: trueResidual)

@@ -96,10 +96,11 @@ public enum KrylovDiffusion {
         var converged = false
         var previousStep = Double.infinity
         var work = y, projected = y          // buffers of the inner products, reused
+        let workspace = ConjugateOrthogonalGradient.Workspace()
         while steps < maximumNewtonSteps {
             steps += 1
             let shifted = try model.inverse(shift: lambda, e: e)
-            let solution: IterativeSolution
+            var solution: IterativeSolution
             do {
                 solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
                     for k in 0..<n { projected[k] = x[k] }
@@ -109,12 +110,12 @@ public enum KrylovDiffusion {
                     for k in 0..<n { out[k] = work[k] - lambda * projected[k] }
                 }, precondition: { v, z in shifted.apply(v, into: &z) },
                    tolerance: innerTolerance, maximumIterations: innerIterations,
-                   initialGuess: steps > 1 ? y : nil)
+                   initialGuess: steps > 1 ? y : nil, workspace: workspace)
             } catch let error as LinearAlgebraError {
                 throw SpectralError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description); try --method dense on a smaller grid, or a larger ω")
             }
             worstInner = max(worstInner, solution.residual)
-            y = solution.solution
+            swap(&y, &solution.solution)        // y uniquely owned: projecting it copies nothing
             project(&y)
             let f = lambda - a + bilinearSum(r, y)
             let derivative = Complex<Double>.one + bilinearSum(y, y)
