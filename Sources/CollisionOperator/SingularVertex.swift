@@ -81,19 +81,26 @@ public struct SingularVertex: Sendable, Equatable {
             let a = removingConstant ? correlator!.nonconstantValues(on: grid) : correlator!.values(on: grid)
             return a.map { prefactor * Complex($0) }
         case .lorentzian:
-            values = (0..<grid.count).map { prefactor / Complex(1 + xi * xi * Self.latticeMomentumSquared(grid, $0)) }
+            values = Self.latticeMomentaSquared(on: grid).map { prefactor / Complex(1 + xi * xi * $0) }
         case .cooperon:
-            values = (0..<grid.count).map {
-                Complex(amplitude) / (d0 * Complex(Self.latticeMomentumSquared(grid, $0)) - Complex(0, omega))
-            }
+            values = Self.latticeMomentaSquared(on: grid).map { Complex(amplitude) / (d0 * Complex($0) - Complex(0, omega)) }
         }
         guard removingConstant else { return values }
         let mean = compensatedSum(values) / Complex(Double(grid.count))
         return values.map { $0 - mean }
     }
 
-    /// Q̂² = Σ_i 2(1 − cos Q_i) of grid point `index`.
-    public static func latticeMomentumSquared(_ grid: MomentumGrid, _ index: Int) -> Double {
-        (0..<grid.dimension).reduce(0) { $0 + 2 * (1 - cos(grid.momentum(index, axis: $1))) }
+    /// Q̂² = Σ_i 2(1 − cos Q_i) at every grid point, from one table of 2(1 − cos(2πn/L))
+    /// per digit (no cosine per point and axis).
+    public static func latticeMomentaSquared(on grid: MomentumGrid) -> [Double] {
+        let table = (0..<grid.size).map { 2 * (1 - cos(grid.spacing * Double($0))) }
+        let d = grid.dimension
+        return grid.digits.withUnsafeBufferPointer { digits in
+            (0..<grid.count).map { index in
+                var sum = 0.0
+                for axis in 0..<d { sum += table[Int(digits[index * d + axis])] }
+                return sum
+            }
+        }
     }
 }
