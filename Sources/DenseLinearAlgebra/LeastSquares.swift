@@ -1,8 +1,9 @@
 import CLapacke
 import Numerics
 
-/// Linear least squares min ‖A x − b‖₂ for a full-column-rank A (m ≥ n) via LAPACK
-/// `dgels` (real) or `zgels` (complex), QR factorization.
+/// Linear least squares min ‖A x − b‖₂ for a full-column-rank real A (m ≥ n) via LAPACK
+/// `dgels`, QR factorization. (The complex fixed-point histories of the SCBA are solved by
+/// `AndersonMixing` through their small normal equations instead.)
 public enum LeastSquares {
     /// Solution x and the residual norm ‖A x − b‖₂.
     public struct Solution: Sendable {
@@ -10,7 +11,7 @@ public enum LeastSquares {
         public var residualNorm: Double
     }
 
-    /// Shape and finiteness checks shared by both precisions; returns (m, n) as LAPACK integers.
+    /// Shape and finiteness checks; returns (m, n) as LAPACK integers.
     private static func validate<S: MatrixScalar>(_ a: Matrix<S>, _ b: [S], routine: String) throws(LinearAlgebraError)
         -> (rows: collop_lapack_int, columns: collop_lapack_int) {
         let m = a.rows, n = a.columns
@@ -47,46 +48,5 @@ public enum LeastSquares {
         }
         let residual = rhs[n..<m].reduce(0) { $0 + $1 * $1 }.squareRoot()
         return Solution(coefficients: Array(rhs[0..<n]), residualNorm: residual)
-    }
-
-    /// Complex solution x and the residual norm ‖A x − b‖₂.
-    public struct ComplexSolution: Sendable {
-        public var coefficients: [Complex<Double>]
-        public var residualNorm: Double
-    }
-
-    /// Solves min ‖A x − b‖₂ for complex A with `LAPACKE_zgels_work`.
-    /// - Throws: as the real version (`.algorithmFailure` keeps zgels' `info` for rank deficiency).
-    public static func solve(_ a: ComplexMatrix, _ b: [Complex<Double>]) throws(LinearAlgebraError) -> ComplexSolution {
-        let routine = "zgels"
-        let m = a.rows, n = a.columns
-        let (rows, cols) = try validate(a, b, routine: routine)
-        var factors = a
-        var rhs = b
-
-        func call(_ work: inout [Complex<Double>], _ lwork: collop_lapack_int) -> collop_lapack_int {
-            factors.withUnsafeMutableBufferPointer { aBuffer in
-                rhs.withUnsafeMutableBufferPointer { bBuffer in
-                    work.withUnsafeMutableBufferPointer { workBuffer in
-                        aBuffer.withLapackComplex { ap in
-                            bBuffer.withLapackComplex { bp in
-                                workBuffer.withLapackComplex { wp in
-                                    LAPACKE_zgels_work(Lapack.columnMajor, Lapack.flag("N"), rows, cols, 1,
-                                                       ap, rows, bp, rows, wp, lwork)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        var query = [Complex<Double>](repeating: .zero, count: 1)
-        try Lapack.check(call(&query, -1), routine: routine, phase: .workspaceQuery) { _ in "workspace query failed" }
-        var work = [Complex<Double>](repeating: .zero, count: Lapack.workspaceLength(query[0].real, minimum: 1))
-        try Lapack.check(LapackClock.measure { call(&work, collop_lapack_int(work.count)) }, routine: routine, phase: .computation) { info in
-            "diagonal element \(info) of the triangular factor is zero: the design matrix is rank deficient"
-        }
-        let residual = rhs[n..<m].reduce(0) { $0 + $1.magnitudeSquared }.squareRoot()
-        return ComplexSolution(coefficients: Array(rhs[0..<n]), residualNorm: residual)
     }
 }
