@@ -148,8 +148,21 @@ public struct CollisionModel: Sendable {
     ///   `ModelComputationError` when the SCBA or the kernels fail there.
     public func `operator`(at probe: Probe) throws -> CollisionOperator {
         try validate(probe)
+        return try `operator`(reusing: fields(at: probe))
+    }
+
+    /// L̂ at the probe of `fields`, which come from `fields(at:)` of this model or of one that
+    /// differs from it only in the cooperon's D0 (`withCooperonDiffusion`: D0 enters U^sing,
+    /// not the fields), so a sequence of operators at one (q, ω) solves the SCBA once.
+    /// - Throws: as `operator(at:)`; `ModelComputationError.fieldsOfAnotherGrid` when the
+    ///   fields do not have one value per grid point.
+    public func `operator`(reusing fields: KineticFields) throws -> CollisionOperator {
+        let probe = fields.probe
+        try validate(probe)
+        guard fields.count == grid.count else {
+            throw ModelComputationError.fieldsOfAnotherGrid(expected: grid.count, found: fields.count)
+        }
         let omega = probe.omega
-        let fields = try fields(at: probe)
         let project = parameters.wardProjection
         let singular = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion,
                                      removingConstant: project)

@@ -35,6 +35,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
     case nonFiniteOperator(row: Int, column: Int, detail: String)
     /// A Fourier transform of the model (the disorder convolution) could not be set up.
     case fourierTransform(detail: String)
+    /// Kinetic fields passed to `CollisionModel.operator(reusing:)` from a grid of another size.
+    case fieldsOfAnotherGrid(expected: Int, found: Int)
 
     public var description: String {
         switch self {
@@ -47,6 +49,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
             return "the collision operator 𝕃 has a NaN or infinite element at (\(row), \(column)): \(detail); LAPACK was not called"
         case let .fourierTransform(detail):
             return "the Fourier transform of the disorder convolution failed: \(detail)"
+        case let .fieldsOfAnotherGrid(expected, found):
+            return "the kinetic fields have \(found) grid points where the model's grid has \(expected)"
         case let .deltaGNotInLowerHalfPlane(index, value):
             return "ΔG at grid point \(index) = \(value.real) + \(value.imaginary)i is not in the lower half plane; √ΔG is undefined"
         }

@@ -66,8 +66,9 @@ public struct ClosureAnalysis: Sendable {
         for (index, omega) in ladder.enumerated() {
             var products = 0
             var evaluations = 0
+            let channel = try CurrentRelaxation.Channel(model: model, omega: omega)
             func current(_ d: Complex<Double>) throws -> Complex<Double> {
-                let result = try CurrentRelaxation.currentDiffusion(model: model.withCooperonDiffusion(d), omega: omega)
+                let result = try channel.diffusion(cooperonDiffusion: d)
                 products += result.products
                 evaluations += 1
                 progress?(index, evaluations, result.diffusion)

@@ -32,26 +32,60 @@ public enum CurrentRelaxation {
     /// - Throws: `SpectralError.krylovFailure` when COCG does not reach the tolerance.
     public static func currentDiffusion(model: CollisionModel, omega: Double,
                                         maximumIterations: Int = 3000) throws -> Result {
-        let probe = Probe(dimension: model.parameters.dimension, omega: omega)
-        let op = try model.operator(at: probe)
-        let action = try op.action()
-        let n = op.order
-        let s = op.fields.root
-        let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
-        let velocity = model.band.velocities(on: model.grid, shiftedBy: probe.q, direction: axis)
-        let j = (0..<n).map { Complex(velocity[$0]) * s[$0] }
-        let diagonal = (0..<n).map { Complex(op.fields.streaming[$0]) + op.fields.deltaSigma[$0] }
-        let blocks = KrylovDiffusion.PairModel(op: op, kind: .pairs, diagonal: diagonal)
-        let solution: IterativeSolution
-        do {
-            solution = try ConjugateOrthogonalGradient.solve(j, apply: { x, y in y = try action.apply(x) },
-                                                              precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
-                                                              tolerance: tolerance, maximumIterations: maximumIterations,
-                                                              acceptable: acceptableResidual)
-        } catch let error as LinearAlgebraError {
-            throw SpectralError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L")
+        try Channel(model: model, omega: omega).diffusion(cooperonDiffusion: model.cooperonDiffusion,
+                                                           maximumIterations: maximumIterations)
+    }
+
+    /// D_cur at one ω for a sequence of cooperon D0 (the closure's fixed-point iteration): the
+    /// kinetic fields (the SCBA at E + ω) are computed once, since D0 enters only U^sing, and
+    /// each solve starts from the previous solution z = 𝕃⁻¹j, which moves little between
+    /// nearby D0. Not for concurrent use.
+    public final class Channel {
+        public let model: CollisionModel
+        public let omega: Double
+        let fields: KineticFields
+        /// j = v_x s.
+        let current: [Complex<Double>]
+        let workspace = ConjugateOrthogonalGradient.Workspace()
+        var previousSolution: [Complex<Double>]? = nil
+
+        /// - Throws: `ParameterError` for an ω the model cannot take, `ModelComputationError`
+        ///   when the SCBA fails.
+        public init(model: CollisionModel, omega: Double) throws {
+            let probe = Probe(dimension: model.parameters.dimension, omega: omega)
+            try model.validate(probe)
+            self.model = model
+            self.omega = omega
+            fields = try model.fields(at: probe)
+            let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
+            let velocity = model.band.velocities(on: model.grid, shiftedBy: probe.q, direction: axis)
+            let s = fields.root
+            current = (0..<s.count).map { Complex(velocity[$0]) * s[$0] }
         }
-        let value = Complex(0, -1) * bilinearSum(j, solution.solution) / bilinearSum(s, s)
-        return Result(diffusion: value, products: solution.iterations, residual: solution.residual)
+
+        /// D_cur with the cooperon's D0 set to `d0`.
+        /// - Throws: `ParameterError` (`d0`) outside the physical half plane,
+        ///   `SpectralError.krylovFailure` when COCG does not reach the tolerance.
+        public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
+            let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
+            let action = try op.action()
+            let n = op.order
+            let diagonal = (0..<n).map { Complex(op.fields.streaming[$0]) + op.fields.deltaSigma[$0] }
+            let blocks = KrylovDiffusion.PairModel(op: op, kind: .pairs, diagonal: diagonal)
+            let solution: IterativeSolution
+            do {
+                solution = try ConjugateOrthogonalGradient.solve(
+                    current, apply: { x, y in try action.apply(x, into: &y) },
+                    precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
+                    tolerance: tolerance, maximumIterations: maximumIterations, acceptable: acceptableResidual,
+                    initialGuess: previousSolution, workspace: workspace)
+            } catch let error as LinearAlgebraError {
+                throw SpectralError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L")
+            }
+            previousSolution = solution.solution
+            let s = fields.root
+            let value = Complex(0, -1) * bilinearSum(current, solution.solution) / bilinearSum(s, s)
+            return Result(diffusion: value, products: solution.iterations, residual: solution.residual)
+        }
     }
 }

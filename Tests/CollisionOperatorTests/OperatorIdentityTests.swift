@@ -22,6 +22,30 @@ struct OperatorIdentityTests {
         }
     }
 
+    /// `operator(reusing:)` with the fields of `fields(at:)` builds the very 𝕃 of
+    /// `operator(at:)`, also for a model that differs only in the cooperon's D0 (which does not
+    /// enter the fields); fields of another grid are refused.
+    @Test func operatorReusingFieldsIsTheSameOperator() throws {
+        var p = ModelSetup()
+        p.singular = .cooperon
+        p.size = 10
+        let model = try p.model().model
+        let probe = Probe(q: [0.1, 0.05], omega: 2e-3)
+        let fields = try model.fields(at: probe)
+        for d0 in [model.cooperonDiffusion, Complex(1.3, -0.2)] {
+            let changed = try model.withCooperonDiffusion(d0)
+            let reused = try changed.operator(reusing: fields).fullMatrix
+            let fresh = try changed.operator(at: probe).fullMatrix
+            #expect(reused == fresh, "D0 = \(d0)")
+        }
+        var other = p
+        other.size = 11
+        let foreign = try other.model().model.fields(at: probe)
+        #expect(throws: ModelComputationError.fieldsOfAnotherGrid(expected: 100, found: 121)) {
+            try model.operator(reusing: foreign)
+        }
+    }
+
     /// docs/model.md §3.1: ‖𝕃 − 𝕃ᵀ‖_F ≤ 1e-14 ‖𝕃‖_F.
     @Test(arguments: ModelCase.variety)
     func complexSymmetry(_ modelCase: ModelCase) throws {

@@ -41,4 +41,27 @@ import Testing
         print(singular, "fit", fit.diffusionAtOmega, "D_q", dq, "D_cur", current.diffusion)
         #expect((split - fit.diffusionAtOmega).length <= 1e-4 * fit.diffusionAtOmega.length)
     }
+
+    /// One channel at ω for a sequence of D0 (fields solved once, each COCG warm-started from
+    /// the last z) against a fresh model and solve per D0; repeating a D0 costs one product,
+    /// the check of the previous solution's residual.
+    @Test func channelAgreesWithFreshSolves() throws {
+        var p = ModelSetup()
+        p.size = 12
+        p.singular = .cooperon
+        let model = try p.model().model
+        let channel = try CurrentRelaxation.Channel(model: model, omega: p.omega)
+        let dRA = model.kuboGreenwood.onShellDiffusion
+        for d0 in [Complex(dRA), Complex(0.8 * dRA, -0.1), Complex(0.8 * dRA, -0.11), Complex(0.05, -0.4)] {
+            let reused = try channel.diffusion(cooperonDiffusion: d0)
+            let fresh = try CurrentRelaxation.currentDiffusion(model: model.withCooperonDiffusion(d0), omega: p.omega)
+            #expect((reused.diffusion - fresh.diffusion).length <= 1e-10 * fresh.diffusion.length,
+                    "D0 = \(d0): \(reused.diffusion) vs \(fresh.diffusion)")
+            #expect(reused.residual <= CurrentRelaxation.tolerance)
+            let again = try channel.diffusion(cooperonDiffusion: d0)
+            #expect(again.products == 1)
+            #expect((again.diffusion - reused.diffusion).length <= 1e-14 * reused.diffusion.length)
+        }
+        #expect(throws: ParameterError.self) { try channel.diffusion(cooperonDiffusion: Complex(-1, 0)) }
+    }
 }
