@@ -140,7 +140,7 @@ public struct CollisionModel: Sendable {
                                                    start: selfEnergyAtEnergy.values).conjugated
         }
         return try KineticFields(grid: grid, energy: parameters.energy, probe: probe, plus: plus, minus: minus,
-                                 retarded: retarded, advanced: advanced)
+                                 retarded: retarded, advanced: advanced, source: parameters)
     }
 
     /// L̂ = L̂reg + L̂sing at the probe (q, ω).
@@ -154,13 +154,17 @@ public struct CollisionModel: Sendable {
     /// L̂ at the probe of `fields`, which come from `fields(at:)` of this model or of one that
     /// differs from it only in the cooperon's D0 (`withCooperonDiffusion`: D0 enters U^sing,
     /// not the fields), so a sequence of operators at one (q, ω) solves the SCBA once.
-    /// - Throws: as `operator(at:)`; `ModelComputationError.fieldsOfAnotherGrid` when the
-    ///   fields do not have one value per grid point.
+    /// - Throws: as `operator(at:)`; `ModelComputationError.fieldsOfAnotherModel` when the
+    ///   fields were solved by a model that differs from this one in more than D0.
     public func `operator`(reusing fields: KineticFields) throws -> CollisionOperator {
         let probe = fields.probe
         try validate(probe)
-        guard fields.count == grid.count else {
-            throw ModelComputationError.fieldsOfAnotherGrid(expected: grid.count, found: fields.count)
+        var source = fields.source
+        source?.d0 = parameters.d0
+        guard fields.count == grid.count, source == parameters else {
+            throw ModelComputationError.fieldsOfAnotherModel(
+                detail: fields.count == grid.count ? "its parameters differ in more than D0"
+                    : "\(fields.count) grid points where this model has \(grid.count)")
         }
         let omega = probe.omega
         let project = parameters.wardProjection

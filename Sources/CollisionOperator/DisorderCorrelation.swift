@@ -123,9 +123,14 @@ public final class DisorderConvolver: @unchecked Sendable {
         return Array(work.elements)
     }
 
-    /// In place: f ← (1/N) Σ_k' U0 C(k − k') f_k' (f has N elements; FFTW's SIMD plans run
-    /// when it comes from `AlignedComplexBuffer`).
+    /// In place: f ← (1/N) Σ_k' U0 C(k − k') f_k' (FFTW's SIMD plans run when f comes from
+    /// `AlignedComplexBuffer`).
+    /// - Throws: `.shapeMismatch` unless f has N elements; FFTW failures.
     public func convolve(inPlace f: UnsafeMutableBufferPointer<Complex<Double>>) throws(LinearAlgebraError) {
+        guard f.count == grid.count else {
+            throw .shapeMismatch(operation: "DisorderConvolver.convolve", expected: "\(grid.count) elements",
+                                 found: "\(f.count)")
+        }
         guard let transform, let spectrum else {
             if correlation.isWhiteNoise {
                 f.update(repeating: compensatedSum(f) * Complex(u0 / Double(f.count)))

@@ -10,6 +10,8 @@ import Numerics
 public struct KineticFields: Sendable {
     /// The point (q, ω) of the fields.
     public let probe: Probe
+    /// The parameters of the model that solved them (nil when assembled without one).
+    let source: ModelParameters?
     public var q: [Double] { probe.q }
     public var omega: Double { probe.omega }
     /// Σ^R_{k+q/2}(E+ω).
@@ -39,7 +41,8 @@ public struct KineticFields: Sendable {
     /// (`plus`, `minus`) and the self-energies there — the same ε the SCBA solver used.
     /// Throws when a value is not finite or ΔG leaves the lower half plane.
     init(grid: MomentumGrid, energy: Double, probe: Probe, plus: [Double], minus: [Double],
-         retarded: SelfEnergyField, advanced: SelfEnergyField) throws(ModelComputationError) {
+         retarded: SelfEnergyField, advanced: SelfEnergyField,
+         source: ModelParameters? = nil) throws(ModelComputationError) {
         let omega = probe.omega
         let n = grid.count
         var gR = [Complex<Double>](repeating: .zero, count: n)
@@ -56,6 +59,7 @@ public struct KineticFields: Sendable {
             m[k] = plus[k] - minus[k]
         }
         self.probe = probe
+        self.source = source
         self.retardedSelfEnergy = retarded
         self.advancedSelfEnergy = advanced
         self.retardedGreen = gR

@@ -65,10 +65,13 @@ public struct LatticeVectorSet: Sendable, Equatable {
            let transform = try? FourierTransform(dimensions: grid.fourierDimensions),
            let buffer = try? AlignedComplexBuffer(count: n) {
             let folded = foldedWeights(weights, on: grid)
-            for m in 0..<n { buffer.elements[m] = Complex(folded[m]) }
-            if (try? transform.forward(buffer.elements)) != nil {
-                return buffer.elements.map { $0.real }
+            let sum: [Double]? = withExtendedLifetime(buffer) {
+                let elements = buffer.elements
+                for m in 0..<n { elements[m] = Complex(folded[m]) }
+                guard (try? transform.forward(elements)) != nil else { return nil }
+                return elements.map { $0.real }
             }
+            if let sum { return sum }
         }
         let phases = PhaseTable(grid: grid, vectors: self)
         var result = [Double](repeating: 0, count: n)

@@ -35,8 +35,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
     case nonFiniteOperator(row: Int, column: Int, detail: String)
     /// A Fourier transform of the model (the disorder convolution) could not be set up.
     case fourierTransform(detail: String)
-    /// Kinetic fields passed to `CollisionModel.operator(reusing:)` from a grid of another size.
-    case fieldsOfAnotherGrid(expected: Int, found: Int)
+    /// Kinetic fields passed to `CollisionModel.operator(reusing:)` that another model solved.
+    case fieldsOfAnotherModel(detail: String)
 
     public var description: String {
         switch self {
@@ -49,8 +49,8 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
             return "the collision operator 𝕃 has a NaN or infinite element at (\(row), \(column)): \(detail); LAPACK was not called"
         case let .fourierTransform(detail):
             return "the Fourier transform of the disorder convolution failed: \(detail)"
-        case let .fieldsOfAnotherGrid(expected, found):
-            return "the kinetic fields have \(found) grid points where the model's grid has \(expected)"
+        case let .fieldsOfAnotherModel(detail):
+            return "the kinetic fields come from another model: \(detail)"
         case let .deltaGNotInLowerHalfPlane(index, value):
             return "ΔG at grid point \(index) = \(value.real) + \(value.imaginary)i is not in the lower half plane; √ΔG is undefined"
         }
@@ -63,8 +63,10 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
 /// Ward identity (13) exactly at any q, which is what makes √ΔG an exact zero mode of
 /// L̂0 for every q (docs/model.md §3.2) and the Einstein relation an identity on the grid.
 ///
-/// For correlated disorder the convolution is done through real-space moments,
-/// Σ_k = U0 Σ_x c_x e^{ik·x} ĝ_x with ĝ_x = (1/N) Σ_k e^{−ik·x} G_k: O(N·|x|) per step.
+/// For correlated disorder the convolution runs by FFT (O(N log N) per step) or, for a
+/// support of c smaller than a few log₂N, through real-space moments,
+/// Σ_k = U0 Σ_x c_x e^{ik·x} ĝ_x with ĝ_x = (1/N) Σ_k e^{−ik·x} G_k: O(N·|x|) per step
+/// (`DisorderCorrelation.convolver(on:u0:)`).
 ///
 /// The fixed point is found by damped iteration Σ ← Σ + β(F(Σ) − Σ), accelerated by
 /// Anderson mixing over the last few steps (`AndersonMixing`; the secant method when
@@ -106,7 +108,8 @@ public struct SCBASolver: Sendable {
     ///   used), e.g. the solution at a nearby energy or shift; nil for the generic −i√(U0).
     ///
     /// The iteration works in buffers made once per solve (G and F(Σ) share one aligned
-    /// buffer, transformed in place): nothing of length N is allocated per step.
+    /// buffer, transformed in place): on the FFT and white-noise paths nothing of length N
+    /// is allocated per step.
     public func retarded(energy z: Double, shift: [Double], bandEnergies: [Double]? = nil,
                          start: [Complex<Double>]? = nil) throws(ModelComputationError) -> SelfEnergyField {
         let energies = bandEnergies ?? band.energies(on: grid, shiftedBy: shift)
@@ -126,6 +129,7 @@ public struct SCBASolver: Sendable {
         } catch {
             throw .fourierTransform(detail: error.description)
         }
+        defer { withExtendedLifetime(work) {} }  // `mapped` points into it
         let mapped = work.elements
         var residual = [Complex<Double>](repeating: .zero, count: width)       // F(Σ) − Σ
         var next = residual

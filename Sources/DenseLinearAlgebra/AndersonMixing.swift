@@ -8,9 +8,9 @@ import Numerics
 /// over the last `depth` differences Δx_j = x_{j+1} − x_j, Δg_j = g_{j+1} − g_j. The
 /// least-squares problem is solved through its m × m normal equations (m ≤ depth), whose
 /// Gram matrix ⟨Δg_i, Δg_j⟩ is kept up to date one column at a time (m inner products of
-/// length n per step, no n × m factorization); directions whose Gram eigenvalue falls
-/// below `dependence`·(largest) are dropped (a pseudo-inverse), so a nearly dependent
-/// history degrades to a shorter one instead of amplifying round-off. With one unknown
+/// length n per step, no n × m factorization). Scaled to a unit diagonal, its directions
+/// with an eigenvalue below `dependence`·(largest) are dropped (a pseudo-inverse), so a
+/// nearly dependent history degrades to a shorter one instead of amplifying round-off. With one unknown
 /// (n = 1) it is the secant method.
 ///
 /// All storage (2·depth vectors of n) is allocated at init; a step allocates nothing of
@@ -56,8 +56,10 @@ public struct AndersonMixing {
     }
 
     /// Records the iterate x and its residual g, then writes the next iterate into `next`:
-    /// the accelerated one when there is a usable history, else the plain x + βg.
-    /// - Returns: whether the step was accelerated.
+    /// the accelerated one when there is a usable history, else the plain x + βg. `next`
+    /// may be x's buffer but not g's.
+    /// - Returns: whether the step was accelerated; false, writing nothing, when a buffer's
+    ///   length is not `width`.
     @discardableResult
     public mutating func step(iterate x: UnsafeBufferPointer<Complex<Double>>, residual g: UnsafeBufferPointer<Complex<Double>>,
                               into next: UnsafeMutableBufferPointer<Complex<Double>>) -> Bool {
@@ -68,8 +70,9 @@ public struct AndersonMixing {
         previousResidual.withUnsafeMutableBufferPointer { p in _ = p.update(fromContentsOf: g) }
         hasPrevious = true
         let beta = damping
+        let gamma = coefficients(g)
         for k in 0..<n { next[k] = x[k] + beta * g[k] }
-        guard let gamma = coefficients(g) else { return false }
+        guard let gamma else { return false }
         stepDifferences.withUnsafeBufferPointer { dx in
             residualDifferences.withUnsafeBufferPointer { dg in
                 for (j, slot) in slots.enumerated() where gamma[j] != .zero {
@@ -128,16 +131,22 @@ public struct AndersonMixing {
                 rhs[j] = sum
             }
         }
-        let normal = ComplexMatrix(order: m) { i, j in gram[slots[i] + slots[j] * depth] }
+        // Scaled to a unit diagonal (D^{-1/2} G D^{-1/2}), so the cutoff judges the angles
+        // between the differences, not their lengths; a zero difference is left out.
+        let scales = slots.map { slot in
+            let norm = gram[slot + slot * depth].real
+            return norm > 0 && norm.isFinite ? 1 / norm.squareRoot() : 0
+        }
+        let normal = ComplexMatrix(order: m) { i, j in gram[slots[i] + slots[j] * depth] * Complex(scales[i] * scales[j]) }
         guard normal.firstNonFiniteElement() == nil,
               let eigen = try? HermitianEigensolver.decompose(normal, computeVectors: true),
               let vectors = eigen.vectors, let largest = eigen.values.last, largest > 0 else { return nil }
         var gamma = [Complex<Double>](repeating: .zero, count: m)
         for (index, value) in eigen.values.enumerated() where value > Self.dependence * largest {
             var projection = Complex<Double>.zero
-            for i in 0..<m { projection += vectors[i, index].conjugate * rhs[i] }
+            for i in 0..<m { projection += vectors[i, index].conjugate * rhs[i] * Complex(scales[i]) }
             projection = projection / Complex(value)
-            for i in 0..<m { gamma[i] += vectors[i, index] * projection }
+            for i in 0..<m { gamma[i] += vectors[i, index] * projection * Complex(scales[i]) }
         }
         return gamma.allSatisfy({ $0.isFinite }) ? gamma : nil
     }

@@ -82,16 +82,19 @@ public enum ConjugateOrthogonalGradient {
         }
         var trueResidual = 1.0
         var best: (x: [Complex<Double>]?, residual: Double) = (nil, .infinity)
+        if fromGuess {
+            try apply(x, &w)
+            products += 1
+            for i in 0..<n { r[i] = b[i] - w[i] }
+        }
         for _ in 0...restarts {
-            // r = b − A x (true residual at every (re)start).
-            if products > 0 || fromGuess {
-                fromGuess = false
-                try apply(x, &w)
-                products += 1
-                for i in 0..<n { r[i] = b[i] - w[i] }
-            }
+            // r = b − A x here: b, the guess's residual, or the one recomputed after a sweep.
             trueResidual = euclideanNorm(r) / bNorm
             if trueResidual <= tolerance { return IterativeSolution(solution: x, iterations: products, residual: trueResidual) }
+            if fromGuess {
+                best = (x, trueResidual)                // a sweep must improve on the guess
+                fromGuess = false
+            }
             if let precondition { try precondition(r, &z) } else { for i in 0..<n { z[i] = r[i] } }
             for i in 0..<n { p[i] = z[i] }
             var rho = bilinearSum(r, z)

@@ -100,7 +100,7 @@ public enum KrylovDiffusion {
         while steps < maximumNewtonSteps {
             steps += 1
             let shifted = try model.inverse(shift: lambda, e: e)
-            var solution: IterativeSolution
+            let solution: IterativeSolution
             do {
                 solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
                     for k in 0..<n { projected[k] = x[k] }
@@ -115,7 +115,7 @@ public enum KrylovDiffusion {
                 throw SpectralError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description); try --method dense on a smaller grid, or a larger ω")
             }
             worstInner = max(worstInner, solution.residual)
-            swap(&y, &solution.solution)        // y uniquely owned: projecting it copies nothing
+            y = solution.solution
             project(&y)
             let f = lambda - a + bilinearSum(r, y)
             let derivative = Complex<Double>.one + bilinearSum(y, y)

@@ -63,6 +63,22 @@ struct ConjugateOrthogonalGradientTests {
         #expect(exact.solution == cold.solution)
     }
 
+    /// One workspace serves solves of different orders; a solution already returned is not
+    /// touched by the later solves that reuse the workspace's vectors.
+    @Test func workspaceIsReusedAcrossSolves() throws {
+        let workspace = ConjugateOrthogonalGradient.Workspace()
+        var kept: [[Complex<Double>]] = [], copies: [[Complex<Double>]] = []
+        for (order, seed) in [(20, 1), (10, 2), (20, 3)] as [(Int, UInt64)] {
+            let (a, b) = try Self.system(order: order, seed: seed)
+            let solved = try ConjugateOrthogonalGradient.solve(b, apply: { x, y in try a.apply(x, into: &y) },
+                                                               tolerance: 1e-12, workspace: workspace)
+            #expect(try Self.residual(a, solved.solution, b) <= 1e-12)
+            kept.append(solved.solution)
+            copies.append(solved.solution.map { $0 })
+        }
+        #expect(kept == copies)
+    }
+
     /// A guess of the wrong length or with a NaN is ignored (the solve starts from zero).
     @Test func unusableGuessIsIgnored() throws {
         let (a, b) = try Self.system(order: 20, seed: 3)
@@ -128,6 +144,42 @@ struct AndersonMixingTests {
         })
         #expect(result.evaluations <= 10, "\(result.evaluations) evaluations")
         #expect(abs(result.x[0].real - 0.7390851332151607) < 1e-14)
+    }
+
+    /// Differences Δg that all point the same way (a rank-one Gram matrix): the pseudo-inverse
+    /// keeps the one direction, with the minimum-norm γ_j = ⟨d, g⟩/(m|d|²), and the step is
+    /// accelerated and finite instead of dividing by a singular matrix.
+    @Test func parallelHistoryUsesOneDirection() {
+        let n = 5, beta = Complex<Double>(0.7)
+        let d: [Complex<Double>] = [Complex(1, 0.5), Complex(-0.3, 0), Complex(0.2, 0.2), Complex(0, -1), Complex(0.4, 0.1)]
+        let g0: [Complex<Double>] = [Complex(0.3, 0), Complex(0, 0.2), Complex(-0.1, 0.4), Complex(0.5, 0.5), Complex(0.1, -0.2)]
+        var mixing = AndersonMixing(width: n, depth: 3, damping: 0.7)
+        var next = [Complex<Double>](repeating: .zero, count: n)
+        var xs: [[Complex<Double>]] = []
+        var accelerated = false
+        for step in 0..<4 {
+            let x = (0..<n).map { Complex(Double(step * step) + Double($0), Double(step)) }       // Δx differ from step to step
+            let g = (0..<n).map { g0[$0] + Complex(Double(step)) * d[$0] }                         // Δg = d every step
+            xs.append(x)
+            accelerated = x.withUnsafeBufferPointer { x in
+                g.withUnsafeBufferPointer { g in
+                    next.withUnsafeMutableBufferPointer { next in mixing.step(iterate: x, residual: g, into: next) }
+                }
+            }
+            if step == 3 {
+                let norm = d.reduce(0) { $0 + $1.magnitudeSquared }
+                let overlap = zip(d, g).reduce(Complex<Double>.zero) { $0 + $1.0.conjugate * $1.1 }
+                let gamma = overlap / Complex(3 * norm)
+                let expected = (0..<n).map { k in
+                    var value = x[k] + beta * g[k]
+                    for j in 1...3 { value -= gamma * ((xs[j][k] - xs[j - 1][k]) + beta * d[k]) }
+                    return value
+                }
+                #expect(accelerated)
+                #expect(zip(next, expected).allSatisfy { ($0 - $1).length <= 1e-12 * max(1, $1.length) },
+                        "\(next) vs \(expected)")
+            }
+        }
     }
 
     /// A history of identical differences (a stalled map) is dependent: the step stays
