@@ -43,8 +43,9 @@ import Testing
     }
 
     /// One channel at ω for a sequence of D0 (fields solved once, each COCG warm-started from
-    /// the last z) against a fresh model and solve per D0; repeating a D0 costs one product,
-    /// the check of the previous solution's residual.
+    /// the last z) against a fresh model, fresh fields and a cold solve per D0 (the operator
+    /// itself is checked against the formulas in OperatorIdentityTests); repeating a D0 costs
+    /// one product, the check of the previous solution's residual.
     @Test func channelAgreesWithFreshSolves() throws {
         var p = ModelSetup()
         p.size = 12
