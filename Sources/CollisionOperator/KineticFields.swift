@@ -29,6 +29,12 @@ public struct KineticFields: Sendable {
 
     public var count: Int { root.count }
 
+    /// M_k + ΔΣ_k at every grid point: the diagonal of 𝕃reg (Suslov (75)) before the
+    /// disorder convolution, the part every preconditioner and secular equation starts from.
+    public var regularDiagonal: [Complex<Double>] {
+        (0..<count).map { Complex(streaming[$0]) + deltaSigma[$0] }
+    }
+
     /// The streaming term λ_M = (s, M s)/(s, s) = Σ_k M_k ΔG_k / Σ_k ΔG_k (docs/model.md §3.7,
     /// §4): at small q it equals −iD_RR q², the Fermi-sea part of the Einstein relation.
     public var streamingTerm: Complex<Double> {

@@ -29,7 +29,7 @@ public struct OperatorElements: Sendable {
         plusKernel = op.singularKernel.map { kernel in kernel.map { -b * $0 * Complex(inverseN) } }
         c0 = (op.regularKernel == nil ? Complex(-op.u0 * inverseN) * a : .zero)
             - (project ? b * op.tau * sigmaInverse * sigmaInverse : .zero)
-        diagonalShift = (0..<n).map { a * (Complex(op.fields.streaming[$0]) + op.fields.deltaSigma[$0]) }
+        diagonalShift = op.fields.regularDiagonal.map { a * $0 }
         root = op.fields.root
         projected = op.projectedVector
         singularWeight = b

@@ -69,9 +69,7 @@ public enum CurrentRelaxation {
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
-            let n = op.order
-            let diagonal = (0..<n).map { Complex(op.fields.streaming[$0]) + op.fields.deltaSigma[$0] }
-            let blocks = KrylovDiffusion.PairModel(op: op, kind: .pairs, diagonal: diagonal)
+            let blocks = KrylovDiffusion.PairModel(op: op, kind: .pairs, diagonal: op.fields.regularDiagonal)
             let solution: IterativeSolution
             do {
                 solution = try ConjugateOrthogonalGradient.solve(

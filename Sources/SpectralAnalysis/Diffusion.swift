@@ -220,7 +220,7 @@ public struct DiffusionAnalysis: Sendable {
                               omega: probe.omega, method: .krylov, krylov: &report)[0]
         case .secular, .auto:
             let fields = try model.fields(at: probe)
-            let diagonal = (0..<fields.count).map { Complex(fields.streaming[$0]) + fields.deltaSigma[$0] }
+            let diagonal = fields.regularDiagonal
             let s = fields.root
             let pair = try DiagonalPlusRankOne.eigenpair(diagonal: diagonal, vector: s,
                                                          coefficient: Complex(-model.parameters.u0 / Double(fields.count)),

@@ -85,7 +85,7 @@ public enum KrylovDiffusion {
         let a = bilinearSum(e, le)
         var r = le
         for k in 0..<n { r[k] -= a * e[k] }                         // r = P𝕃e
-        let diagonal = (0..<n).map { Complex(op.fields.streaming[$0]) + op.fields.deltaSigma[$0] }
+        let diagonal = op.fields.regularDiagonal
         let scale = max(diagonal.reduce(0) { max($0, $1.length) }, .leastNormalMagnitude)
         let model = PairModel(op: op, kind: choice ?? preconditioner(for: op), diagonal: diagonal)
 
