@@ -115,12 +115,11 @@ public final class DisorderConvolver: @unchecked Sendable {
     }
 
     /// (1/N) Σ_k' U0 C(k − k') f_k' at every grid point.
+    /// - Throws: `.shapeMismatch` unless f has N elements; FFTW failures.
     public func convolve(_ f: [Complex<Double>]) throws(LinearAlgebraError) -> [Complex<Double>] {
-        guard transform != nil else { return correlation.convolve(f, on: grid, u0: u0) }
-        let work = try AlignedComplexBuffer(count: grid.count)
-        _ = work.elements.update(fromContentsOf: f)
-        try convolve(inPlace: work.elements)
-        return Array(work.elements)
+        var result = f
+        try result.withUnsafeMutableBufferPointer { (buffer) throws(LinearAlgebraError) in try convolve(inPlace: buffer) }
+        return result
     }
 
     /// In place: f ← (1/N) Σ_k' U0 C(k − k') f_k' (FFTW's SIMD plans run when f comes from

@@ -24,9 +24,8 @@ struct LadderOptions: ParsableArguments {
     func resolve(dimension: Int, defaultCount: Int) throws(InputError) -> Resolved {
         var resolved = Resolved(direction: nil, qmax: nil, count: defaultCount, method: .auto)
         if let direction {
-            let parts = try parseNumberList(direction, flag: "--direction",
-                                            allowed: "\(dimension) finite numbers, comma-separated, not all zero")
             let allowed = "\(dimension) finite numbers, comma-separated, not all zero"
+            let parts = try parseNumberList(direction, flag: "--direction", allowed: allowed)
             guard parts.count == dimension else {
                 throw InputError("--direction: value \(direction) has \(parts.count) component\(parts.count == 1 ? "" : "s") but --dim is \(dimension) (allowed: \(allowed))")
             }

@@ -10,8 +10,8 @@ import Numerics
 /// Gram matrix ⟨Δg_i, Δg_j⟩ is kept up to date one column at a time (m inner products of
 /// length n per step, no n × m factorization). Scaled to a unit diagonal, its directions
 /// with an eigenvalue below `dependence`·(largest) are dropped (a pseudo-inverse), so a
-/// nearly dependent history degrades to a shorter one instead of amplifying round-off. With one unknown
-/// (n = 1) it is the secant method.
+/// nearly dependent history degrades to a shorter one instead of amplifying round-off.
+/// With one unknown (n = 1) it is the secant method.
 ///
 /// All storage (2·depth vectors of n) is allocated at init; a step allocates nothing of
 /// length n.
@@ -32,7 +32,8 @@ public struct AndersonMixing {
     private var previousIterate: [Complex<Double>]
     private var previousResidual: [Complex<Double>]
     private var hasPrevious = false
-    /// Slots in use, oldest first.
+    /// Slots in use, oldest first. Until the history is full they are 0, 1, …, count − 1;
+    /// once full, the oldest slot is reused.
     private var slots: [Int] = []
     /// Gram matrix ⟨Δg_i, Δg_j⟩ = Σ conj(Δg_i) Δg_j by slot, depth × depth.
     private var gram: [Complex<Double>]
@@ -88,12 +89,7 @@ public struct AndersonMixing {
     /// the new row and column of the Gram matrix.
     private mutating func record(_ x: UnsafeBufferPointer<Complex<Double>>, _ g: UnsafeBufferPointer<Complex<Double>>) {
         let n = width
-        let slot: Int
-        if slots.count == depth {
-            slot = slots.removeFirst()
-        } else {
-            slot = (0..<depth).first { !slots.contains($0) }!
-        }
+        let slot = slots.count == depth ? slots.removeFirst() : slots.count
         let base = slot * n
         previousIterate.withUnsafeBufferPointer { px in
             stepDifferences.withUnsafeMutableBufferPointer { dx in
