@@ -19,7 +19,7 @@ commands=(
     "spectrum --symmetry off --dim 2 --size 8 --singular lorentzian --q 0.1,0"
     "spectrum --dim 2 --size 8 --sector E"
     "spectrum --dim 2 --size 8 --vectors 3 --singular cooperon"
-    "spectrum --dim 3 --size 10 --correlation 1 --singular none --values-only"
+    "spectrum --dim 3 --size 10 --correlation 1 --disorder 4 --singular none --values-only"
     "spectrum --dim 2 --size 10 --profile power --range 3"
     "spectrum --dry-run --dim 3 --size 8"
     "check"
