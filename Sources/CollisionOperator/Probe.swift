@@ -43,14 +43,14 @@ public struct Probe: Sendable, Equatable {
         guard omega.isFinite else { throw ParameterError(.omega, value: format(omega), reason: "not a finite number") }
         if parameters.singularDividesByOmega {
             guard omega > 0 else {
-                throw ParameterError(.omega, value: format(omega), reason: "not > 0, but --singular \(parameters.singular.rawValue) divides by ω")
+                throw ParameterError(.omega, value: format(omega), reason: "not > 0, but \(ParameterName.singular, value: parameters.singular.rawValue) divides by ω")
             }
         } else {
             guard omega >= 0 else { throw ParameterError(.omega, value: format(omega)) }
         }
         guard q.count == parameters.dimension else {
             throw ParameterError(.q, value: q.map(format).joined(separator: ","),
-                                 reason: "has \(q.count) components but --dim is \(parameters.dimension)")
+                                 reason: "has \(q.count) components but \(ParameterName.dim) is \(parameters.dimension)")
         }
         for component in q {
             guard component.isFinite else { throw ParameterError(.q, value: format(component), reason: "not a finite number") }

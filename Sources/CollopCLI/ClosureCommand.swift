@@ -18,6 +18,8 @@ struct ClosureCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("closure").except(.omega, "the ladder is --omegas").except(.d0, "D0 is the fixed point D*").passingOver([.q])
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -27,16 +29,14 @@ struct ClosureCommand: ParsableCommand {
 
     func run() throws {
         let ladder = try parseFrequencyLadder(omegas).sorted(by: >)
-        if model.d0 != nil { Progress.warn("warning: --d0 has no effect in closure; D0 is the fixed point D*", quiet: output.quiet) }
-        if model.omega != nil { Progress.warn("warning: --omega has no effect in closure; the ladder is --omegas", quiet: output.quiet) }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, probe in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, probe in
             guard parameters.singular == .cooperon else {
-                throw InputError("--singular: value \(parameters.singular.rawValue) is not the vertex the closure feeds (allowed: cooperon)")
+                throw InputError("\(ParameterName.singular.flag): value \(parameters.singular.rawValue) is not the vertex the closure feeds (allowed: cooperon)")
             }
             parameters.d0 = nil
             probe = Probe(dimension: parameters.dimension, omega: ladder.last!)
         } workload: { _ in .diffusionKrylov }
-        if try run.finishDryRun(resources, command: "closure", omegas: ladder, unusedKeys: ["omega", "q", "d0", "d0_rule"]) { return }
+        if try run.finishDryRun(resources, command: "closure", omegas: ladder) { return }
         let built = run.model
         let progress = run.progress(threshold: 0)
         let closure = try ClosureAnalysis(model: built, omegas: ladder) { index, iteration, value in
@@ -47,7 +47,7 @@ struct ClosureCommand: ParsableCommand {
         let vwByOmega = Dictionary(uniqueKeysWithValues: vw.rows.map { ($0.omega, $0.relativeDiffusion * Complex(kernel.bareDiffusion)) })
 
         var report = Report(command: "closure")
-        report.header = modelHeader(built, probe: run.probe).filter { !["omega", "q", "d0", "d0_rule", "d0_im"].contains($0.key) }
+        report.header = run.modelHeader()
         report.add("omegas", .parameters(ladder))
         report.add("closure", "D* = D_cur(omega; U_sing = F/(-i omega + D* Qhat^2)), D_cur = -i (j, L^-1 j)/(s, s), j = v_x s, q = 0")
         report.add("tolerance", .parameter(ClosureAnalysis.tolerance))
@@ -74,7 +74,7 @@ struct ClosureCommand: ParsableCommand {
         }
         report.tables.append(table)
         if last.thouless < 1 {
-            Progress.warn("warning: at ω = \(format(last.omega)) the Thouless ratio ω/(|D*|(2π/L)²) = \(String(format: "%.3g", last.thouless)) < 1: the grid's Q = 0 term dominates; take a larger --size before reading localization from this ladder", quiet: output.quiet)
+            Progress.warn("warning: at ω = \(format(last.omega)) the Thouless ratio ω/(|D*|(2π/L)²) = \(String(format: "%.3g", last.thouless)) < 1: the grid's Q = 0 term dominates; take a larger \(ParameterName.size.flag) before reading localization from this ladder", quiet: output.quiet)
         }
         try run.write(report)
     }

@@ -89,10 +89,10 @@ public struct Collop: ParsableCommand {
         switch error {
         case let e as InputError: return (2, "\(errorPrefix)\(e.message)")
         case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
-        case let e as DiffusionInputError: return (2, "\(errorPrefix)\(e.description)")
-        case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as DiffusionInputError: return (2, "\(errorPrefix)\(flaggedDescription(e))")
+        case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(flaggedDescription(e))")
         case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
-        case let e as SpectralError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as SpectralError: return (3, "\(errorPrefix)numerical failure: \(flaggedDescription(e))")
         case let e as TheoryConvergenceError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as TheoryInputError: return (2, "\(errorPrefix)\(e.description)")
         case let e as ChecksFailed: return (1, e.description)
@@ -109,7 +109,7 @@ public struct Collop: ParsableCommand {
 
     /// A parameter error that reached the CLI without its source: named as the flag.
     static func describe(_ error: ParameterError) -> String {
-        "--\(error.parameter.rawValue): \(phrase(error))"
+        "\(error.parameter.flag): \(phrase(error))"
     }
 
     static func writeError(_ message: String) {

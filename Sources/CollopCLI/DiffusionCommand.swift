@@ -13,6 +13,8 @@ struct DiffusionCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("diffusion").except(.q, "the q ladder is --direction, --qmax and --nq")
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -21,16 +23,13 @@ struct DiffusionCommand: ParsableCommand {
 
     func run() throws {
         var options: LadderOptions.Resolved?
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 5)
             try options!.checkZone(dimension: parameters.dimension)
         } workload: { parameters in
             options!.workload(parameters, dense: .diffusionDense)
         }
-        if !run.probe.isZeroMomentum {
-            Progress.warn("warning: --q has no effect in diffusion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
-        }
-        if try run.finishDryRun(resources, command: "diffusion", unusedKeys: ["q"]) { return }
+        if try run.finishDryRun(resources, command: "diffusion") { return }
         let built = run.model
         let progress = run.progress()
         let analysis = try DiffusionAnalysis(model: built, omega: run.probe.omega, direction: options!.direction, maximumMomentum: options!.qmax,
@@ -43,7 +42,7 @@ struct DiffusionCommand: ParsableCommand {
         let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
         for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
         var report = Report(command: "diffusion")
-        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "q" } + diagnostics.header
+        report.header = run.modelHeader() + diagnostics.header
         report.add("direction", analysis.direction.map(format).joined(separator: ","))
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)

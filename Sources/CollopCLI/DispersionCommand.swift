@@ -13,6 +13,8 @@ struct DispersionCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("dispersion").except(.q, "the q ladder is --direction, --qmax and --nq")
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -20,16 +22,13 @@ struct DispersionCommand: ParsableCommand {
 
     func run() throws {
         var options: LadderOptions.Resolved?
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
             options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 10)
             try options!.checkZone(dimension: parameters.dimension)
         } workload: { parameters in
             options!.workload(parameters, denseUpTo: DispersionAnalysis.denseAutoLimit, dense: .dispersionDense)
         }
-        if !run.probe.isZeroMomentum {
-            Progress.warn("warning: --q has no effect in dispersion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
-        }
-        if try run.finishDryRun(resources, command: "dispersion", unusedKeys: ["q"]) { return }
+        if try run.finishDryRun(resources, command: "dispersion") { return }
         let built = run.model
         let progress = run.progress()
         let analysis = try DispersionAnalysis(model: built, omega: run.probe.omega, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
@@ -41,7 +40,7 @@ struct DispersionCommand: ParsableCommand {
         let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
         for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
         var report = Report(command: "dispersion")
-        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "q" } + diagnostics.header
+        report.header = run.modelHeader() + diagnostics.header
         report.add("direction", analysis.direction.map(format).joined(separator: ","))
         report.add("qmax", analysis.points.last?.q ?? 0)
         report.add("nq", analysis.points.count)

@@ -15,6 +15,8 @@ struct HierarchyCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("hierarchy").except(.omega, "the ladder is --omegas")
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -61,11 +63,10 @@ struct HierarchyCommand: ParsableCommand {
         guard let delta = Double(delta.trimmingCharacters(in: .whitespaces)), delta > 0, delta <= 0.5 else {
             throw InputError("--delta: value \(self.delta) is out of range (allowed: a number in (0, 0.5])")
         }
-        if model.omega != nil { Progress.warn("warning: --omega has no effect in hierarchy; the ladder is --omegas", quiet: output.quiet) }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { _, probe in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { _, probe in
             probe.omega = ladder.min()!
         } workload: { _ in .hierarchy }
-        if try run.finishDryRun(resources, command: "hierarchy", omegas: ladder, unusedKeys: ["omega"]) { return }
+        if try run.finishDryRun(resources, command: "hierarchy", omegas: ladder) { return }
         let built = run.model
         if let warning = try Self.precisionWarning(model: built, at: run.probe, omega: ladder.min()!) {
             Progress.warn("warning: " + warning, quiet: output.quiet)
@@ -74,7 +75,7 @@ struct HierarchyCommand: ParsableCommand {
         let analysis = try HierarchyAnalysis(model: built, probes: run.probe.ladder(omegas: ladder), delta: delta, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "hierarchy")
-        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "omega" }
+        report.header = run.modelHeader()
         report.add("omegas", analysis.omegas.map(format).joined(separator: ","))
         report.add("table_omega", .parameter(analysis.omegas.last!))
         report.add("delta", .parameter(delta))

@@ -27,7 +27,7 @@ struct LadderOptions: ParsableArguments {
             let allowed = "\(dimension) finite numbers, comma-separated, not all zero"
             let parts = try parseNumberList(direction, flag: "--direction", allowed: allowed)
             guard parts.count == dimension else {
-                throw InputError("--direction: value \(direction) has \(parts.count) component\(parts.count == 1 ? "" : "s") but --dim is \(dimension) (allowed: \(allowed))")
+                throw InputError("--direction: value \(direction) has \(parts.count) component\(parts.count == 1 ? "" : "s") but \(ParameterName.dim.flag) is \(dimension) (allowed: \(allowed))")
             }
             guard parts.allSatisfy(\.isFinite) else {
                 throw InputError("--direction: value \(direction) has a component that is not finite (allowed: \(allowed))")

@@ -14,6 +14,8 @@ struct SpectrumCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("spectrum").printingSelfEnergy
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -35,7 +37,7 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
             let n = parameters.gridPointCount
             guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
         } workload: { _ in sector.map { .sector(label: $0, vectors: !valuesOnly) } ?? (valuesOnly ? .eigenvalues : .eigenvectors) }
@@ -62,7 +64,7 @@ struct SpectrumCommand: ParsableCommand {
         progress.stage("writing the table")
 
         var report = Report(command: "spectrum")
-        report.header = modelHeader(built, probe: run.probe, fields: op.fields)
+        report.header = run.modelHeader(fields: op.fields)
         report.add("lapack_routine", spectrum.routine)
         report.add("symmetry_sectors", sectors.isNontrivial
                    ? sectors.sectors.map { "\($0.label):\($0.dimension)" }.joined(separator: ",")

@@ -21,6 +21,10 @@ struct VWCommand: ParsableCommand {
             """
     )
 
+    /// --lattice: the VW equation reads the grid, the disorder and the SCBA, not the vertex
+    /// or the probe (its frequencies are --omegas).
+    static let modelUse = ModelUse("vw").passingOver([.omega, .q, .singular, .xi, .range, .profile, .zeta, .amplitude, .d0, .wardProjection])
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -54,11 +58,11 @@ struct VWCommand: ParsableCommand {
     func runContinuum(ladder: [Double], ratio: Double) throws {
         let destination = try output.destination()
         if latticeCutoff != nil { throw InputError("--lattice-cutoff: value \(latticeCutoff!) needs --lattice (allowed: only with --lattice)") }
-        let given = model.flagValues.keys.filter { $0 != .dim }.map { "--\($0.rawValue)" }.sorted()
+        let given = model.flagValues.keys.filter { $0 != .dim }.map(\.flag).sorted()
         if !given.isEmpty || model.config != nil {
             Progress.warn("warning: \((given + (model.config != nil ? ["--config"] : [])).joined(separator: ", ")) \(given.count + (model.config != nil ? 1 : 0) == 1 ? "has" : "have") no effect without --lattice", quiet: output.quiet)
         }
-        let dimension = try Int(parseTheoryNumber(model.dim ?? "2", flag: "--dim", allowed: "1, 2 or 3") { [1, 2, 3].contains($0) })
+        let dimension = try Int(parseTheoryNumber(model.dim ?? "2", flag: ParameterName.dim.flag, allowed: "1, 2 or 3") { [1, 2, 3].contains($0) })
         let lambdaValue = try parseTheoryNumber(lambda ?? "0.2", flag: "--lambda", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         let cutoffValue = try parseTheoryNumber(cutoff ?? "1", flag: "--cutoff", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         let fitOmegaValue = try parseTheoryNumber(fitOmega, flag: "--fit-omega", allowed: "a number in [1e-250, 1e-6]") { $0.isFinite && $0 >= 1e-250 && $0 <= 1e-6 }
@@ -166,15 +170,15 @@ struct VWCommand: ParsableCommand {
         let xl = try latticeCutoff.map { text throws(InputError) in
             try parseTheoryNumber(text, flag: "--lattice-cutoff", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { _ in .diffusionSecular }
-        if try run.finishDryRun(resources, command: "vw", unusedKeys: ["omega", "q"]) { return }
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { _ in .diffusionSecular }
+        if try run.finishDryRun(resources, command: "vw") { return }
         let built = run.model
         let (kernel, solution) = try theoryCall {
             let kernel = try LatticeVollhardtWoelfle(model: built, latticeCutoff: xl)
             return (kernel, try kernel.solve(omegas: ladder, tauSRatio: ratio))
         }
         var report = Report(command: "vw")
-        report.header = modelHeader(built, probe: run.probe).filter { !["omega", "q", "singular", "xi", "range", "profile", "correlator_vectors", "d0_correlator", "amplitude", "amplitude_rule", "ward-projection"].contains($0.key) }
+        report.header = run.modelHeader()
         report.add("equation", "VW (42) on the grid: D_RA/D = 1 + (1/(pi rho N)) sum_Q 1/(-i omega + 1/tau_s + D Qhat^2), Qhat^2 = sum 2(1 - cos Q_i)")
         report.add("mode", "lattice")
         report.add("omegas", .parameters(ladder))
