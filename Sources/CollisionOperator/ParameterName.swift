@@ -70,7 +70,7 @@ public enum InputName: Sendable, Hashable {
 
 /// A message that refers to inputs by name rather than by spelling, so that each front end
 /// words them its own way: the library by the quantity ("a smaller ξ or R", "U^sing =
-/// cooperon"), the CLI by its flags ("a smaller --xi or --range", "--singular cooperon").
+/// cooperon"), the CLI by its flags.
 /// Written as a string with the inputs interpolated: `"raise \(ParameterName.scbaMaxIterations)"`.
 public struct InputText: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringInterpolation {
     public enum Part: Sendable, Equatable {
@@ -98,7 +98,7 @@ public struct InputText: Sendable, Equatable, CustomStringConvertible, Expressib
             parts.append(.input(.parameter(parameter), value: nil))
         }
 
-        /// The parameter set to `value`: "--singular cooperon" in the CLI.
+        /// The parameter set to `value`: "U^sing = cooperon" in the library's wording.
         public mutating func appendInterpolation(_ parameter: ParameterName, value: String) {
             parts.append(.input(.parameter(parameter), value: value))
         }

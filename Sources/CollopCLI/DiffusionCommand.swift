@@ -9,7 +9,7 @@ struct DiffusionCommand: ParsableCommand {
         commandName: "diffusion",
         abstract: "λ0(q) at small q along a direction, D_fit = lim iλ0/q² and the Kubo–Greenwood D_KG.",
         discussion: """
-            Rows: q, λ0(q) (the mode of largest w0), w0 and D(ω,q) = iλ0/q² (Suslov (55)) at the given ω. D(ω) is the q → 0 intercept of a least-squares fit iλ0/q² = D + Bq² + Cq⁴. For the metallic ladder (--singular none) D_fit is the same fit at ω → 0 (the operator at ω = 0), which for white noise equals D_KG = σ/ρ (Einstein relation, docs/model.md §3.7). --method secular solves the diagonal-plus-rank-one secular equation in O(N) per q; dense uses zgeev.
+            Rows: q, λ0(q) (the mode of largest w0), w0 and D(ω,q) = iλ0/q² (Suslov (55)) at the given ω. D(ω) is the q → 0 intercept of a least-squares fit iλ0/q² = D + Bq² + Cq⁴. For the metallic ladder (\(ParameterName.singular.flag) none) D_fit is the same fit at ω → 0 (the operator at ω = 0), which for white noise equals D_KG = σ/ρ (Einstein relation, docs/model.md §3.7). --method secular solves the diagonal-plus-rank-one secular equation in O(N) per q; dense uses zgeev.
             """
     )
 
@@ -71,7 +71,7 @@ struct DiffusionCommand: ParsableCommand {
             report.add("einstein_tolerance", DiffusionAnalysis.einsteinTolerance)
             report.add("einstein_status", analysis.relativeDifference <= DiffusionAnalysis.einsteinTolerance ? "PASS" : "FAIL")
         } else {
-            report.add("einstein_status", "not an identity for this model (needs white noise and --singular none)")
+            report.add("einstein_status", "not an identity for this model (needs white noise and \(ParameterName.singular.flag) none)")
         }
         var table = Table(name: "diffusion", columns: ["q", "lambda0_re", "lambda0_im", "w0", "D_re", "D_im"])
         for point in analysis.points {

@@ -27,7 +27,7 @@ struct FlowCommand: ParsableCommand {
         }
         let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
             guard parameters.singular != .none else {
-                throw InputError("--singular: value none has no 𝕃sing to start the flow from (allowed: localized, lorentzian or cooperon)")
+                throw InputError("\(ParameterName.singular.flag): value none has no 𝕃sing to start the flow from (allowed: localized, lorentzian or cooperon)")
             }
         } workload: { _ in .flow }
         if try run.finishDryRun(resources, command: "flow") { return }
