@@ -64,7 +64,7 @@ struct DiffusionCommand: ParsableCommand {
             report.add("D_current_im", current.diffusion.imaginary)
             report.add("D_current_residual", current.residual)
         } catch {
-            report.add("D_current", "not computed: \(error)")
+            report.add("D_current", "not computed: \(flaggedDescription(error))")
         }
         report.add("relative_difference", analysis.relativeDifference)
         if analysis.einsteinApplies {

@@ -57,5 +57,6 @@ extension InputText {
 
 /// The message of a library error, with the inputs it names worded as flags.
 func flaggedDescription(_ error: some Error) -> String {
-    (error as? any InputNamingError)?.message.flagged ?? "\(error)"
+    if let error = error as? ParameterError { return Collop.describe(error) }
+    return (error as? any InputNamingError)?.message.flagged ?? "\(error)"
 }

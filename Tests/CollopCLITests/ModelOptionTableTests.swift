@@ -82,7 +82,7 @@ struct ModelOptionTableTests {
             ("range", "2.5", "2.5", "2.5"), ("singular", "lorentzian", "\"lorentzian\"", "lorentzian"),
         ]
         for setting in settings {
-            let base = ["spectrum", "--dry-run", "--size", "8"]
+            let base = ["spectrum", "--dry-run"]
             let flag = try runCollop(base + ["--\(setting.key)", setting.flag])
             let config = try Self.runConfig("\(setting.key) = \(setting.toml)\n", base)
             #expect(headerValue(flag.stdout, setting.key) == headerValue(config.stdout, setting.key), "\(setting.key)")
