@@ -43,7 +43,6 @@ extension InputName {
         case .parameter(let name): return name.flag
         case .setting(.diffusionMethod): return "--method"
         case .setting(.maximumMomentum): return "--qmax"
-        case .setting(.frequencies): return "--omegas"
         }
     }
 }
