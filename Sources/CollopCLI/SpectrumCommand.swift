@@ -57,7 +57,7 @@ struct SpectrumCommand: ParsableCommand {
         let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors,
                                     only: sector.map { [$0] }, progress: { progress.stage($0) })
         if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
-            throw SpectralError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
+            throw SpectrumError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
         }
         progress.stage("writing the table")
 
