@@ -24,7 +24,8 @@ public struct Collop: ParsableCommand {
             """,
         version: collopVersion,
         subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self,
-                      HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self, ClosureCommand.self]
+                      HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self, ClosureCommand.self,
+                      MergeSectorsCommand.self]
     )
 
     public init() {}
