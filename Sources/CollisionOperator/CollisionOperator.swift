@@ -33,7 +33,6 @@ public struct CollisionOperator: Sendable {
     /// The point (q, ω) the operator was built at.
     public var probe: Probe { fields.probe }
     public var omega: Double { fields.omega }
-    public var hasSingularPart: Bool { singularKernel != nil }
 
     /// The operator from its kernels, fields and u = 𝕊s (computed by FFT in
     /// `CollisionModel.operator(at:)`).
