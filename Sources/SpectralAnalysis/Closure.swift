@@ -52,7 +52,7 @@ public struct ClosureAnalysis: Sendable {
     /// the previous D* (the first from D_RA, or `start`).
     /// - Parameter progress: (ω index, iteration, current D).
     /// - Throws: `ParameterError` unless the model's vertex is `cooperon`;
-    ///   `SpectralError.closureNotConverged` with the last iterates.
+    ///   `ClosureError.notConverged` with the last iterates.
     public init(model: CollisionModel, omegas: [Double], start: Complex<Double>? = nil,
                 progress: ((Int, Int, Complex<Double>) -> Void)? = nil) throws {
         guard model.parameters.singular == .cooperon else {
@@ -114,7 +114,7 @@ public struct ClosureAnalysis: Sendable {
             gPrevious = g
             current = next
         }
-        throw SpectralError.closureNotConverged(omega: omega, iterates: Array(history.suffix(4)))
+        throw ClosureError.notConverged(omega: omega, iterates: Array(history.suffix(4)))
     }
 
     static func classify(_ points: [Point]) -> (Ending, Double?) {

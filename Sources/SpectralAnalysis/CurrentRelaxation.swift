@@ -29,7 +29,7 @@ public enum CurrentRelaxation {
 
     /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
     /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}.
-    /// - Throws: `SpectralError.krylovFailure` when COCG does not reach the tolerance.
+    /// - Throws: `DiffusionError.krylovFailure` when COCG does not reach the tolerance.
     public static func currentDiffusion(model: CollisionModel, omega: Double,
                                         maximumIterations: Int = 3000) throws -> Result {
         try Channel(model: model, omega: omega).diffusion(cooperonDiffusion: model.cooperonDiffusion,
@@ -65,7 +65,7 @@ public enum CurrentRelaxation {
 
         /// D_cur with the cooperon's D0 set to `d0`.
         /// - Throws: `ParameterError` (`d0`) outside the physical half plane,
-        ///   `SpectralError.krylovFailure` when COCG does not reach the tolerance.
+        ///   `DiffusionError.krylovFailure` when COCG does not reach the tolerance.
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
@@ -78,7 +78,7 @@ public enum CurrentRelaxation {
                     tolerance: tolerance, maximumIterations: maximumIterations, acceptable: acceptableResidual,
                     initialGuess: previousSolution, workspace: workspace)
             } catch let error as LinearAlgebraError {
-                throw SpectralError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L")
+                throw DiffusionError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L")
             }
             previousSolution = solution.solution
             let s = fields.root

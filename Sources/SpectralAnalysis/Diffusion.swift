@@ -145,8 +145,8 @@ public struct DiffusionAnalysis: Sendable {
                 let mode: KrylovDiffusion.Mode
                 do {
                     mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: start, progress: newtonProgress)
-                } catch SpectralError.krylovFailure(let detail) where model.parameters.singular == .lorentzian {
-                    throw SpectralError.krylovFailure(detail: "\(detail). The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or --method dense on a grid that fits")
+                } catch DiffusionError.krylovFailure(let detail) where model.parameters.singular == .lorentzian {
+                    throw DiffusionError.krylovFailure(detail: "\(detail). The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or --method dense on a grid that fits")
                 }
                 krylov.record(mode)
                 result.append(DiffusionPoint(q: q, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap,
@@ -174,7 +174,7 @@ public struct DiffusionAnalysis: Sendable {
                                       method: .secular, start: start)
         } catch let error as LinearAlgebraError {
             guard case .iterationLimit = error, depth < 8 else {
-                throw SpectralError.secularBranchLost(q: q, detail: error.description)
+                throw DiffusionError.secularBranchLost(q: q, detail: error.description)
             }
             let middle = try continueSecular(model: model, direction: direction, from: previous,
                                              to: (previous.q + q) / 2, omega: omega, depth: depth + 1)

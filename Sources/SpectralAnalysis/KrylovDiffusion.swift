@@ -61,7 +61,7 @@ public enum KrylovDiffusion {
     /// λ0 of the operator `op` whose action is `action`, by Newton from `start`.
     /// - Parameters:
     ///   - progress: called after each Newton step with (step, λ, inner iterations).
-    /// - Throws: `SpectralError.krylovFailure` when Newton or an inner solve does not converge
+    /// - Throws: `DiffusionError.krylovFailure` when Newton or an inner solve does not converge
     ///   (the message has the residual reached).
     public static func diffusionMode(operator op: CollisionOperator, action: some LinearOperator,
                                      start: Complex<Double>, preconditioner choice: Preconditioner? = nil,
@@ -112,7 +112,7 @@ public enum KrylovDiffusion {
                    tolerance: innerTolerance, maximumIterations: innerIterations,
                    initialGuess: steps > 1 ? y : nil, workspace: workspace)
             } catch let error as LinearAlgebraError {
-                throw SpectralError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description); try --method dense on a smaller grid, or a larger ω")
+                throw DiffusionError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description); try --method dense on a smaller grid, or a larger ω")
             }
             worstInner = max(worstInner, solution.residual)
             y = solution.solution
@@ -131,7 +131,7 @@ public enum KrylovDiffusion {
             previousStep = step.length
         }
         guard converged else {
-            throw SpectralError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda)); try --method dense on a smaller grid, or a larger ω")
+            throw DiffusionError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda)); try --method dense on a smaller grid, or a larger ω")
         }
         // The eigenvector and its true residual, recomputed from 𝕃.
         var v = e
@@ -200,7 +200,7 @@ public enum KrylovDiffusion {
             solve(e, shift: shift, into: &g)
             let eg = bilinearSum(e, g)
             guard eg.isFinite, eg != .zero, g.allSatisfy({ $0.isFinite }) else {
-                throw SpectralError.krylovFailure(detail: "the preconditioner is singular at λ = \(shift)")
+                throw DiffusionError.krylovFailure(detail: "the preconditioner is singular at λ = \(shift)")
             }
             return ProjectedInverse(model: self, shift: shift, e: e, g: g, eg: eg)
         }

@@ -98,7 +98,7 @@ import Testing
         #expect(report.worstEigenResidual < 1e-11)
     }
 
-    /// An inner solve that cannot converge is a numerical failure (a SpectralError, which
+    /// An inner solve that cannot converge is a numerical failure (a DiffusionError, which
     /// the CLI maps to exit status 3) naming the residual it reached.
     @Test func innerFailureIsReported() throws {
         var p = ModelSetup()
@@ -109,7 +109,7 @@ import Testing
         #expect {
             _ = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero, innerIterations: 2)
         } throws: { error in
-            guard let error = error as? SpectralError, case .krylovFailure(let detail) = error else { return false }
+            guard let error = error as? DiffusionError, case .krylovFailure(let detail) = error else { return false }
             return detail.contains("residual")
         }
     }
