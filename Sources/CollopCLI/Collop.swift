@@ -89,7 +89,7 @@ public struct Collop: ParsableCommand {
         switch error {
         case let e as InputError: return (2, "\(errorPrefix)\(e.message)")
         case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
-        case let e as DiffusionInputError: return (2, "\(errorPrefix)\(e.description)")
+        case let e as DiffusionSolverError: return e.isInputError ? (2, "\(errorPrefix)\(e.cliMessage)") : (3, "\(errorPrefix)numerical failure: \(e.cliMessage)")
         case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as SpectralError: return (3, "\(errorPrefix)numerical failure: \(e.description)")

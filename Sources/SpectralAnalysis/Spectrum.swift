@@ -30,12 +30,6 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A c-normalized eigenvector was needed for a mode at an exceptional point, where
     /// (e, e) = 1 cannot be reached (|vᵀv| < 1e-8 for the unit vector v).
     case nearExceptionalPoint(mode: Int, condition: Double)
-    /// The secular continuation of λ0(q) found no root: the diffusion mode has merged with
-    /// the continuum M_k + ΔΣ (q beyond the diffusive regime).
-    case secularBranchLost(q: Double, detail: String)
-    /// A matrix-free Krylov solve (λ0's Newton–COCG, or the current solve of the closure) did
-    /// not converge; the detail says which, the residual reached and what to do.
-    case krylovFailure(detail: String)
     /// The closure's fixed point D* = D_cur(D*) was not reached at ω (last iterates kept).
     case closureNotConverged(omega: Double, iterates: [Complex<Double>])
 
@@ -43,13 +37,9 @@ public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .traceMismatch(residual, tolerance):
             return "trace check failed after diagonalization: |Σλ − tr 𝕃|/|tr 𝕃| = \(residual) > \(tolerance)"
-        case let .secularBranchLost(q, detail):
-            return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail)); use --method dense, whose λ0 is the mode of largest w0, or a smaller --qmax"
         case let .closureNotConverged(omega, iterates):
             let last = iterates.map { "\($0.real) \($0.imaginary >= 0 ? "+" : "−") \(abs($0.imaginary))i" }.joined(separator: ", ")
             return "the closure D* = D_cur(D*) did not converge at ω = \(omega) in \(ClosureAnalysis.maximumIterations) iterations (last iterates: \(last)); try a denser ω ladder (smaller steps between frequencies) or a larger ω"
-        case let .krylovFailure(detail):
-            return "the matrix-free Krylov solve did not converge: \(detail)"
         case let .nearExceptionalPoint(mode, condition):
             return "mode \(mode) is at an exceptional point (condition 1/|vᵀv| = \(condition) > 1e8): its eigenvector is self-orthogonal and has no c-normalized form; the eigenvalue is reliable only to √ε, the vector not at all"
         }

@@ -213,7 +213,3 @@ public struct SelfConsistentSolver: Sendable {
         return StaticLimit(localizationLengthSquared: t, staticDiffusion: 0, localizedDamping: d0 / (t * derivative))
     }
 }
-
-extension Complex where RealType == Double {
-    var isFinite: Bool { real.isFinite && imaginary.isFinite }
-}
