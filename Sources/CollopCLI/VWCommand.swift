@@ -106,13 +106,12 @@ struct VWCommand: ParsableCommand {
             report.add("nu_fit_error", fits.nu.exponentError)
             report.add("nu_fit_power_law", fits.nuPowerLaw.exponent)
             report.add("nu_fit_power_law_error", fits.nuPowerLaw.exponentError)
-            // Suslov (112) with ν = 1: A = 1, τ = 1 − λ/λ_c, B = (√3π/(2k0 l))(λ/λ_c), asymptotically.
-            let b = 3.0.squareRoot() * Double.pi / (2 * kernel.cutoffMomentum) * lambdaValue / lambdaC
-            let tau = 1 - lambdaValue / lambdaC
-            report.add("suslov_A", .parameter(1))
-            report.add("suslov_B", b)
+            let (suslov, tau) = try theoryCall {
+                try SuslovScaling.vollhardtWoelfle(lambda: lambdaValue, criticalLambda: lambdaC, cutoffMomentum: kernel.cutoffMomentum)
+            }
+            report.add("suslov_A", .parameter(suslov.a))
+            report.add("suslov_B", suslov.b)
             report.add("suslov_tau", tau)
-            let suslov = try theoryCall { try SuslovScaling(dimension: 3, a: 1, b: b) }
             var table = Table(name: "suslov112", columns: ["omega", "D112_re", "D112_im", "relative_difference"])
             for row in solution.rows {
                 let d112 = try theoryCall { try suslov.solve(tau: tau, omega: row.omega) }
@@ -189,7 +188,7 @@ struct VWCommand: ParsableCommand {
         report.add("distinct_momenta", kernel.momentumSquared.count)
         addSolutionHeader(&report, solution, dimension: kernel.dimension, ratio: ratio, critical: false)
         if let xi = solution.staticLimit.localizationLength {
-            report.add("localized_by", xi < Double(kernel.size)
+            report.add("localized_by", DiffusionRegime.isLocalizedByDisorder(length: xi, size: kernel.size)
                        ? "disorder (xi < L)"
                        : "the grid's Q = 0 term (xi >= L): a finite-size effect, not localization by disorder")
         }
