@@ -51,8 +51,7 @@ import Testing
         let dense = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
         let reference = try #require(dense.diffusionMode)
         let largest = dense.modes.map(\.value.length).max()!
-        let actionOperator = try model.operator(q: c.q, omega: model.probe.omega)
-        let mode = try KrylovDiffusion.diffusionMode(operator: actionOperator, action: actionOperator.action(), start: .zero)
+        let mode = try KrylovDiffusion.diffusionMode(of: model.operator(q: c.q, omega: model.probe.omega), start: .zero)
         let difference = (mode.value - reference.value).length
         #expect(difference <= 1e-10 * reference.value.length + 100 * .ulpOfOne * largest,
                 "λ0 krylov \(mode.value) dense \(reference.value)")
@@ -72,11 +71,11 @@ import Testing
         p.singular = .none
         let model = try p.model()
         let q = [0.05] + [Double](repeating: 0, count: dimension - 1)
-        let secular = try DiffusionAnalysis.diffusionPoint(model: model, q: q, magnitude: 0.05, omega: p.omega, method: .secular)
+        let secular = try SecularDiffusionSolver().point(model: model, q: q, omega: p.omega)
         let op = try model.operator(q: q, omega: p.omega)
-        #expect(KrylovDiffusion.preconditioner(for: op) == .diagonal)
-        let mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero)
-        #expect((mode.value - secular.lambda0).length <= 1e-11 * secular.lambda0.length)
+        #expect(op.naturalPreconditioner == .diagonal)
+        let mode = try KrylovDiffusion.diffusionMode(of: op, start: .zero)
+        #expect((mode.value - secular.value).length <= 1e-11 * secular.value.length)
         // Exact preconditioner: each inner solve converges in its first step (2 products
         // with the final true-residual check), plus the initial and final products.
         #expect(mode.products <= 3 * mode.newtonSteps + 2)
@@ -98,8 +97,8 @@ import Testing
         #expect(report.worstEigenResidual < 1e-11)
     }
 
-    /// An inner solve that cannot converge is a numerical failure (a SpectralError, which
-    /// the CLI maps to exit status 3) naming the residual it reached.
+    /// An inner solve that cannot converge is a numerical failure (a DiffusionSolverError,
+    /// which the CLI maps to exit status 3) naming the residual it reached, with its advice.
     @Test func innerFailureIsReported() throws {
         var p = ModelSetup()
         p.size = 12
@@ -107,10 +106,10 @@ import Testing
         let model = try p.model()
         let op = try model.operator(q: p.q!, omega: p.omega)
         #expect {
-            _ = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero, innerIterations: 2)
+            _ = try KrylovDiffusion.diffusionMode(of: op, start: .zero, innerIterations: 2)
         } throws: { error in
-            guard let error = error as? SpectralError, case .krylovFailure(let detail) = error else { return false }
-            return detail.contains("residual")
+            guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, let advice) = error else { return false }
+            return detail.contains("residual") && advice == [.denseOnSmallerGridOrLargerOmega] && !error.isInputError
         }
     }
 }
