@@ -11,6 +11,7 @@ import Numerics
 /// backward-error stopping rule needs, are to be added here as further requirements.
 public protocol DiffusionModeOperator {
     associatedtype Action: LinearOperator
+    associatedtype Preconditioner: ShiftedPreconditioner
     /// The order of 𝕃.
     var order: Int { get }
     /// The zero mode s = √ΔG of the ω = 0, q = 0 operator (Suslov (45)), whose overlap w0
@@ -24,7 +25,7 @@ public protocol DiffusionModeOperator {
     /// singular vertex); nil otherwise.
     var diagonalPlusRankOne: DiagonalPlusRankOneForm? { get }
     /// The preconditioner that suits the operator (exact where it can be).
-    var naturalPreconditioner: PairPreconditioner.Kind { get }
+    var naturalPreconditioner: PreconditionerKind { get }
 
     /// The matrix-free product y = 𝕃x.
     func makeAction() throws -> Action
@@ -32,7 +33,7 @@ public protocol DiffusionModeOperator {
     /// `symmetry`, the fully symmetric sector alone (w0 vanishes in every other sector).
     func denseDiffusionProblem(symmetry: Bool) throws -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>])
     /// The preconditioner of the given kind.
-    func preconditioner(_ kind: PairPreconditioner.Kind) -> PairPreconditioner
+    func preconditioner(_ kind: PreconditionerKind) -> Preconditioner
 }
 
 /// 𝕃 = diag(d) + ρ u uᵀ (the secular equation's data, `DiagonalPlusRankOne`).
@@ -55,7 +56,7 @@ extension CollisionOperator: DiffusionModeOperator {
     }
 
     /// `diagonal` for white noise with `none` (where it is exact), `pairs` otherwise.
-    public var naturalPreconditioner: PairPreconditioner.Kind {
+    public var naturalPreconditioner: PreconditionerKind {
         regularKernel == nil && singularKernel == nil ? .diagonal : .pairs
     }
 
@@ -70,7 +71,7 @@ extension CollisionOperator: DiffusionModeOperator {
         return (try fullMatrix, fields.root)
     }
 
-    public func preconditioner(_ kind: PairPreconditioner.Kind) -> PairPreconditioner {
+    public func preconditioner(_ kind: PreconditionerKind) -> PairPreconditioner {
         PairPreconditioner(self, kind: kind)
     }
 }

@@ -1,6 +1,15 @@
 import DenseLinearAlgebra
 import Numerics
 
+/// Which model of 𝕃 a preconditioner inverts (`DiffusionModeOperator.preconditioner`).
+public enum PreconditionerKind: String, Sendable, CaseIterable {
+    /// diag(M + ΔΣ).
+    case diagonal
+    /// The 2 × 2 blocks on {k, −k}, which hold the cooperon's Q = 0 pole and the
+    /// k − k' = 2k and k + k' = 2k couplings.
+    case pairs
+}
+
 /// The block-diagonal model B of 𝕃 on the pairs {k, −k} (1 × 1 where k = −k), without the
 /// Ward projection's rank-one terms, solved pair by pair: the one preconditioner of the
 /// matrix-free solves (λ0 by Newton–COCG, `KrylovDiffusion`; the current solve 𝕃z = j of
@@ -11,23 +20,14 @@ import Numerics
 ///
 /// `diagonal` keeps B_kk = M_k + ΔΣ_k only — exact for white noise with the `none` vertex.
 /// B is complex symmetric, as COCG needs.
-public struct PairPreconditioner: Sendable {
-    /// Which model of 𝕃 is inverted.
-    public enum Kind: String, Sendable, CaseIterable {
-        /// diag(M + ΔΣ).
-        case diagonal
-        /// The 2 × 2 blocks on {k, −k}, which hold the cooperon's Q = 0 pole and the
-        /// k − k' = 2k and k + k' = 2k couplings.
-        case pairs
-    }
-
-    public let kind: Kind
+public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
+    public let kind: PreconditionerKind
     let partner: [Int]
     let diagonal: [Complex<Double>]
     let offDiagonal: [Complex<Double>]
 
     /// The model `kind` of `op`.
-    public init(_ op: CollisionOperator, kind: Kind) {
+    public init(_ op: CollisionOperator, kind: PreconditionerKind) {
         let grid = op.grid
         let n = grid.count
         let base = op.fields.regularDiagonal
@@ -52,7 +52,7 @@ public struct PairPreconditioner: Sendable {
         offDiagonal = o
     }
 
-    /// The order N of the model.
+    /// The order N of the model (`ShiftedPreconditioner`).
     public var order: Int { diagonal.count }
 
     /// z = (B − λ)⁻¹ v, pair by pair (no allocation).

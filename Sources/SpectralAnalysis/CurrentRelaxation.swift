@@ -29,7 +29,7 @@ public enum CurrentRelaxation {
 
     /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
     /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}
-    /// (`PairPreconditioner.pairs`, the one of λ0's Krylov solve).
+    /// (`PairPreconditioner`, `.pairs`: the one of λ0's Krylov solve).
     /// - Throws: `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
     public static func currentDiffusion(model: CollisionModel, omega: Double,
                                         maximumIterations: Int = 3000) throws -> Result {

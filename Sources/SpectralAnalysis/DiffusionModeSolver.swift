@@ -146,13 +146,13 @@ public struct DenseDiffusionSolver: DiffusionModeSolver {
 
 /// Newton–COCG on the projected secular equation (`KrylovDiffusion`), matrix-free.
 public struct KrylovDiffusionSolver: DiffusionModeSolver {
-    public var preconditioner: PairPreconditioner.Kind?
+    public var preconditioner: PreconditionerKind?
     public var innerIterations: Int
     public var progress: ((Int, Complex<Double>, Int) -> Void)?
     /// - Parameters:
     ///   - preconditioner: nil: the operator's `naturalPreconditioner`.
     ///   - progress: (Newton step, λ, inner iterations) after each step.
-    public init(preconditioner: PairPreconditioner.Kind? = nil, innerIterations: Int = 3000,
+    public init(preconditioner: PreconditionerKind? = nil, innerIterations: Int = 3000,
                 progress: ((Int, Complex<Double>, Int) -> Void)? = nil) {
         self.preconditioner = preconditioner
         self.innerIterations = innerIterations

@@ -12,8 +12,8 @@ import Numerics
 /// diffusion pole, so each inner solve is well conditioned; it runs COCG on the action of
 /// 𝕃 (what the operator provides, `DiffusionModeOperator`: the matrix-free FFT product of
 /// the collision operator), preconditioned by the exact inverse of a projected model of 𝕃
-/// (`PairPreconditioner`: `diagonal`, exact for white noise without a singular vertex, or
-/// `pairs`), and started from the previous Newton step's y (the system changes only by the
+/// (the operator's `ShiftedPreconditioner`; for the collision operator `PairPreconditioner`:
+/// `diagonal`, exact for white noise without a singular vertex, or `pairs`), and started from the previous Newton step's y (the system changes only by the
 /// shift of λ, so the later solves take a few products).
 ///
 /// The model B is projected exactly: z = B⁻¹v − B⁻¹e (eᵀB⁻¹v)/(eᵀB⁻¹e) solves
@@ -50,7 +50,7 @@ public enum KrylovDiffusion {
     /// - Throws: `DiffusionSolverError.krylovFailure` when Newton or an inner solve does not
     ///   converge (the detail has the residual reached).
     public static func diffusionMode(of op: some DiffusionModeOperator, start: Complex<Double>,
-                                     preconditioner choice: PairPreconditioner.Kind? = nil,
+                                     preconditioner choice: PreconditionerKind? = nil,
                                      innerIterations: Int = 3000,
                                      progress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws -> Mode {
         let n = op.order
@@ -136,15 +136,15 @@ public enum KrylovDiffusion {
     }
 
     /// z = B⁻¹v − g (eᵀB⁻¹v)/(eᵀg), g = B⁻¹e.
-    struct ProjectedInverse {
-        let model: PairPreconditioner
+    struct ProjectedInverse<Model: ShiftedPreconditioner> {
+        let model: Model
         let shift: Complex<Double>
         let e: [Complex<Double>]
         let g: [Complex<Double>]
         let eg: Complex<Double>
 
         /// The exactly projected inverse of `model` at shift λ.
-        init(model: PairPreconditioner, shift: Complex<Double>, e: [Complex<Double>]) throws {
+        init(model: Model, shift: Complex<Double>, e: [Complex<Double>]) throws {
             var g = e
             model.solve(e, shift: shift, into: &g)
             let eg = bilinearSum(e, g)

@@ -81,6 +81,29 @@ import Testing
         #expect(mode.products <= 3 * mode.newtonSteps + 2)
     }
 
+    /// What a solver needs is what the operator provides: the fully symmetric block of 𝕃
+    /// (a dense matrix in the symmetry-adapted basis, not a `CollisionOperator`) solved by
+    /// Newton–Krylov with a diagonal preconditioner gives the λ0 of the whole operator's dense
+    /// spectrum.
+    @Test(arguments: [SingularModel.localized, .cooperon])
+    func krylovSolvesASymmetryBlock(singular: SingularModel) throws {
+        var p = ModelSetup()
+        p.size = 10
+        p.singular = singular
+        p.q = [0.03, 0]
+        let model = try p.model()
+        let op = try model.operator()
+        let sectors = try op.symmetry()
+        let symmetric = try #require(sectors.sectors.first { $0.isFullySymmetric })
+        let block = BlockOperator(matrix: try op.block(symmetric), zeroMode: symmetric.project(op.fields.root),
+                                  streamingTerm: op.fields.streamingTerm)
+        #expect(block.order < op.order)
+        let mode = try KrylovDiffusionSolver().diffusionMode(of: block, start: .zero)
+        let reference = try DenseDiffusionSolver(symmetry: false).diffusionMode(of: op, start: .zero)
+        #expect((mode.value - reference.value).length <= 1e-9 * reference.value.length, "block \(mode.value) full \(reference.value)")
+        #expect(abs(mode.zeroModeOverlap - reference.zeroModeOverlap) < 1e-8)
+    }
+
     /// The whole ladder: D(ω) and D_fit by krylov equal the dense path's.
     @Test(arguments: [SingularModel.none, .localized, .cooperon])
     func diffusionFitMatchesDense(singular: SingularModel) throws {
@@ -112,4 +135,28 @@ import Testing
             return detail.contains("residual") && advice == [.denseOnSmallerGridOrLargerOmega] && !error.isInputError
         }
     }
+}
+
+/// A symmetry block of 𝕃 as a `DiffusionModeOperator`: its matrix is the action, its
+/// diagonal the preconditioner.
+private struct BlockOperator: DiffusionModeOperator {
+    let matrix: ComplexMatrix
+    let zeroMode: [Complex<Double>]
+    let streamingTerm: Complex<Double>
+
+    struct Diagonal: ShiftedPreconditioner {
+        let values: [Complex<Double>]
+        var order: Int { values.count }
+        func solve(_ v: [Complex<Double>], shift: Complex<Double>, into z: inout [Complex<Double>]) {
+            for k in 0..<values.count { z[k] = v[k] / (values[k] - shift) }
+        }
+    }
+
+    var order: Int { matrix.rows }
+    var diagonalScale: Double { (0..<order).reduce(0) { max($0, matrix[$1, $1].length) } }
+    var diagonalPlusRankOne: DiagonalPlusRankOneForm? { nil }
+    var naturalPreconditioner: PreconditionerKind { .diagonal }
+    func makeAction() throws -> ComplexMatrix { matrix }
+    func denseDiffusionProblem(symmetry: Bool) throws -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>]) { (matrix, zeroMode) }
+    func preconditioner(_ kind: PreconditionerKind) -> Diagonal { Diagonal(values: (0..<order).map { matrix[$0, $0] }) }
 }
