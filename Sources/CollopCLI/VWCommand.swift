@@ -125,16 +125,16 @@ struct VWCommand: ParsableCommand {
 
     func addSolutionHeader(_ report: inout Report, _ solution: VollhardtWoelfleSolution, dimension: Int, ratio: Double, critical: Bool) {
         let limit = solution.staticLimit
-        if let xi = limit.localizationLength, let w2 = solution.omega0Squared {
+        if case .localized(let xi2) = limit.regime, let w2 = solution.omega0Squared {
             report.add("regime", "localized: D = -i omega xi^2 + O(omega^2)")
-            report.add("localization_length", xi)
+            report.add("localization_length", xi2.squareRoot())
             report.add("omega0", w2.squareRoot())
             report.add("omega0_squared", w2)
             if let gamma = limit.localizedDamping { report.add("gamma_M", gamma) }
         } else if ratio > 0 {
             report.add("regime", "not localized: tau_s > 0 cuts the cooperon pole off, D(omega -> 0) real and finite")
             report.add("D_zero_frequency", limit.staticDiffusion / solution.bareDiffusion)
-        } else if critical || limit.staticDiffusion == 0 {
+        } else if critical || limit.regime == .undetermined {
             report.add("regime", "critical: D/D0 ~ (-i omega tau)^(1/3)")
             report.add("D_zero_frequency", 0.0)
         } else {
