@@ -9,7 +9,7 @@ extension DiffusionSolverError {
         case .secularNeedsRankOne:
             return "--method: value secular needs a diagonal-plus-rank-one operator (allowed: white noise, --correlation 0, with --singular none; use dense or auto)"
         case let .invalidLadder(reason):
-            return "--nq: the q ladder has \(reason) (allowed: q_j = qmax·j/nq with qmax > 0)"
+            return "--qmax: the q ladder has \(reason) (allowed: q_j = qmax·j/nq, qmax > 0, nq ≥ 1)"
         case .noRootFromStart:
             return description
         case let .branchLost(q, detail):

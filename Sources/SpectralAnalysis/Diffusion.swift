@@ -1,5 +1,4 @@
 import CollisionOperator
-import Foundation
 import DenseLinearAlgebra
 import Numerics
 
