@@ -56,7 +56,7 @@ struct ClosureCommand: ParsableCommand {
         let kg = built.kuboGreenwood
         report.add("D_star_plus_D_RR_re", last.diffusion.real + kg.fermiSeaDiffusion)
         report.add("D_star_plus_D_RR_im", last.diffusion.imaginary)
-        report.add("ends", closure.ending.rawValue)
+        report.add("ends", closure.ending.name)
         if let xi = closure.localizationLength {
             report.add("localization_length", xi)
             report.add("localization_length_over_l", xi / built.resolution.meanFreePath)

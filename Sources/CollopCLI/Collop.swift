@@ -90,11 +90,10 @@ public struct Collop: ParsableCommand {
         switch error {
         case let e as InputError: return (2, "\(errorPrefix)\(e.message)")
         case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
-        case let e as DiffusionInputError: return (2, "\(errorPrefix)\(flaggedDescription(e))")
+        case let e as DiffusionSolverError: return e.isInputError ? (2, "\(errorPrefix)\(e.cliMessage)") : (3, "\(errorPrefix)numerical failure: \(e.cliMessage)")
         case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(flaggedDescription(e))")
         case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as SpectrumError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
-        case let e as DiffusionError: return (3, "\(errorPrefix)numerical failure: \(advise(e))")
         case let e as ClosureError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as TheoryConvergenceError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as TheoryInputError: return (2, "\(errorPrefix)\(e.description)")
@@ -113,13 +112,6 @@ public struct Collop: ParsableCommand {
     /// A parameter error that reached the CLI without its source: named as the flag.
     static func describe(_ error: ParameterError) -> String {
         "\(error.parameter.flag): \(phrase(error))"
-    }
-
-    /// A diffusion failure with what the user can change: a lost secular branch is
-    /// followed by the method and the range that avoid it.
-    static func advise(_ error: DiffusionError) -> String {
-        guard case .secularBranchLost = error else { return error.description }
-        return "\(error.description); use --method dense, whose λ0 is the mode of largest w0, or a smaller --qmax"
     }
 
     static func writeError(_ message: String) {

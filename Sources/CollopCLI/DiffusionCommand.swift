@@ -22,32 +22,13 @@ struct DiffusionCommand: ParsableCommand {
     @OptionGroup var ladder: LadderOptions
 
     func run() throws {
-        var options: LadderOptions.Resolved?
-        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
-            options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 5)
-            try options!.checkZone(dimension: parameters.dimension)
-        } workload: { parameters in
-            options!.workload(parameters, dense: .diffusionDense)
-        }
-        if try run.finishDryRun(resources, command: "diffusion") { return }
-        let built = run.model
-        let progress = run.progress()
-        let analysis = try DiffusionAnalysis(model: built, omega: run.probe.omega, direction: options!.direction, maximumMomentum: options!.qmax,
-                                             count: options!.count, method: options!.method, symmetry: run.symmetry) {
-            progress.stage("λ0(q): solve \($0 + 1) of \($1)")
-        } newtonProgress: { step, lambda, products in
-            progress.stage("  Newton step \(step): λ = \(String(format: "%.6e", lambda.real)) \(String(format: "%+.6e", lambda.imaginary))i after \(products) COCG products")
-        }
-
-        let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
-        for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
-        var report = Report(command: "diffusion")
-        report.header = run.modelHeader() + diagnostics.header
-        report.add("direction", analysis.direction.map(format).joined(separator: ","))
-        report.add("qmax", analysis.points.last?.q ?? 0)
-        report.add("nq", analysis.points.count)
-        report.add("method", analysis.method.rawValue)
-        if let krylov = analysis.krylovReport { report.header += krylovHeader(krylov) }
+        guard let ladderRun = try LadderRun.prepare(.diffusion, model: model, reads: Self.modelUse, output: output, resources: resources, ladder: ladder) else { return }
+        let built = ladderRun.run.model
+        let probes = ladderRun.probes(maximumMomentum: ladderRun.options.qmax ?? DiffusionAnalysis.defaultMaximumMomentum(model: built))
+        let analysis = try DiffusionAnalysis(model: built, probes: probes, method: ladderRun.options.method,
+                                             symmetry: ladderRun.run.symmetry, progress: ladderRun.beforeSolve,
+                                             newtonProgress: ladderRun.newtonStep)
+        var report = ladderRun.report(analysis.ladder, krylov: analysis.krylovReport)
         report.add("fit", "i*lambda0/q^2 = D + B q^2 + C q^4 (least squares)")
         report.add("D_omega_re", analysis.diffusionAtOmega.real)
         report.add("D_omega_im", analysis.diffusionAtOmega.imaginary)
@@ -59,12 +40,12 @@ struct DiffusionCommand: ParsableCommand {
         // The current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s) at q = 0 and the given ω (docs/model.md §4):
         // with the closure's fixed point as --d0 it returns D_cur = D*.
         do {
-            let current = try CurrentRelaxation.currentDiffusion(model: built, omega: run.probe.omega)
+            let current = try CurrentRelaxation.currentDiffusion(model: built, omega: ladderRun.run.probe.omega)
             report.add("D_current_re", current.diffusion.real)
             report.add("D_current_im", current.diffusion.imaginary)
             report.add("D_current_residual", current.residual)
         } catch {
-            report.add("D_current", "not computed: \(flaggedDescription(error))")
+            report.add("D_current", "not computed: \(describeFailure(error))")
         }
         report.add("relative_difference", analysis.relativeDifference)
         if analysis.einsteinApplies {
@@ -79,6 +60,6 @@ struct DiffusionCommand: ParsableCommand {
                                .number(point.zeroModeOverlap), .number(point.diffusion.real), .number(point.diffusion.imaginary)])
         }
         report.tables.append(table)
-        try run.write(report)
+        try ladderRun.run.write(report)
     }
 }

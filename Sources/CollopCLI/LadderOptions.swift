@@ -59,8 +59,8 @@ struct LadderOptions: ParsableArguments {
 
 extension LadderOptions.Resolved {
     /// The memory workload: none of N × N when λ0 comes from the O(N) secular equation.
-    func workload(_ parameters: ModelParameters, denseUpTo: Int = 0, dense: Workload) -> Workload {
-        switch try? DiffusionAnalysis.resolve(method, parameters: parameters, denseUpTo: denseUpTo) {
+    func workload(_ parameters: ModelParameters, denseUpTo: Int, dense: Workload) -> Workload {
+        switch (try? DiffusionMethodChoice(method, parameters: parameters, denseUpTo: denseUpTo))?.method {
         case .secular: return .diffusionSecular
         case .krylov: return .diffusionKrylov
         default: return dense

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Numerics
 import CollisionOperator
+import Theory
 import Foundation
 
 /// The model options every subcommand shares (docs/model.md §5): the only place a flag is

@@ -1,4 +1,5 @@
 import CollisionOperator
+import Theory
 import DenseLinearAlgebra
 import Foundation
 import SpectralAnalysis

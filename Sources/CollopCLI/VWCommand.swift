@@ -110,13 +110,12 @@ struct VWCommand: ParsableCommand {
             report.add("nu_fit_error", fits.nu.exponentError)
             report.add("nu_fit_power_law", fits.nuPowerLaw.exponent)
             report.add("nu_fit_power_law_error", fits.nuPowerLaw.exponentError)
-            // Suslov (112) with ν = 1: A = 1, τ = 1 − λ/λ_c, B = (√3π/(2k0 l))(λ/λ_c), asymptotically.
-            let b = 3.0.squareRoot() * Double.pi / (2 * kernel.cutoffMomentum) * lambdaValue / lambdaC
-            let tau = 1 - lambdaValue / lambdaC
-            report.add("suslov_A", .parameter(1))
-            report.add("suslov_B", b)
+            let (suslov, tau) = try theoryCall {
+                try SuslovScaling.vollhardtWoelfle(lambda: lambdaValue, criticalLambda: lambdaC, cutoffMomentum: kernel.cutoffMomentum)
+            }
+            report.add("suslov_A", .parameter(suslov.a))
+            report.add("suslov_B", suslov.b)
             report.add("suslov_tau", tau)
-            let suslov = try theoryCall { try SuslovScaling(dimension: 3, a: 1, b: b) }
             var table = Table(name: "suslov112", columns: ["omega", "D112_re", "D112_im", "relative_difference"])
             for row in solution.rows {
                 let d112 = try theoryCall { try suslov.solve(tau: tau, omega: row.omega) }
@@ -130,16 +129,16 @@ struct VWCommand: ParsableCommand {
 
     func addSolutionHeader(_ report: inout Report, _ solution: VollhardtWoelfleSolution, dimension: Int, ratio: Double, critical: Bool) {
         let limit = solution.staticLimit
-        if let xi = limit.localizationLength, let w2 = solution.omega0Squared {
+        if case .localized(let xi2) = limit.regime, let w2 = solution.omega0Squared {
             report.add("regime", "localized: D = -i omega xi^2 + O(omega^2)")
-            report.add("localization_length", xi)
+            report.add("localization_length", xi2.squareRoot())
             report.add("omega0", w2.squareRoot())
             report.add("omega0_squared", w2)
             if let gamma = limit.localizedDamping { report.add("gamma_M", gamma) }
         } else if ratio > 0 {
             report.add("regime", "not localized: tau_s > 0 cuts the cooperon pole off, D(omega -> 0) real and finite")
             report.add("D_zero_frequency", limit.staticDiffusion / solution.bareDiffusion)
-        } else if critical || limit.staticDiffusion == 0 {
+        } else if critical || limit.regime == .undetermined {
             report.add("regime", "critical: D/D0 ~ (-i omega tau)^(1/3)")
             report.add("D_zero_frequency", 0.0)
         } else {
@@ -193,7 +192,7 @@ struct VWCommand: ParsableCommand {
         report.add("distinct_momenta", kernel.momentumSquared.count)
         addSolutionHeader(&report, solution, dimension: kernel.dimension, ratio: ratio, critical: false)
         if let xi = solution.staticLimit.localizationLength {
-            report.add("localized_by", xi < Double(kernel.size)
+            report.add("localized_by", DiffusionRegime.isLocalizedByDisorder(length: xi, size: kernel.size)
                        ? "disorder (xi < L)"
                        : "the grid's Q = 0 term (xi >= L): a finite-size effect, not localization by disorder")
         }
