@@ -1,3 +1,4 @@
+import CollisionOperator
 import SpectralAnalysis
 
 /// The CLI's spelling of the diffusion solvers' failures: the library's quantity and reason,
@@ -7,7 +8,7 @@ extension DiffusionSolverError {
     var cliMessage: String {
         switch self {
         case .secularNeedsRankOne:
-            return "--method: value secular needs a diagonal-plus-rank-one operator (allowed: white noise, --correlation 0, with --singular none; use dense or auto)"
+            return "--method: value secular needs a diagonal-plus-rank-one operator (allowed: white noise, \(ParameterName.correlation.flag) 0, with \(ParameterName.singular.flag) none; use dense or auto)"
         case let .invalidLadder(reason):
             return "--qmax: the q ladder has \(reason) (allowed: q_j = qmax·j/nq, qmax > 0, nq ≥ 1)"
         case .noRootFromStart:

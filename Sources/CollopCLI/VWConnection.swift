@@ -103,13 +103,13 @@ private func localizationLengthSquared(_ c: VWConnection, parameters p: ModelPar
                 comparison = xi2 >= cap ? ", above the cap" : ""
                 if let d0 { comparison += "; an envelope of length ξ = VW's ξ gives d(0) = \(short(d0)) ≠ ξ²" }
             }
-            throw InputError("\(label): value vw cannot be used with --singular localized: its correlator has finite range |x| ≤ R = \(format(range)), which caps d(0) = Σ a_x|x|²/(2d) below R²/(2d) = \(short(cap)), and its ξ is an envelope length, not VW's; VW's localized cooperon (iF/ω)/(1 + ξ²Q̂²) needs d(0) = ξ² at all Q: \(xiText)\(comparison) (allowed: vw only with --singular lorentzian, which is that cooperon exactly; or a number for the envelope length)")
+            throw InputError("\(label): value vw cannot be used with \(ParameterName.singular.flag) localized: its correlator has finite range |x| ≤ R = \(format(range)), which caps d(0) = Σ a_x|x|²/(2d) below R²/(2d) = \(short(cap)), and its ξ is an envelope length, not VW's; VW's localized cooperon (iF/ω)/(1 + ξ²Q̂²) needs d(0) = ξ² at all Q: \(xiText)\(comparison) (allowed: vw only with \(ParameterName.singular.flag) lorentzian, which is that cooperon exactly; or a number for the envelope length)")
         case .notLocalized, .noSolution:
             throw InputError("\(label): value vw needs a localized VW solution, but at ω = \(omega) it is not localized: \(xiText) (allowed: a number, or vw where VW localizes)")
         case .localizedByGridOnly:
-            throw InputError("\(label): value vw needs a VW solution localized by disorder, but ξ = \(short(c.localizationLengthSquared!.squareRoot())) ≥ L = \(c.size): only the finite grid localizes it (its Q = 0 term), disorder does not at this size (allowed: a number; or vw on a grid with ξ < L, e.g. stronger --disorder or --dim 1)")
+            throw InputError("\(label): value vw needs a VW solution localized by disorder, but ξ = \(short(c.localizationLengthSquared!.squareRoot())) ≥ L = \(c.size): only the finite grid localizes it (its Q = 0 term), disorder does not at this size (allowed: a number; or vw on a grid with ξ < L, e.g. stronger \(ParameterName.disorder.flag) or \(ParameterName.dim.flag) 1)")
         case .notYetLocalized(let deviation, let below):
-            throw InputError("\(label): value vw needs the VW solution localized at ω = \(omega), but there D(ω) = \(describeComplex(c.diffusion)) is not yet −iωξ² (|iD/ω − ξ²|/ξ² = \(short(deviation)) > \(format(DiffusionRegime.localizedTolerance)), ξ = \(short(c.localizationLengthSquared!.squareRoot()))) (allowed: a number; or vw at a smaller --omega, about ≤ \(short(below)))")
+            throw InputError("\(label): value vw needs the VW solution localized at ω = \(omega), but there D(ω) = \(describeComplex(c.diffusion)) is not yet −iωξ² (|iD/ω − ξ²|/ξ² = \(short(deviation)) > \(format(DiffusionRegime.localizedTolerance)), ξ = \(short(c.localizationLengthSquared!.squareRoot()))) (allowed: a number; or vw at a smaller \(ParameterName.omega.flag), about ≤ \(short(below)))")
         }
     }
 }
