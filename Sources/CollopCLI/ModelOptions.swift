@@ -180,7 +180,7 @@ extension ParameterName {
         case .hopping: return ModelOption(\.hopping, key: "hopping", allowed: "a finite number > 0") { r, m throws(InputError) in m.parameters.hopping = try r.number() }
         case .energy: return ModelOption(\.energy, key: "energy", allowed: "a finite number inside the disorder-broadened band") { r, m throws(InputError) in m.parameters.energy = try r.number() }
         case .omega: return ModelOption(\.omega, key: "omega", allowed: "a finite number > 0 (≥ 0 with --singular none)") { r, m throws(InputError) in m.omega = try r.number() }
-        case .q: return ModelOption(\.q, key: "q", allowed: "dim finite numbers, comma-separated") { r, m throws(InputError) in m.q = try r.list() }
+        case .q: return ModelOption(\.q, key: "q", allowed: "dim finite numbers in [−π, π], comma-separated") { r, m throws(InputError) in m.q = try r.list() }
         case .disorder: return ModelOption(\.disorder, key: "disorder", allowed: "a finite number > 0 (U0 = W²/12); not together with --u0") { r, m throws(InputError) in m.parameters.disorder = .width(try r.number()) }
         case .u0: return ModelOption(\.u0, key: "u0", allowed: "a finite number > 0; not together with --disorder") { r, m throws(InputError) in m.parameters.disorder = .vertex(try r.number()) }
         case .correlation: return ModelOption(\.correlation, key: "correlation", allowed: "a finite number ≥ 0 with 4·⌊3r_c/√2⌋ < L") { r, m throws(InputError) in m.parameters.correlationRadius = try r.number() }
