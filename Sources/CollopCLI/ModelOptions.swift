@@ -78,6 +78,7 @@ struct ModelOptions: ParsableArguments {
     func resolve(for use: ModelUse) throws(InputError) -> ResolvedModel {
         var settings: [ParameterName: (value: ConfigFile.Value, source: ParameterSources.Source)] = [:]
         var sources = ParameterSources()
+        for (name, text) in use.defaults { settings[name] = (.text(text), .defaultValue) }
         if let config {
             let file = try ConfigFile(path: config)
             try rejectConflicts(Set(file.values.keys), describe: { "config key '\($0.key)' in \(config)" })
@@ -92,7 +93,8 @@ struct ModelOptions: ParsableArguments {
             if name == .u0 { settings[.disorder] = nil }
         }
         for (name, setting) in settings { sources.sources[name] = setting.source }
-        var warnings = try use.warnings(given: settings.mapValues { $0.value.written(fromConfig: $0.source.isConfig) }, sources: sources)
+        let given = settings.filter { !$0.value.source.isDefault }
+        var warnings = try use.warnings(given: given.mapValues { $0.value.written(fromConfig: $0.source.isConfig) }, sources: sources)
 
         var draft = ModelDraft()
         for name in ParameterName.allCases {
@@ -128,7 +130,7 @@ struct ModelOptions: ParsableArguments {
             throw inputError(error, sources: sources)
         }
         // An option the model does not read (given, and read by the command).
-        for name in ParameterName.allCases where settings[name] != nil && use.reads(name) {
+        for name in ParameterName.allCases where given[name] != nil && use.reads(name) {
             if let requirement = name.option.requirement(p) {
                 warnings.append("warning: \(sources.describe(name)) has no effect without \(requirement.flagged)")
             }
@@ -282,6 +284,7 @@ extension ConfigFile.Value {
 
 extension ParameterSources.Source {
     var isConfig: Bool { if case .config = self { return true } else { return false } }
+    var isDefault: Bool { if case .defaultValue = self { return true } else { return false } }
 }
 
 /// Reads one parameter's value, from a flag (text, parsed here) or a config file (typed

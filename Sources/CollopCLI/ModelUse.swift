@@ -24,6 +24,9 @@ struct ModelUse: Sendable {
     let command: String
     private(set) var unread: [ParameterName: Unread] = [:]
     private(set) var printsSelfEnergy = false
+    /// Defaults of this command that differ from the model's (as option text), below the
+    /// config file and the flags.
+    private(set) var defaults: [ParameterName: String] = [:]
 
     /// Every model option is read.
     init(_ command: String) { self.command = command }
@@ -46,6 +49,13 @@ struct ModelUse: Sendable {
     func passingOver(_ parameters: [ParameterName]) -> ModelUse {
         var use = self
         for name in parameters { use.unread[name] = .passedOver }
+        return use
+    }
+
+    /// `parameter` defaults to `value` (written as on the command line) in this command.
+    func defaulting(_ parameter: ParameterName, to value: String) -> ModelUse {
+        var use = self
+        use.defaults[parameter] = value
         return use
     }
 

@@ -19,13 +19,13 @@ struct ScalingCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Dimension d: a real number > 2. [default: 3]", valueName: "d"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Dimension d: a real number > 2.", valueName: "d"))
     var dim: String = "3"
-    @Option(name: .customLong("a"), parsing: .unconditional, help: ArgumentHelp("Amplitude A: a finite number > 0. [default: 1]", valueName: "A"))
+    @Option(name: .customLong("a"), parsing: .unconditional, help: ArgumentHelp("Amplitude A: a finite number > 0.", valueName: "A"))
     var a: String = "1"
-    @Option(name: .customLong("b"), parsing: .unconditional, help: ArgumentHelp("Amplitude B: a finite number > 0. [default: 1]", valueName: "B"))
+    @Option(name: .customLong("b"), parsing: .unconditional, help: ArgumentHelp("Amplitude B: a finite number > 0.", valueName: "B"))
     var b: String = "1"
-    @Option(parsing: .unconditional, help: ArgumentHelp("Distance to the transition τ (> 0 metal, < 0 insulator): a finite number. [default: 0]", valueName: "τ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Distance to the transition τ (> 0 metal, < 0 insulator): a finite number.", valueName: "τ"))
     var tau: String = "0"
     @Option(parsing: .unconditional, help: ArgumentHelp("Frequencies: distinct numbers in [1e-250, 1e250], comma-separated.", valueName: "ω1,ω2,…"))
     var omegas: String = "1e-2,1e-3,1e-4,1e-5,1e-6,1e-8,1e-10"

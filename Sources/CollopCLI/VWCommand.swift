@@ -35,13 +35,13 @@ struct VWCommand: ParsableCommand {
     var cutoff: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Frequencies (ωτ in the continuum, ω in t with --lattice): distinct numbers in [1e-250, 1e250], comma-separated.", valueName: "ω1,ω2,…"))
     var omegas: String = "1,0.1,0.01,1e-3,1e-4,1e-6,1e-8,1e-10,1e-12"
-    @Option(name: .customLong("tau-s-ratio"), parsing: .unconditional, help: ArgumentHelp("τ/τ_s, the time-reversal-breaking rate of VW (42) in units of 1/τ: a finite number ≥ 0. [default: 0]", valueName: "r"))
+    @Option(name: .customLong("tau-s-ratio"), parsing: .unconditional, help: ArgumentHelp("τ/τ_s, the time-reversal-breaking rate of VW (42) in units of 1/τ: a finite number ≥ 0.", valueName: "r"))
     var tauSRatio: String = "0"
     @Flag(help: "Solve VW (42) on the grid of the model options instead of the continuum.")
     var lattice = false
     @Option(name: .customLong("lattice-cutoff"), parsing: .unconditional, help: ArgumentHelp("With --lattice: sum only |Q̂| < x_l/l (default: the whole zone).", valueName: "x_l"))
     var latticeCutoff: String?
-    @Option(name: .customLong("fit-omega"), parsing: .unconditional, help: ArgumentHelp("Continuum d = 3: ωτ at which s and ν are fitted. [default: 1e-20]", valueName: "ω"))
+    @Option(name: .customLong("fit-omega"), parsing: .unconditional, help: ArgumentHelp("Continuum d = 3: ωτ at which s and ν are fitted.", valueName: "ω"))
     var fitOmega: String = "1e-20"
 
     func run() throws {

@@ -32,3 +32,22 @@ struct BrillouinZoneTests {
         #expect(outside.stderr.contains("config key 'q' in \(config.path)") && outside.stderr.contains("Brillouin zone"))
     }
 }
+
+/// A command's own default for a model option: the closure feeds only the cooperon, so it is
+/// the vertex `closure` takes when none is given, and another vertex is still refused.
+@Suite("closure's default vertex")
+struct ClosureDefaultVertexTests {
+    @Test func cooperonWithoutTheFlagAndOthersRefused() throws {
+        let base = ["closure", "--dim", "1", "--size", "64", "--disorder", "2.4", "--omegas", "1e-2"]
+        let implicit = try runCollop(base)
+        #expect(implicit.status == 0, "\(implicit.stderr)")
+        #expect(headerValue(implicit.stdout, "singular") == "cooperon")
+        let explicit = try runCollop(base + ["--singular", "cooperon"])
+        #expect(dataRows(explicit.stdout) == dataRows(implicit.stdout))
+        let other = try runCollop(base + ["--singular", "lorentzian"])
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("--singular: value lorentzian") && other.stderr.contains("(allowed: cooperon)"))
+        // The command default is not "given": no warning about options the vertex ignores.
+        #expect(!implicit.stderr.contains("has no effect"))
+    }
+}
