@@ -1,4 +1,8 @@
 extension ModelParameters {
+    /// The hoppings accepted: the model is invariant under scaling every energy by t, and far
+    /// from t = 1 the products v², D and 1/γ under- or overflow double precision.
+    public static let hoppingRange = 1e-8...1e8
+
     /// Checks every input against its allowed range (docs/model.md §2, §5). Throws the first
     /// violation as a `ParameterError` naming the parameter, the value and the range.
     ///
@@ -27,6 +31,10 @@ extension ModelParameters {
             throw ParameterError(.size, value: "\(size)", reason: "too large: L^d = \(size)^\(dimension) overflows the grid index")
         }
         try positive(.hopping, hopping)
+        guard (Self.hoppingRange).contains(hopping) else {
+            throw ParameterError(.hopping, value: format(hopping),
+                                 reason: "outside the range where the band's energies, velocities and D stay representable (rescale every energy by t instead)")
+        }
         try finite(.energy, energy)
         if let probe { try probe.validate(for: self) }
         switch disorder {

@@ -24,12 +24,12 @@ struct DiffusionCommand: ParsableCommand {
     func run() throws {
         guard let ladderRun = try LadderRun.prepare(.diffusion, model: model, reads: Self.modelUse, output: output, resources: resources, ladder: ladder) else { return }
         let built = ladderRun.run.model
-        let probes = ladderRun.probes(maximumMomentum: ladderRun.options.qmax ?? DiffusionAnalysis.defaultMaximumMomentum(model: built))
+        let probes = try ladderRun.probes(defaultMaximum: (DiffusionAnalysis.defaultMaximumMomentum(model: built), "0.1·γ/t"))
         let analysis = try DiffusionAnalysis(model: built, probes: probes, method: ladderRun.options.method,
                                              symmetry: ladderRun.run.symmetry, progress: ladderRun.beforeSolve,
                                              newtonProgress: ladderRun.newtonStep)
         var report = ladderRun.report(analysis.ladder, krylov: analysis.krylovReport)
-        report.add("fit", "i*lambda0/q^2 = D + B q^2 + C q^4 (least squares)")
+        report.add("fit", DiffusionAnalysis.fitForm(pointCount: analysis.points.count))
         report.add("D_omega_re", analysis.diffusionAtOmega.real)
         report.add("D_omega_im", analysis.diffusionAtOmega.imaginary)
         report.add("fit_residual", analysis.fitResidual)

@@ -40,10 +40,13 @@ struct LadderRun {
         return LadderRun(kind: kind, run: run, options: options!, progress: run.progress(), quiet: output.quiet)
     }
 
-    /// The ladder q_j = qmax·j/nq along the direction at the model's ω.
-    func probes(maximumMomentum: Double) -> [Probe] {
-        let unit = DiffusionAnalysis.unitDirection(options.direction, dimension: run.model.parameters.dimension)
-        return run.probe.ladder(direction: unit, maximum: maximumMomentum, count: options.count)
+    /// The ladder q_j = qmax·j/nq along the direction at the model's ω; without --qmax,
+    /// qmax = `defaultValue` (checked against the zone like a given one).
+    func probes(defaultMaximum defaultValue: (value: Double, rule: String)) throws(InputError) -> [Probe] {
+        let dimension = run.model.parameters.dimension
+        try options.checkZone(dimension: dimension, defaultValue: defaultValue)
+        let unit = DiffusionAnalysis.unitDirection(options.direction, dimension: dimension)
+        return run.probe.ladder(direction: unit, maximum: options.qmax ?? defaultValue.value, count: options.count)
     }
 
     /// The method `auto` resolves to for this command.

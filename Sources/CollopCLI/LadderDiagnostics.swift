@@ -5,12 +5,14 @@ import SpectralAnalysis
 extension LadderOptions.Resolved {
     /// Refuses a ladder whose last point leaves the Brillouin zone: every component of
     /// qmax·n̂ must stay within [−π, π] (beyond, q aliases to a smaller momentum).
-    func checkZone(dimension: Int) throws(InputError) {
-        guard let qmax else { return }
+    /// `qmax` is the given one unless `defaultValue` (with how it was derived) is passed.
+    func checkZone(dimension: Int, defaultValue: (value: Double, rule: String)? = nil) throws(InputError) {
+        guard let value = qmax ?? defaultValue?.value else { return }
         let unit = DiffusionAnalysis.unitDirection(direction, dimension: dimension)
         let largest = unit.map(abs).max() ?? 1
-        guard qmax * largest <= Double.pi else {
-            throw InputError("--qmax: value \(format(qmax)) takes q = qmax·n̂ beyond the Brillouin zone (component \(format(qmax * largest)) > π along the direction \(unit.map { String(format: "%.4g", $0) }.joined(separator: ","))) (allowed: 0 < qmax ≤ π/max|n̂_i| = \(String(format: "%.6g", Double.pi / largest)))")
+        guard value * largest <= Double.pi else {
+            let written = qmax != nil ? "value \(format(value))" : "the default \(defaultValue!.rule) = \(format(value))"
+            throw InputError("--qmax: \(written) takes q = qmax·n̂ beyond the Brillouin zone (component \(format(value * largest)) > π along the direction \(unit.map { String(format: "%.4g", $0) }.joined(separator: ","))) (allowed: 0 < qmax ≤ π/max|n̂_i| = \(String(format: "%.6g", Double.pi / largest)))")
         }
     }
 }

@@ -132,7 +132,12 @@ func modelWarnings(_ model: CollisionModel, probe: Probe) -> [String] {
         warnings.append("the grid is too coarse for continuum numbers: " + coarse.joined(separator: "; ") + ". D_KG, D_fit and λ0 depend on L here; take a larger \(ParameterName.size.flag) (README: How D converges with L)")
     }
     if model.vertex.correlatorIsConstant && p.wardProjection {
-        warnings.append("\(ParameterName.range.flag) \(format(p.range)) < 2 leaves a one-point envelope: A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0); take \(ParameterName.range.flag) ≥ 2 for a localized vertex")
+        let consequence = "A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0)"
+        if p.range < 2 {
+            warnings.append("\(ParameterName.range.flag) \(format(p.range)) < 2 leaves a one-point envelope: \(consequence); take \(ParameterName.range.flag) ≥ 2 for a localized vertex")
+        } else {
+            warnings.append("\(ParameterName.xi.flag) \(format(p.xi)) is so short that the envelope vanishes beyond x = 0 in double precision (a one-point envelope): \(consequence); take a larger \(ParameterName.xi.flag) for a localized vertex")
+        }
     }
     if p.singular == .cooperon {
         let thouless = model.cooperonDiffusion.length * model.grid.spacing * model.grid.spacing

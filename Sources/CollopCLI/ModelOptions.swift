@@ -179,7 +179,7 @@ extension ParameterName {
         switch self {
         case .dim: return ModelOption(\.dim, key: "dim", allowed: "an integer 1…4") { r, m throws(InputError) in m.parameters.dimension = try r.integer() }
         case .size: return ModelOption(\.size, key: "size", allowed: "an integer ≥ 2 (N = L^d grid points)") { r, m throws(InputError) in m.parameters.size = try r.integer() }
-        case .hopping: return ModelOption(\.hopping, key: "hopping", allowed: "a finite number > 0") { r, m throws(InputError) in m.parameters.hopping = try r.number() }
+        case .hopping: return ModelOption(\.hopping, key: "hopping", allowed: "a finite number in [1e-8, 1e8]") { r, m throws(InputError) in m.parameters.hopping = try r.number() }
         case .energy: return ModelOption(\.energy, key: "energy", allowed: "a finite number inside the disorder-broadened band") { r, m throws(InputError) in m.parameters.energy = try r.number() }
         case .omega: return ModelOption(\.omega, key: "omega", allowed: "a finite number > 0 (≥ 0 with --singular none)") { r, m throws(InputError) in m.omega = try r.number() }
         case .q: return ModelOption(\.q, key: "q", allowed: "dim finite numbers in [−π, π], comma-separated") { r, m throws(InputError) in m.q = try r.list() }

@@ -199,6 +199,16 @@ public struct DiffusionAnalysis: Sendable {
         einsteinApplies = model.correlation.isWhiteNoise && p.singular == .none
     }
 
+    /// The form `fitIntercept` fits to `count` points, as the header writes it: three terms
+    /// from three points on, fewer below (one point is D(ω, q) at that q, no fit).
+    public static func fitForm(pointCount count: Int) -> String {
+        switch count {
+        case ...1: return "i*lambda0/q^2 = D (one q: D(omega, q) at that q, no fit)"
+        case 2: return "i*lambda0/q^2 = D + B q^2 (through two points)"
+        default: return "i*lambda0/q^2 = D + B q^2 + C q^4 (least squares)"
+        }
+    }
+
     /// Least-squares fit of iλ0/q² = D + B q² + C q⁴ (fewer terms for fewer points),
     /// real and imaginary parts separately (`LeastSquares.polynomial`, LAPACK `dgels`).
     static func fitIntercept(_ points: [DiffusionPoint]) throws -> (intercept: Complex<Double>, residual: Double) {

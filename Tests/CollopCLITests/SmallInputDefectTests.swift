@@ -1,0 +1,70 @@
+import CollopCLI
+import Foundation
+import TestSupport
+import Testing
+
+/// Inputs a new user reached that were silently mishandled (issue 23, item 8): each now names
+/// the flag that causes it, or labels what was computed truthfully.
+@Suite("small input defects")
+struct SmallInputDefectTests {
+    /// t far from 1 underflows v², D and 1/γ: refused naming --hopping, not a NaN inside dgels.
+    @Test(arguments: ["1e-300", "1e300", "1e-9"])
+    func extremeHoppingRefused(value: String) throws {
+        let result = try runCollop(["diffusion", "--singular", "none", "--size", "8", "--hopping", value])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("Error: --hopping: value "))
+        #expect(result.stderr.contains("(allowed: a finite number in [1e-8, 1e8])"))
+        #expect(!result.stderr.contains("dgels") && !result.stderr.contains("NaN"))
+    }
+
+    /// The default qmax = 0.1·γ/t leaves the zone when γ/t > 10π: refused naming --qmax and the
+    /// rule, not blamed on --q (which was never given).
+    @Test func defaultLadderBeyondTheZoneNamesQmax() throws {
+        let result = try runCollop(["diffusion", "--singular", "none", "--size", "8", "--hopping", "0.01"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Error: --qmax: the default 0.1·γ/t = "))
+        #expect(!result.stderr.contains("--q:"))
+        // Given explicitly inside the zone, the same model runs.
+        let given = try runCollop(["diffusion", "--singular", "none", "--size", "8", "--hopping", "0.01", "--qmax", "1", "--quiet"])
+        #expect(given.status == 0, "\(given.stderr)")
+    }
+
+    /// The fit label says what was fitted: one point is no fit, two points a line in q².
+    @Test func fitLabelFollowsThePointCount() throws {
+        var forms: [String] = []
+        for count in ["1", "2", "5"] {
+            let result = try runCollop(["diffusion", "--singular", "none", "--size", "16", "--nq", count, "--quiet"])
+            #expect(result.status == 0)
+            forms.append(try #require(headerValue(result.stdout, "fit")))
+            #expect(dataRows(result.stdout).count == Int(count)!)
+        }
+        #expect(forms[0].contains("no fit") && !forms[0].contains("B q^2"))
+        #expect(forms[1].contains("B q^2") && !forms[1].contains("C q^4"))
+        #expect(forms[2].contains("C q^4"))
+        // With one point D_fit is that point's D(ω, q) itself.
+        let one = try runCollop(["diffusion", "--singular", "localized", "--size", "16", "--nq", "1", "--quiet"])
+        let row = try #require(dataRows(one.stdout).first)
+        #expect(headerValue(one.stdout, "D_omega_re").flatMap(Double.init) == Double(row[4]))
+    }
+
+    /// A one-point envelope names its cause: R < 2, or ξ so short that e^{−|x|/ξ} underflows.
+    @Test func onePointEnvelopeNamesItsCause() throws {
+        let shortXi = try runCollop(["spectrum", "--size", "8", "--xi", "1e-300", "--values-only"])
+        #expect(shortXi.status == 0)
+        #expect(shortXi.stderr.contains("warning: --xi 1e-300 is so short"))
+        #expect(!shortXi.stderr.contains("--range"))
+        let shortRange = try runCollop(["spectrum", "--size", "8", "--range", "1", "--values-only"])
+        #expect(shortRange.stderr.contains("warning: --range 1.0 < 2 leaves a one-point envelope"))
+    }
+
+    /// Help shows each default once: an option with a default value gets ArgumentParser's
+    /// "(default: …)" and no second "[default: …]" of its own text.
+    @Test(arguments: Collop.configuration.subcommands.compactMap { $0.configuration.commandName })
+    func helpPrintsDefaultsOnce(command: String) throws {
+        let (status, message) = Collop.execute(arguments: [command, "--help"])
+        #expect(status == 0)
+        let help = try #require(message)
+        let flat = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.range(of: #"\[default: [^\]]*\] \(default:"#, options: .regularExpression) == nil, "\(command)")
+    }
+}
