@@ -20,7 +20,7 @@ public struct AndersonChain: Sendable, Equatable {
     }
 
     /// √ζ(3): ξ/ξ_L as W → 0 (Berezinskii; Gogolin: ⟨x²⟩∞ = 8ζ(3)l_b², l_b = ξ_L/2).
-    public static let rootZeta3 = 1.0963492366455379
+    public static let rootZeta3 = 1.0963835565893874
 
     /// Thouless's weak-disorder Lyapunov length inside the band, ξ_L = 24(4t² − E²)/W²
     /// (DESIGN §7); nil outside the band or without disorder.
