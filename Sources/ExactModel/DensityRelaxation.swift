@@ -13,7 +13,8 @@ public struct DensityRelaxation: Sendable {
     public var wavenumbers: [Double]
     public var profile: [Double]
     public var profileError: [Double]
-    /// Eigenstates in the window summed over all samples (each weighted by its bulk weight).
+    /// Eigenstates in the window, summed over the chains (bulk and edge: each enters with its
+    /// weight Σ_{x0 in the bulk} |ψ_n(x0)|²).
     public var states: Int
 
     /// d(q) = (1/A(q) − 1)/q², Suslov (63) (d(0) = ξ² by continuity; NaN at q = 0 here).
