@@ -92,13 +92,25 @@ extension AndersonChain {
         guard plan.samples >= 2 else { throw .invalidParameter(name: "samples", value: "\(plan.samples)", allowed: "an integer ≥ 2") }
         let chain = self
         let q = wavenumbers
+        let n = plan.length
+        let center = Double(n - 1) / 2
+        let bulk = plan.margin..<(n - plan.margin)
+        // cos(q(x − center)), sin(q(x − center)) for every q and site, shared by all chains.
+        var phases = [Double](repeating: 0, count: 2 * q.count * n)
+        for (j, wavenumber) in q.enumerated() {
+            for i in 0..<n {
+                let phase = wavenumber * (Double(i) - center)
+                phases[(2 * j) * n + i] = cos(phase)
+                phases[(2 * j + 1) * n + i] = sin(phase)
+            }
+        }
+        let table = phases
         struct SampleSums: Sendable {
             var weight = 0.0, moment = 0.0, states = 0
             var profile: [Double]
         }
         let sums = try ParallelTasks.map(count: plan.samples, threads: threads) { (sample: Int) throws(ExactModelError) -> SampleSums in
             var stream = RandomStream(seed: seed, purpose: .diagonalizationSample, index: sample)
-            let n = plan.length
             var diagonal = [Double](repeating: 0, count: n)
             for i in 0..<n { diagonal[i] = stream.nextSiteEnergy(width: chain.disorder) }
             let offDiagonal = [Double](repeating: -chain.hopping, count: n - 1)
@@ -107,30 +119,31 @@ extension AndersonChain {
                                                       lower: chain.energy - plan.window / 2, upper: chain.energy + plan.window / 2)
             }
             var result = SampleSums(profile: [Double](repeating: 0, count: q.count))
-            let center = Double(n - 1) / 2
-            let bulk = plan.margin..<(n - plan.margin)
+            var density = [Double](repeating: 0, count: n)
             window.vectors.withUnsafeBufferPointer { z in
-                for state in 0..<window.values.count {
-                    let psi = UnsafeBufferPointer(rebasing: z[(state * n)..<((state + 1) * n)])
-                    // Moments over the chain (x) and over the bulk origins (x0), x measured from the center.
-                    var m1 = 0.0, m2 = 0.0, w0 = 0.0, w1 = 0.0, w2 = 0.0
-                    for i in 0..<n {
-                        let p = psi[i] * psi[i], x = Double(i) - center
-                        m1 += p * x; m2 += p * x * x
-                        if bulk.contains(i) { w0 += p; w1 += p * x; w2 += p * x * x }
-                    }
-                    result.weight += w0
-                    result.moment += w0 * m2 - 2 * w1 * m1 + w2
-                    result.states += 1
-                    for (j, wavenumber) in q.enumerated() {
-                        var c = 0.0, s = 0.0, cBulk = 0.0, sBulk = 0.0
+                table.withUnsafeBufferPointer { trig in
+                    for state in 0..<window.values.count {
+                        for i in 0..<n { density[i] = z[state * n + i] * z[state * n + i] }
+                        // Moments over the chain (x) and over the bulk origins (x0), x measured from the center.
+                        var m1 = 0.0, m2 = 0.0, w0 = 0.0, w1 = 0.0, w2 = 0.0
                         for i in 0..<n {
-                            let p = psi[i] * psi[i], phase = wavenumber * (Double(i) - center)
-                            let (cosine, sine) = (cos(phase), sin(phase))
-                            c += p * cosine; s += p * sine
-                            if bulk.contains(i) { cBulk += p * cosine; sBulk += p * sine }
+                            let p = density[i], x = Double(i) - center
+                            m1 += p * x; m2 += p * x * x
                         }
-                        result.profile[j] += cBulk * c + sBulk * s
+                        for i in bulk {
+                            let p = density[i], x = Double(i) - center
+                            w0 += p; w1 += p * x; w2 += p * x * x
+                        }
+                        result.weight += w0
+                        result.moment += w0 * m2 - 2 * w1 * m1 + w2
+                        result.states += 1
+                        for j in 0..<q.count {
+                            let cosines = (2 * j) * n, sines = (2 * j + 1) * n
+                            var c = 0.0, s = 0.0, cBulk = 0.0, sBulk = 0.0
+                            for i in 0..<n { c += density[i] * trig[cosines + i]; s += density[i] * trig[sines + i] }
+                            for i in bulk { cBulk += density[i] * trig[cosines + i]; sBulk += density[i] * trig[sines + i] }
+                            result.profile[j] += cBulk * c + sBulk * s
+                        }
                     }
                 }
             }
