@@ -77,7 +77,7 @@ struct ExactCommand: ParsableCommand {
         report.add("hopping", .parameter(p.hopping))
         report.add("energy", .parameter(p.energy))
         report.add("disorders", .parameters(scan))
-        report.add("seed", "\(seedValue)")
+        report.add("seed", Int(exactly: seedValue).map(Cell.integer) ?? .text("\(seedValue)"))
         report.add("streams", "xoshiro256** per task, state from SplitMix64 at mix(seed) xor mix(purpose * 2^48 + index): Lyapunov segment, diagonalization sample, (W, M) bar run")
         report.add("threads", threadCount)
         if p.dimension == 1 {
@@ -91,8 +91,8 @@ struct ExactCommand: ParsableCommand {
     // MARK: d = 1
 
     private func runChains(_ p: ModelParameters, scan: [Double], sizeGiven: Bool, seed: UInt64, threads: Int, report: inout Report) throws {
-        for (flag, value) in [("--widths", widths), ("--precision", precision), ("--max-steps", maxSteps)] where value != nil {
-            throw InputError("\(flag): value \(value!) applies to d = 2, 3 (allowed: only with --dim 2 or 3)")
+        for case let (flag, value?) in [("--widths", widths), ("--precision", precision), ("--max-steps", maxSteps)] {
+            throw InputError("\(flag): value \(value) applies to d = 2, 3 (allowed: only with --dim 2 or 3)")
         }
         let chainLength = try length.map { try parseInteger($0, flag: "--length", range: 40...100_000_000, allowed: "an integer 40…10^8") }
         let sampleCount = try samples.map { try parseInteger($0, flag: "--samples", range: 2...1_000_000, allowed: "an integer 2…1000000") }
@@ -181,8 +181,8 @@ struct ExactCommand: ParsableCommand {
     // MARK: d = 2, 3
 
     private func runBars(_ p: ModelParameters, scan: [Double], seed: UInt64, threads: Int, report: inout Report) throws {
-        for (flag, value) in [("--length", length), ("--samples", samples), ("--window", window)] where value != nil {
-            throw InputError("\(flag): value \(value!) applies to d = 1 (allowed: only with --dim 1)")
+        for case let (flag, value?) in [("--length", length), ("--samples", samples), ("--window", window)] {
+            throw InputError("\(flag): value \(value) applies to d = 1 (allowed: only with --dim 1)")
         }
         let widthList = try parseWidths()
         let target = try precision.map { text throws(InputError) in
@@ -225,7 +225,7 @@ struct ExactCommand: ParsableCommand {
                 report.add("crossing_disorder_error", crossing.error)
                 report.add("crossing_widths", .parameters([Double(widthList[small]), Double(widthList[large])]))
             } else {
-                report.add("crossing_disorder", "none: Lambda of widths \(widthList[small]) and \(widthList[large]) do not cross inside the scanned disorders")
+                report.add("crossing", "none: Lambda of widths \(widthList[small]) and \(widthList[large]) do not cross inside the scanned disorders")
             }
         }
         report.tables.append(Table(name: "scaling", columns: ["disorder", "width", "xi", "xi_error", "Lambda", "Lambda_error", "verdict", "steps", "interval"], rows: rows))
