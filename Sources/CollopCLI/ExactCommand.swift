@@ -155,11 +155,11 @@ struct ExactCommand: ParsableCommand {
         report.tables.append(Table(name: "profile", columns: ["disorder", "q", "q_xi", "A", "A_error", "d", "d_error", "d_over_xi2"], rows: profileRows))
     }
 
-    /// Rough time of the diagonalization on an idle core: ≈ 4.5·10⁻⁷ s·L·m per chain with
-    /// m ≈ 0.17·L·window eigenvectors (measured: 12.7 ms for L = 1360, m = 22).
+    /// Rough time of the diagonalization on an idle core: ≈ 2.5·10⁻⁷ s·L·m per chain with
+    /// m ≈ 0.17·L·window eigenvectors (measured: 7.7 ms per chain for L = 1360, m = 22).
     private func estimatedSeconds(_ plan: DiagonalizationPlan, threads: Int) -> Double {
         let vectors = Double(plan.length) * 0.17 * plan.window
-        return 4.5e-7 * Double(plan.length) * vectors * Double(plan.samples) / Double(max(threads, 1))
+        return 2.5e-7 * Double(plan.length) * vectors * Double(plan.samples) / Double(max(threads, 1))
     }
 
     /// l = v_F/(2γ) of the SCBA of this model on the d = 1 grid of `gridSize` points.
