@@ -45,8 +45,9 @@ struct ChainTests {
         #expect(result.exponentError < 1e-12)
     }
 
-    /// Weak disorder: ξ_L → 24(4t² − E²)/W² (Thouless). The relative deviation is +0.4 % at
-    /// W = 1.2 and +4 % at W = 2 (E = −0.35; DESIGN §7), i.e. δ/W² grows with W, so at W = 0.7
+    /// Weak disorder: ξ_L → 24(4t² − E²)/W² (Thouless). At E = −0.35 the relative deviation is
+    /// +0.31 %, +2.4 %, +4.3 % at W = 1.2, 1.6, 2.0 (the runs of docs/closure.md §6; the issue
+    /// quotes +0.4 % and +4 %): δ/W² grows with W below 2, so at W = 0.7
     /// δ ≤ 0.004·(0.7/1.2)² = 0.14 %. Tolerance: that bound plus 4 standard errors.
     @Test func weakDisorderMatchesThouless() throws {
         let chain = try AndersonChain(energy: -0.35, disorder: 0.7)
