@@ -83,7 +83,7 @@ public struct CollisionModel: Sendable {
     }
 
     /// Σ^R(z) on the grid shifted by `shift`: SCBA, or −iγ for `fixed`. An SCBA solution
-    /// with γ = 0 means there are no states at z: reported as a bad `--energy`.
+    /// with γ = 0 means there are no states at z: reported as a bad energy E.
     /// `start` is the first iterate (the solution at E on the unshifted grid, for the nearby
     /// shifted grids and E + ω); the fixed point and its tolerance do not depend on it.
     static func retardedSelfEnergy(parameters: ModelParameters, solver: SCBASolver, energy: Double,

@@ -33,7 +33,6 @@ public struct CollisionOperator: Sendable {
     /// The point (q, ω) the operator was built at.
     public var probe: Probe { fields.probe }
     public var omega: Double { fields.omega }
-    public var hasSingularPart: Bool { singularKernel != nil }
 
     /// The operator from its kernels, fields and u = 𝕊s (computed by FFT in
     /// `CollisionModel.operator(at:)`).
@@ -88,7 +87,7 @@ public struct CollisionOperator: Sendable {
     }
     /// The operator's symmetry decomposition: the irreps of the lattice group fixing its own
     /// q (the full group of signed axis permutations at q = 0, the little group otherwise)
-    /// and their symmetry-adapted bases; the trivial group with `enabled: false` (--symmetry off).
+    /// and their symmetry-adapted bases; the trivial group with `enabled: false` (no blocking).
     /// Every operator of a ladder at one q has the same decomposition.
     public func symmetry(enabled: Bool = true) throws(SymmetryError) -> SectorDecomposition {
         try SectorDecomposition(grid: grid, q: fields.q, enabled: enabled)

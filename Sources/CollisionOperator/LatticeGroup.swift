@@ -208,7 +208,7 @@ public enum IrreducibleRepresentations {
             // Jacobi in plain Swift, not LAPACK: the bases within degenerate eigenspaces (and so
             // the D(g), the adapted basis and every last bit of the blocks) must not depend on
             // the BLAS thread count.
-            let (values, w) = symmetricEigen(h)
+            let (values, w, _) = JacobiEigensolver.decompose(h)
             let scale = max(values.map(abs).max() ?? 1, 1e-300)
             var irreps: [Irrep] = []
             var start = 0
@@ -250,51 +250,6 @@ public enum IrreducibleRepresentations {
             return name(sorted(irreps, group: group), group: group)
         }
         throw .irrepConstruction(detail: "no random commutant element split the regular representation of the group of order \(order) into irreducibles")
-    }
-
-    /// Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a real symmetric
-    /// matrix by cyclic Jacobi rotations: deterministic, O(n³) per sweep, for n ≤ 384.
-    static func symmetricEigen(_ matrix: RealMatrix) -> ([Double], RealMatrix) {
-        let n = matrix.rows
-        var a = matrix.elements                                   // column-major, a[j * n + i]
-        var v = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { v[i * n + i] = 1 }
-        let total = a.reduce(0) { $0 + $1 * $1 }
-        for _ in 0..<60 {
-            var off = 0.0
-            for j in 0..<n { for i in 0..<n where i != j { off += a[j * n + i] * a[j * n + i] } }
-            if off <= 1e-30 * total { break }
-            for p in 0..<(n - 1) {
-                for q in (p + 1)..<n {
-                    let apq = a[q * n + p]
-                    guard abs(apq) > 1e-300 else { continue }
-                    let theta = (a[q * n + q] - a[p * n + p]) / (2 * apq)
-                    let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
-                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                    // Columns p, q of A, then rows p, q (A symmetric, column-major).
-                    for k in 0..<n {
-                        let akp = a[p * n + k], akq = a[q * n + k]
-                        a[p * n + k] = c * akp - s * akq
-                        a[q * n + k] = s * akp + c * akq
-                    }
-                    for k in 0..<n {
-                        let apk = a[k * n + p], aqk = a[k * n + q]
-                        a[k * n + p] = c * apk - s * aqk
-                        a[k * n + q] = s * apk + c * aqk
-                    }
-                    for k in 0..<n {
-                        let vkp = v[p * n + k], vkq = v[q * n + k]
-                        v[p * n + k] = c * vkp - s * vkq
-                        v[q * n + k] = s * vkp + c * vkq
-                    }
-                }
-            }
-        }
-        let order = (0..<n).sorted { a[$0 * n + $0] < a[$1 * n + $1] }
-        let values = order.map { a[$0 * n + $0] }
-        var vectors = RealMatrix(rows: n, columns: n)
-        for (column, source) in order.enumerated() { for k in 0..<n { vectors[k, column] = v[source * n + k] } }
-        return (values, vectors)
     }
 
     /// The index of −I in the group, if present.

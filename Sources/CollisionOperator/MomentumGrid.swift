@@ -88,13 +88,4 @@ public struct MomentumGrid: Sendable, Equatable {
             }
         }
     }
-
-    /// Index of the point whose offset-table entries are summed (see `fillOffsetTable`).
-    @inline(__always)
-    func offsetIndex(of i: Int, table: UnsafeMutableBufferPointer<Int>) -> Int {
-        var index = 0
-        let base = i * dimension
-        for axis in 0..<dimension { index += table[axis * size + Int(digits[base + axis])] }
-        return index
-    }
 }

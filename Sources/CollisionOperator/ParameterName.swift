@@ -1,36 +1,66 @@
-/// The names of the model inputs, spelled as the command-line flags (without `--`)
-/// and as the keys of a config file. One list, so help, config parsing and error
-/// messages cannot drift apart.
-public enum ParameterName: String, Sendable, CaseIterable, Hashable {
+/// The inputs of the model (docs/model.md §2) and of the probe (q, ω), as the library names
+/// them in its errors. A front end gives each its own spelling (the CLI: a flag and a config
+/// key); the library speaks of the quantity.
+public enum ParameterName: Sendable, CaseIterable, Hashable {
     case dim, size, hopping, energy, omega, q, disorder, u0, correlation
-    case selfEnergy = "self-energy"
+    case selfEnergy
     case gamma, singular, xi, range, profile, zeta, amplitude, d0
-    case wardProjection = "ward-projection"
-    case scbaMaxIterations = "scba-max-iterations"
+    case wardProjection
+    case scbaMaxIterations
 
-    /// What the parameter accepts, as printed in `--help` and in error messages.
-    public var allowed: String {
+    /// The quantity, as the physics writes it: "L", "U^sing", "the SCBA iteration limit".
+    public var quantity: String {
         switch self {
-        case .dim: return "an integer 1…4"
-        case .size: return "an integer ≥ 2 (N = L^d grid points)"
-        case .hopping: return "a finite number > 0"
-        case .energy: return "a finite number inside the disorder-broadened band"
-        case .omega: return "a finite number > 0 (≥ 0 with --singular none)"
-        case .q: return "dim finite numbers, comma-separated"
-        case .disorder: return "a finite number > 0 (U0 = W²/12); not together with --u0"
-        case .u0: return "a finite number > 0; not together with --disorder"
-        case .correlation: return "a finite number ≥ 0 with 4·⌊3r_c/√2⌋ < L"
-        case .selfEnergy: return "scba or fixed"
-        case .gamma: return "a finite number > 0, only with --self-energy fixed"
-        case .singular: return "none, localized, lorentzian or cooperon"
-        case .xi: return "a finite number > 0, or vw (ξ of the lattice VW solution; --singular lorentzian)"
-        case .range: return "a finite number ≥ 0 with 2R < L"
-        case .profile: return "exp or power"
-        case .zeta: return "a finite number for which the power envelope max(|x|,1)^(−d−ζ) stays finite on |x| ≤ R/2"
-        case .amplitude: return "a finite number > 0"
-        case .d0: return "a finite number > 0, or re,im with re > 0 (or re = 0 and im < 0), or vw (D(ω) of the lattice VW solution)"
-        case .wardProjection: return "on or off"
-        case .scbaMaxIterations: return "an integer ≥ 1"
+        case .dim: return "d"
+        case .size: return "L"
+        case .hopping: return "t"
+        case .energy: return "E"
+        case .omega: return "ω"
+        case .q: return "q"
+        case .disorder: return "W"
+        case .u0: return "U0"
+        case .correlation: return "r_c"
+        case .selfEnergy: return "the self-energy Σ"
+        case .gamma: return "γ"
+        case .singular: return "U^sing"
+        case .xi: return "ξ"
+        case .range: return "R"
+        case .profile: return "the envelope profile"
+        case .zeta: return "ζ"
+        case .amplitude: return "F"
+        case .d0: return "D0"
+        case .wardProjection: return "the Ward projection"
+        case .scbaMaxIterations: return "the SCBA iteration limit"
+        }
+    }
+}
+
+/// A setting of an analysis (not of the model) that a library message may point the user to.
+public enum AnalysisSetting: Sendable, CaseIterable, Hashable {
+    /// The solver of the diffusion mode λ0(q): secular, dense or Krylov.
+    case diffusionMethod
+    /// The largest |q| of a momentum ladder.
+    case maximumMomentum
+
+    /// The setting, as the physics writes it.
+    public var quantity: String {
+        switch self {
+        case .diffusionMethod: return "the λ0 solver"
+        case .maximumMomentum: return "q_max"
+        }
+    }
+}
+
+/// An input a message refers to: a model parameter or an analysis setting.
+public enum InputName: Sendable, Hashable {
+    case parameter(ParameterName)
+    case setting(AnalysisSetting)
+
+    /// The quantity, as the physics writes it.
+    public var quantity: String {
+        switch self {
+        case .parameter(let name): return name.quantity
+        case .setting(let setting): return setting.quantity
         }
     }
 }
@@ -41,16 +71,16 @@ public struct ParameterError: Error, Equatable, Sendable, CustomStringConvertibl
     public var parameter: ParameterName
     public var value: String
     /// Why this value is refused, when more specific than "out of range".
-    public var reason: String
+    public var reason: InputText
 
-    public init(_ parameter: ParameterName, value: String, reason: String = "out of range") {
+    public init(_ parameter: ParameterName, value: String, reason: InputText = "out of range") {
         self.parameter = parameter
         self.value = value
         self.reason = reason
     }
 
-    /// "value 1 is out of range (allowed: an integer ≥ 2 …)".
-    public var explanation: String { "value \(value) is \(reason.isEmpty ? "not allowed" : reason) (allowed: \(parameter.allowed))" }
-
-    public var description: String { "--\(parameter.rawValue): \(explanation)" }
+    /// "L: value 1 is out of range".
+    public var description: String {
+        "\(parameter.quantity): value \(value) is \(reason.isEmpty ? "not allowed" : reason.description)"
+    }
 }

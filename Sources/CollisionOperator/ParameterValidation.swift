@@ -55,7 +55,7 @@ extension ModelParameters {
         if let d0 {
             let written = d0.imaginary == 0 ? format(d0.real) : "\(format(d0.real)),\(format(d0.imaginary))"
             guard d0.isFinite else { throw ParameterError(.d0, value: written, reason: "not finite") }
-            guard d0.real > 0 || (d0.real == 0 && d0.imaginary < 0) else {
+            guard DiffusionRegime.isPhysical(d0) else {
                 throw ParameterError(.d0, value: written, reason: "outside the physical half plane: the cooperon 1/(−iω + D0 Q̂²) needs Re D0 > 0, or Re D0 = 0 with Im D0 < 0 (a localized D = −iωξ²)")
             }
         }

@@ -31,10 +31,22 @@ public struct Probe: Sendable, Equatable {
     /// The same q at each ω of `omegas`: a frequency ladder.
     public func ladder(omegas: [Double]) -> [Probe] { omegas.map { at(omega: $0) } }
 
-    /// The same ω at q = qⱼ·n̂ for each magnitude of `momenta`: a momentum ladder along `direction`.
+    /// The same ω at q = qⱼ·n̂ for each magnitude qⱼ of `momenta`: a momentum ladder along
+    /// n̂ = `direction`/|`direction`| (any nonzero vector).
     public func ladder(direction: [Double], momenta: [Double]) -> [Probe] {
-        momenta.map { magnitude in at(q: direction.map { $0 * magnitude }) }
+        let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let unit = direction.map { $0 / length }
+        return momenta.map { magnitude in at(q: unit.map { $0 * magnitude }) }
     }
+
+    /// The same ω at qⱼ = `maximum`·j/`count`, j = 1…`count`, along `direction`: the evenly
+    /// spaced ladder of the diffusion pole and the dispersion.
+    public func ladder(direction: [Double], maximum: Double, count: Int) -> [Probe] {
+        ladder(direction: direction, momenta: (1...max(count, 1)).map { maximum * Double($0) / Double(max(count, 1)) })
+    }
+
+    /// |q|.
+    public var momentumMagnitude: Double { q.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
     /// Checks the probe against the model it is meant for: ω finite and ≥ 0 (> 0 where the
     /// singular vertex divides by ω), q with `dimension` finite components. Throws a
@@ -43,14 +55,14 @@ public struct Probe: Sendable, Equatable {
         guard omega.isFinite else { throw ParameterError(.omega, value: format(omega), reason: "not a finite number") }
         if parameters.singularDividesByOmega {
             guard omega > 0 else {
-                throw ParameterError(.omega, value: format(omega), reason: "not > 0, but --singular \(parameters.singular.rawValue) divides by ω")
+                throw ParameterError(.omega, value: format(omega), reason: "not > 0, but \(ParameterName.singular, value: parameters.singular.rawValue) divides by ω")
             }
         } else {
             guard omega >= 0 else { throw ParameterError(.omega, value: format(omega)) }
         }
         guard q.count == parameters.dimension else {
             throw ParameterError(.q, value: q.map(format).joined(separator: ","),
-                                 reason: "has \(q.count) components but --dim is \(parameters.dimension)")
+                                 reason: "has \(q.count) components but \(ParameterName.dim) is \(parameters.dimension)")
         }
         for component in q {
             guard component.isFinite else { throw ParameterError(.q, value: format(component), reason: "not a finite number") }

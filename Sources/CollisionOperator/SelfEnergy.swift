@@ -24,7 +24,7 @@ public struct SelfEnergyField: Sendable, Equatable {
 }
 
 /// Numerical failures of the model construction (exit status 3 in the CLI).
-public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ModelComputationError: InputNamingError, Equatable, Sendable {
     /// The SCBA fixed-point loop did not reach |ΔΣ| ≤ tolerance·max(1, |Σ|).
     case selfEnergyNotConverged(energy: Double, shift: [Double], iterations: Int, lastChange: Double, tolerance: Double)
     /// A field that must be finite is not (index of the first bad grid point).
@@ -38,11 +38,11 @@ public enum ModelComputationError: Error, Equatable, Sendable, CustomStringConve
     /// Kinetic fields passed to `CollisionModel.operator(reusing:)` that another model solved.
     case fieldsOfAnotherModel(detail: String)
 
-    public var description: String {
+    public var message: InputText {
         switch self {
         case let .selfEnergyNotConverged(energy, shift, iterations, lastChange, tolerance):
             let where_ = shift.allSatisfy { $0 == 0 } ? "" : " on the grid shifted by (\(shift.map(format).joined(separator: ", ")))"
-            return "SCBA self-energy at z = \(format(energy))\(where_) did not converge after \(iterations) iterations: last change \(lastChange) > tolerance \(tolerance) (raise --scba-max-iterations or change the energy/disorder)"
+            return "SCBA self-energy at z = \(format(energy))\(where_) did not converge after \(iterations) iterations: last change \(lastChange) > tolerance \(tolerance) (raise \(ParameterName.scbaMaxIterations) or change the energy/disorder)"
         case let .nonFinite(quantity, index):
             return "\(quantity) is not finite at grid point \(index)"
         case let .nonFiniteOperator(row, column, detail):

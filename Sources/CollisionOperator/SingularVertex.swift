@@ -25,7 +25,7 @@ public struct SingularVertex: Sendable, Equatable {
         guard let correlator = LatticeAutocorrelation(envelope: envelope, weights: b) else {
             let worst = zip(envelope.lengths, b).first { !$0.1.isFinite }
             throw ParameterError(.zeta, value: format(p.zeta),
-                                 reason: "too negative: the power envelope max(|x|,1)^(−d−ζ) overflows double precision\(worst.map { " at |x| = \(format($0.0))" } ?? "") (take a larger ζ, or a smaller --xi or --range)")
+                                 reason: "too negative: the power envelope max(|x|,1)^(−d−ζ) overflows double precision\(worst.map { " at |x| = \(format($0.0))" } ?? "") (take a larger ζ, or a smaller \(ParameterName.xi) or \(ParameterName.range))")
         }
         self.correlator = correlator
     }

@@ -39,7 +39,7 @@ public struct SymmetrySector: Sendable {
         let coefficients: [[Double]]
     }
     let segments: [Segment]
-    /// The orbits' points (shared by all sectors of a decomposition).
+    /// The orbits' points (`Orbits.points`, shared by all sectors of a decomposition).
     let orbitPoints: [Int32]
 
     /// Identity by irrep and block order (the bases of two decompositions of the same grid
@@ -141,9 +141,6 @@ public struct SymmetrySector: Sendable {
         }
         return v
     }
-
-    /// Nonzero coefficients of the basis and its partners (doubles stored).
-    public var storedCoefficients: Int { segments.reduce(0) { $0 + $1.coefficients.count * $1.orbitSize * $1.count } }
 }
 
 /// The decomposition of the grid into the irreps of the lattice group that fixes q (B_d at
@@ -152,12 +149,9 @@ public struct SymmetrySector: Sendable {
 /// grid points are handled exactly (points fixed by some g included); Σ n·m = N.
 public struct SectorDecomposition: Sendable {
     public let group: LatticeGroup
-    public let irreps: [Irrep]
-    /// One sector per irrep with m > 0, in the order of `irreps`.
+    /// One sector per irrep with m > 0, in the order of `IrreducibleRepresentations.of(group)`.
     public let sectors: [SymmetrySector]
     public let gridPoints: Int
-    /// Number of orbits of grid points.
-    public let orbitCount: Int
 
     /// - Throws: `SymmetryError` when a numerical construction misses its identity (not
     ///   expected; a failed check, never a wrong basis).
@@ -165,98 +159,47 @@ public struct SectorDecomposition: Sendable {
         let group = LatticeGroup(dimension: grid.dimension, fixing: q, enabled: enabled)
         let irreps = try IrreducibleRepresentations.of(group)
         self.group = group
-        self.irreps = irreps
         let n = grid.count
         let order = group.order
         gridPoints = n
-        // Orbits, in order of their smallest point; stabilizers.
-        var position = [Int32](repeating: -1, count: n)          // position of a point within its orbit
-        var points: [Int32] = []
-        var orbits: [(start: Int, size: Int, stabilizer: [Int])] = []
-        for k in 0..<n where position[k] < 0 {
-            let start = points.count
-            var stabilizer: [Int] = []
-            for g in 0..<order {
-                let image = group.image(of: k, under: g, grid: grid)
-                if image == k { stabilizer.append(g) }
-                if position[image] < 0 {
-                    position[image] = Int32(points.count - start)
-                    points.append(Int32(image))
-                }
-            }
-            orbits.append((start, points.count - start, stabilizer))
-        }
-        orbitCount = orbits.count
+        let orbits = Orbits(grid: grid, group: group)
+        let points = orbits.points
         var sectors: [SymmetrySector] = []
         for irrep in irreps {
             let dim = irrep.dimension
             let scale = Double(dim) / Double(order)
             var segments: [SymmetrySector.Segment] = []
             var columns = 0
-            for orbit in orbits {
-                // Frobenius reciprocity: m_O = (1/|Stab|) Σ_{s ∈ Stab} χ(s).
-                let mult = (orbit.stabilizer.reduce(0.0) { $0 + irrep.characters[$1] } / Double(orbit.stabilizer.count)).rounded()
-                guard mult > 0 else { continue }
-                let m = Int(mult)
+            for orbit in orbits.orbits {
+                let m = Orbits.multiplicity(of: irrep, stabilizer: orbit.stabilizer)
+                guard m > 0 else { continue }
                 let r = orbit.size
                 // Candidates P¹¹ e_k for every k of the orbit (r × r, column per k).
-                var candidates = [Double](repeating: 0, count: r * r)
+                var candidates = RealMatrix(rows: r, columns: r)
                 for x in 0..<r {
                     let k = Int(points[orbit.start + x])
                     for g in 0..<order {
-                        let y = Int(position[group.image(of: k, under: g, grid: grid)])
-                        candidates[x * r + y] += scale * irrep.entry(0, 0, element: g)
+                        let y = Int(orbits.position[group.image(of: k, under: g, grid: grid)])
+                        candidates[y, x] += scale * irrep.entry(0, 0, element: g)
                     }
                 }
-                // Pivoted Gram–Schmidt: m orthonormal vectors q_t = Σ_i T_it v_{p_i}.
-                var residual = candidates
-                var norms = (0..<r).map { x in (0..<r).reduce(0.0) { $0 + residual[x * r + $1] * residual[x * r + $1] } }
-                let largest = norms.max() ?? 0
-                var pivots: [Int] = []
-                var basis = [Double](repeating: 0, count: r * m)
-                var transform = [Double](repeating: 0, count: m * m)
-                for t in 0..<m {
-                    guard let p = (0..<r).filter({ !pivots.contains($0) }).max(by: { norms[$0] < norms[$1] }),
-                          norms[p] > 1e-16 * largest, largest > 0 else {
-                        throw .adaptedBasis(detail: "irrep \(irrep.name): orbit of \(r) points gives rank \(t) < \(m)")
-                    }
-                    // T column t: (e_t − Σ_{s<t} (q_s·v_p) T_s) / ‖w‖, w = v_p − Σ (q_s·v_p) q_s.
-                    var column = [Double](repeating: 0, count: m)
-                    column[t] = 1
-                    var w = Array(candidates[(p * r)..<(p * r + r)])
-                    for s in 0..<t {
-                        let dot = (0..<r).reduce(0.0) { $0 + basis[s * r + $1] * candidates[p * r + $1] }
-                        for y in 0..<r { w[y] -= dot * basis[s * r + y] }
-                        for i in 0..<m { column[i] -= dot * transform[s * m + i] }
-                    }
-                    // Second pass for orthogonality to round-off.
-                    for s in 0..<t {
-                        let dot = (0..<r).reduce(0.0) { $0 + basis[s * r + $1] * w[$1] }
-                        for y in 0..<r { w[y] -= dot * basis[s * r + y] }
-                        for i in 0..<m { column[i] -= dot * transform[s * m + i] }
-                    }
-                    let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                    for y in 0..<r { basis[t * r + y] = w[y] / norm }
-                    for i in 0..<m { transform[t * m + i] = column[i] / norm }
-                    pivots.append(p)
-                    // Residual norms of the other candidates.
-                    for x in 0..<r where !pivots.contains(x) {
-                        let dot = (0..<r).reduce(0.0) { $0 + basis[t * r + $1] * residual[x * r + $1] }
-                        for y in 0..<r { residual[x * r + y] -= dot * basis[t * r + y] }
-                        norms[x] = (0..<r).reduce(0.0) { $0 + residual[x * r + $1] * residual[x * r + $1] }
+                // m orthonormal vectors u_t = Σ_i T_it P¹¹ e_{k_i}.
+                let adapted: PivotedGramSchmidt.Basis
+                do { adapted = try PivotedGramSchmidt.orthonormalize(candidates, rank: m) } catch {
+                    switch error {
+                    case .below(let found): throw .adaptedBasis(detail: "irrep \(irrep.name): orbit of \(r) points gives rank \(found) < \(m)")
+                    case .above: throw .adaptedBasis(detail: "irrep \(irrep.name): orbit of \(r) points has rank above its multiplicity \(m)")
                     }
                 }
-                if let leftover = (0..<r).filter({ !pivots.contains($0) }).map({ norms[$0] }).max(), leftover > 1e-18 * max(largest, 1) {
-                    throw .adaptedBasis(detail: "irrep \(irrep.name): orbit of \(r) points has rank above its multiplicity \(m)")
-                }
+                let pivots = adapted.pivots, transform = adapted.transform.elements
                 // Partners: P^{j1} U = Σ_i T_it P^{j1} e_{k_i}.
-                var coefficients = [basis]
+                var coefficients = [adapted.vectors.elements]
                 for j in 1..<max(dim, 1) {
                     var partner = [Double](repeating: 0, count: r * m)
                     for (i, p) in pivots.enumerated() {
                         let k = Int(points[orbit.start + p])
                         for g in 0..<order {
-                            let y = Int(position[group.image(of: k, under: g, grid: grid)])
+                            let y = Int(orbits.position[group.image(of: k, under: g, grid: grid)])
                             let value = scale * irrep.entry(j, 0, element: g)
                             guard value != 0 else { continue }
                             for t in 0..<m where transform[t * m + i] != 0 { partner[t * r + y] += transform[t * m + i] * value }
@@ -287,18 +230,9 @@ public struct SectorDecomposition: Sendable {
         -> [(label: String, multiplicity: Int, degeneracy: Int)] {
         let group = LatticeGroup(dimension: grid.dimension, fixing: q, enabled: enabled)
         let irreps = try IrreducibleRepresentations.of(group)
-        var seen = [Bool](repeating: false, count: grid.count)
         var counts = [Int](repeating: 0, count: irreps.count)
-        for k in 0..<grid.count where !seen[k] {
-            var stabilizer: [Int] = []
-            for g in 0..<group.order {
-                let image = group.image(of: k, under: g, grid: grid)
-                seen[image] = true
-                if image == k { stabilizer.append(g) }
-            }
-            for (i, irrep) in irreps.enumerated() {
-                counts[i] += Int((stabilizer.reduce(0.0) { $0 + irrep.characters[$1] } / Double(stabilizer.count)).rounded())
-            }
+        for orbit in Orbits(grid: grid, group: group).orbits {
+            for (i, irrep) in irreps.enumerated() { counts[i] += Orbits.multiplicity(of: irrep, stabilizer: orbit.stabilizer) }
         }
         return irreps.indices.filter { counts[$0] > 0 }.map { (irreps[$0].name, counts[$0], irreps[$0].dimension) }
     }
@@ -306,31 +240,57 @@ public struct SectorDecomposition: Sendable {
     /// More than one sector: blocking pays.
     public var isNontrivial: Bool { sectors.count > 1 || (sectors.first?.degeneracy ?? 1) > 1 }
 
-    /// The sector called `label`.
-    public func sector(named label: String) throws(SymmetryError) -> SymmetrySector {
-        guard let sector = sectors.first(where: { $0.label == label }) else {
-            throw .unknownSector(label: label, available: sectors.map(\.label))
-        }
-        return sector
-    }
-
     /// The label of the single sector of a run without symmetry, e.g. "..".
     public static func trivialLabel(dimension: Int) -> String { String(repeating: ".", count: dimension) }
-
-    /// Σ m³ over the blocks against N³: the fraction of dense flops the blocked solve needs.
-    public var flopFraction: Double {
-        let n = Double(gridPoints)
-        return sectors.reduce(0.0) { $0 + pow3(Double($1.multiplicity)) } / pow3(n)
-    }
 
     /// The largest block order.
     public var largestBlock: Int { sectors.map(\.multiplicity).max() ?? 0 }
 }
 
-@inline(__always) func pow3(_ x: Double) -> Double { x * x * x }
-
 /// A read-only pointer handed to parallel workers.
 struct SendablePointer<Element>: @unchecked Sendable {
     let pointer: UnsafePointer<Element>
     init(_ pointer: UnsafePointer<Element>) { self.pointer = pointer }
+}
+
+/// The orbits of the grid points under a lattice group, in order of their smallest point;
+/// each orbit's points in order of first appearance as g k, g = 0…|G| − 1.
+struct Orbits {
+    /// All grid points, orbit after orbit.
+    let points: [Int32]
+    /// Each grid point's place within its orbit.
+    let position: [Int32]
+    /// Each orbit: its range in `points` and its stabilizer {g : g k = k} (element indices)
+    /// of its first point.
+    let orbits: [(start: Int, size: Int, stabilizer: [Int])]
+
+    /// O(N·|G|).
+    init(grid: MomentumGrid, group: LatticeGroup) {
+        var position = [Int32](repeating: -1, count: grid.count)
+        var points: [Int32] = []
+        var orbits: [(start: Int, size: Int, stabilizer: [Int])] = []
+        points.reserveCapacity(grid.count)
+        for k in 0..<grid.count where position[k] < 0 {
+            let start = points.count
+            var stabilizer: [Int] = []
+            for g in 0..<group.order {
+                let image = group.image(of: k, under: g, grid: grid)
+                if image == k { stabilizer.append(g) }
+                if position[image] < 0 {
+                    position[image] = Int32(points.count - start)
+                    points.append(Int32(image))
+                }
+            }
+            orbits.append((start, points.count - start, stabilizer))
+        }
+        self.points = points
+        self.position = position
+        self.orbits = orbits
+    }
+
+    /// The multiplicity of `irrep` on the functions of one orbit, by Frobenius reciprocity:
+    /// m_O = (1/|Stab|) Σ_{s ∈ Stab} χ(s).
+    static func multiplicity(of irrep: Irrep, stabilizer: [Int]) -> Int {
+        Int((stabilizer.reduce(0.0) { $0 + irrep.characters[$1] } / Double(stabilizer.count)).rounded())
+    }
 }

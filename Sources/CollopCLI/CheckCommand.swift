@@ -22,6 +22,8 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("check")
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -37,7 +39,7 @@ struct CheckCommand: ParsableCommand {
             throw InputError("--method: value \(method) is not a check method (allowed: auto, dense or krylov)")
         }
         var matrixFree = false
-        let run = try PreparedRun(model: model, output: output, resources: resources) { _, _ in } workload: { parameters in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { _, _ in } workload: { parameters in
             matrixFree = method.lowercased() == "krylov" || (method.lowercased() == "auto" && parameters.gridPointCount > Self.denseLimit)
             return matrixFree ? .diffusionKrylov : .check
         }
@@ -50,7 +52,7 @@ struct CheckCommand: ParsableCommand {
         let failed = results.filter { $0.status == .fail }
 
         var report = Report(command: "check")
-        report.header = modelHeader(built, probe: run.probe)
+        report.header = run.modelHeader()
         report.add("method", matrixFree ? "krylov (matrix-free)" : "dense")
         if !skipped.isEmpty { report.add("skipped", skipped.joined(separator: ",") + " (they need the spectrum; use --method dense where N allows)") }
         report.add("identities", results.count)

@@ -12,11 +12,13 @@ struct ClosureCommand: ParsableCommand {
         commandName: "closure",
         abstract: "Close the cooperon on the operator's own current relaxation: D* = D_cur(ω; U^sing = F/(−iω + D* Q̂²)), every mode kept.",
         discussion: """
-            At q = 0 the diffusion constant of 𝕃 splits exactly as D_eff = D_q + D_cur, with the vertex-independent Fermi-sea part D_q → D_RR and the current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s), j_k = v_x(k)s_k (docs/model.md §4). Vollhardt and Wölfle renormalize only the current channel and keep only its current mode (VW (25)); this command keeps every mode: at each ω of --omegas, from the largest down, it iterates D* (secant in the complex plane, each step one matrix-free COCG solve in the odd sector) until |ΔD| ≤ 1e-10|D|. With F = 0 it returns D_RA. Columns: omega, D* (lattice units, D_re D_im), iterations, residual |D_cur(D*) − D*|/|D*|, thouless = ω/(|D*|(2π/L)²) (below 1 the grid's Q = 0 term dominates), and vw_re vw_im, the single-mode closure: lattice VW (42) on the same grid and Q-set with D0 = D_RA (collop vw --lattice), so the two differ only by the modes VW drop. Header: D_RA, D_RR, D* + D_RR at the smallest ω, and whether the ladder ends localized (D* ≈ −iωξ²: ξ in lattice spacings and in units of l) or diffusive. Requires --singular cooperon (F from --amplitude, default 2γU0); --d0 is what the closure solves for and is ignored.
+            At q = 0 the diffusion constant of 𝕃 splits exactly as D_eff = D_q + D_cur, with the vertex-independent Fermi-sea part D_q → D_RR and the current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s), j_k = v_x(k)s_k (docs/model.md §4). Vollhardt and Wölfle renormalize only the current channel and keep only its current mode (VW (25)); this command keeps every mode: at each ω of --omegas, from the largest down, it iterates D* (secant in the complex plane, each step one matrix-free COCG solve in the odd sector) until |ΔD| ≤ 1e-10|D|. With F = 0 it returns D_RA. Columns: omega, D* (lattice units, D_re D_im), iterations, residual |D_cur(D*) − D*|/|D*|, thouless = ω/(|D*|(2π/L)²) (below 1 the grid's Q = 0 term dominates), and vw_re vw_im, the single-mode closure: lattice VW (42) on the same grid and Q-set with D0 = D_RA (collop vw --lattice), so the two differ only by the modes VW drop. Header: D_RA, D_RR, D* + D_RR at the smallest ω, and whether the ladder ends localized (D* ≈ −iωξ²: ξ in lattice spacings and in units of l) or diffusive. Requires \(ParameterName.singular.flag) cooperon (F from \(ParameterName.amplitude.flag), default 2γU0); \(ParameterName.d0.flag) is what the closure solves for and is ignored.
             Example:
               collop closure --singular cooperon --dim 1 --size 1024 --energy -0.35 --disorder 1.6 --omegas 1e-2,3e-3,1e-3
             """
     )
+
+    static let modelUse = ModelUse("closure").except(.omega, "the ladder is --omegas").except(.d0, "D0 is the fixed point D*").passingOver([.q])
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
@@ -27,16 +29,14 @@ struct ClosureCommand: ParsableCommand {
 
     func run() throws {
         let ladder = try parseFrequencyLadder(omegas).sorted(by: >)
-        if model.d0 != nil { Progress.warn("warning: --d0 has no effect in closure; D0 is the fixed point D*", quiet: output.quiet) }
-        if model.omega != nil { Progress.warn("warning: --omega has no effect in closure; the ladder is --omegas", quiet: output.quiet) }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, probe in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, probe in
             guard parameters.singular == .cooperon else {
-                throw InputError("--singular: value \(parameters.singular.rawValue) is not the vertex the closure feeds (allowed: cooperon)")
+                throw InputError("\(ParameterName.singular.flag): value \(parameters.singular.rawValue) is not the vertex the closure feeds (allowed: cooperon)")
             }
             parameters.d0 = nil
             probe = Probe(dimension: parameters.dimension, omega: ladder.last!)
         } workload: { _ in .diffusionKrylov }
-        if try run.finishDryRun(resources, command: "closure", omegas: ladder, unusedKeys: ["omega", "q", "d0", "d0_rule"]) { return }
+        if try run.finishDryRun(resources, command: "closure", omegas: ladder) { return }
         let built = run.model
         let progress = run.progress(threshold: 0)
         let closure = try ClosureAnalysis(model: built, omegas: ladder) { index, iteration, value in
@@ -47,7 +47,7 @@ struct ClosureCommand: ParsableCommand {
         let vwByOmega = Dictionary(uniqueKeysWithValues: vw.rows.map { ($0.omega, $0.relativeDiffusion * Complex(kernel.bareDiffusion)) })
 
         var report = Report(command: "closure")
-        report.header = modelHeader(built, probe: run.probe).filter { !["omega", "q", "d0", "d0_rule", "d0_im"].contains($0.key) }
+        report.header = run.modelHeader()
         report.add("omegas", .parameters(ladder))
         report.add("closure", "D* = D_cur(omega; U_sing = F/(-i omega + D* Qhat^2)), D_cur = -i (j, L^-1 j)/(s, s), j = v_x s, q = 0")
         report.add("tolerance", .parameter(ClosureAnalysis.tolerance))
@@ -56,7 +56,7 @@ struct ClosureCommand: ParsableCommand {
         let kg = built.kuboGreenwood
         report.add("D_star_plus_D_RR_re", last.diffusion.real + kg.fermiSeaDiffusion)
         report.add("D_star_plus_D_RR_im", last.diffusion.imaginary)
-        report.add("ends", closure.ending.rawValue)
+        report.add("ends", closure.ending.name)
         if let xi = closure.localizationLength {
             report.add("localization_length", xi)
             report.add("localization_length_over_l", xi / built.resolution.meanFreePath)
@@ -74,7 +74,7 @@ struct ClosureCommand: ParsableCommand {
         }
         report.tables.append(table)
         if last.thouless < 1 {
-            Progress.warn("warning: at ω = \(format(last.omega)) the Thouless ratio ω/(|D*|(2π/L)²) = \(String(format: "%.3g", last.thouless)) < 1: the grid's Q = 0 term dominates; take a larger --size before reading localization from this ladder", quiet: output.quiet)
+            Progress.warn("warning: at ω = \(format(last.omega)) the Thouless ratio ω/(|D*|(2π/L)²) = \(String(format: "%.3g", last.thouless)) < 1: the grid's Q = 0 term dominates; take a larger \(ParameterName.size.flag) before reading localization from this ladder", quiet: output.quiet)
         }
         try run.write(report)
     }

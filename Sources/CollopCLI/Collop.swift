@@ -25,7 +25,8 @@ public struct Collop: ParsableCommand {
             """,
         version: collopVersion,
         subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self,
-                      HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self, ClosureCommand.self, ExactCommand.self]
+                      HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self, ClosureCommand.self,
+                      MergeSectorsCommand.self, ExactCommand.self]
     )
 
     public init() {}
@@ -90,10 +91,11 @@ public struct Collop: ParsableCommand {
         switch error {
         case let e as InputError: return (2, "\(errorPrefix)\(e.message)")
         case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
-        case let e as DiffusionInputError: return (2, "\(errorPrefix)\(e.description)")
-        case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as DiffusionSolverError: return e.isInputError ? (2, "\(errorPrefix)\(e.cliMessage)") : (3, "\(errorPrefix)numerical failure: \(e.cliMessage)")
+        case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(flaggedDescription(e))")
         case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
-        case let e as SpectralError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as SpectrumError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
+        case let e as ClosureError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as TheoryConvergenceError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as TheoryInputError: return (2, "\(errorPrefix)\(e.description)")
         case let e as ChecksFailed: return (1, e.description)
@@ -111,7 +113,7 @@ public struct Collop: ParsableCommand {
 
     /// A parameter error that reached the CLI without its source: named as the flag.
     static func describe(_ error: ParameterError) -> String {
-        "--\(error.parameter.rawValue): \(phrase(error))"
+        "\(error.parameter.flag): \(phrase(error))"
     }
 
     static func writeError(_ message: String) {

@@ -72,9 +72,10 @@ struct ConfigFile {
         }
         var values: [ParameterName: Value] = [:]
         for entry in raw.sorted(by: { $0.key < $1.key }) {
-            guard let name = ParameterName(rawValue: entry.key) else {
-                let suggestion = nearestName(to: entry.key, among: ParameterName.allCases.map(\.rawValue))
-                throw InputError("config key '\(entry.key)' in \(path) is not a model option\(suggestion.map { "; did you mean '\($0)'?" } ?? ""); allowed keys: \(ParameterName.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let name = ParameterName(key: entry.key) else {
+                let keys = ParameterName.allCases.map(\.key)
+                let suggestion = nearestName(to: entry.key, among: keys)
+                throw InputError("config key '\(entry.key)' in \(path) is not a model option\(suggestion.map { "; did you mean '\($0)'?" } ?? ""); allowed keys: \(keys.joined(separator: ", "))")
             }
             if case .other(let type, let written) = entry.value {
                 throw InputError("config key '\(entry.key)' in \(path): value \(written) is \(type), which no model key takes (allowed: \(name.allowed))")

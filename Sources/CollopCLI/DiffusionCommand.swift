@@ -9,9 +9,11 @@ struct DiffusionCommand: ParsableCommand {
         commandName: "diffusion",
         abstract: "λ0(q) at small q along a direction, D_fit = lim iλ0/q² and the Kubo–Greenwood D_KG.",
         discussion: """
-            Rows: q, λ0(q) (the mode of largest w0), w0 and D(ω,q) = iλ0/q² (Suslov (55)) at the given ω. D(ω) is the q → 0 intercept of a least-squares fit iλ0/q² = D + Bq² + Cq⁴. For the metallic ladder (--singular none) D_fit is the same fit at ω → 0 (the operator at ω = 0), which for white noise equals D_KG = σ/ρ (Einstein relation, docs/model.md §3.7). --method secular solves the diagonal-plus-rank-one secular equation in O(N) per q; dense uses zgeev.
+            Rows: q, λ0(q) (the mode of largest w0), w0 and D(ω,q) = iλ0/q² (Suslov (55)) at the given ω. D(ω) is the q → 0 intercept of a least-squares fit iλ0/q² = D + Bq² + Cq⁴. For the metallic ladder (\(ParameterName.singular.flag) none) D_fit is the same fit at ω → 0 (the operator at ω = 0), which for white noise equals D_KG = σ/ρ (Einstein relation, docs/model.md §3.7). --method secular solves the diagonal-plus-rank-one secular equation in O(N) per q; dense uses zgeev.
             """
     )
+
+    static let modelUse = ModelUse("diffusion").except(.q, "the q ladder is --direction, --qmax and --nq")
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
@@ -20,35 +22,13 @@ struct DiffusionCommand: ParsableCommand {
     @OptionGroup var ladder: LadderOptions
 
     func run() throws {
-        var options: LadderOptions.Resolved?
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
-            options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 5)
-            try options!.checkZone(dimension: parameters.dimension)
-        } workload: { parameters in
-            options!.workload(parameters, dense: .diffusionDense)
-        }
-        if !run.probe.isZeroMomentum {
-            Progress.warn("warning: --q has no effect in diffusion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
-        }
-        if try run.finishDryRun(resources, command: "diffusion", unusedKeys: ["q"]) { return }
-        let built = run.model
-        let progress = run.progress()
-        let analysis = try DiffusionAnalysis(model: built, omega: run.probe.omega, direction: options!.direction, maximumMomentum: options!.qmax,
-                                             count: options!.count, method: options!.method, symmetry: run.symmetry) {
-            progress.stage("λ0(q): solve \($0 + 1) of \($1)")
-        } newtonProgress: { step, lambda, products in
-            progress.stage("  Newton step \(step): λ = \(String(format: "%.6e", lambda.real)) \(String(format: "%+.6e", lambda.imaginary))i after \(products) COCG products")
-        }
-
-        let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
-        for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
-        var report = Report(command: "diffusion")
-        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "q" } + diagnostics.header
-        report.add("direction", analysis.direction.map(format).joined(separator: ","))
-        report.add("qmax", analysis.points.last?.q ?? 0)
-        report.add("nq", analysis.points.count)
-        report.add("method", analysis.method.rawValue)
-        if let krylov = analysis.krylovReport { report.header += krylovHeader(krylov) }
+        guard let ladderRun = try LadderRun.prepare(.diffusion, model: model, reads: Self.modelUse, output: output, resources: resources, ladder: ladder) else { return }
+        let built = ladderRun.run.model
+        let probes = ladderRun.probes(maximumMomentum: ladderRun.options.qmax ?? DiffusionAnalysis.defaultMaximumMomentum(model: built))
+        let analysis = try DiffusionAnalysis(model: built, probes: probes, method: ladderRun.options.method,
+                                             symmetry: ladderRun.run.symmetry, progress: ladderRun.beforeSolve,
+                                             newtonProgress: ladderRun.newtonStep)
+        var report = ladderRun.report(analysis.ladder, krylov: analysis.krylovReport)
         report.add("fit", "i*lambda0/q^2 = D + B q^2 + C q^4 (least squares)")
         report.add("D_omega_re", analysis.diffusionAtOmega.real)
         report.add("D_omega_im", analysis.diffusionAtOmega.imaginary)
@@ -60,19 +40,19 @@ struct DiffusionCommand: ParsableCommand {
         // The current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s) at q = 0 and the given ω (docs/model.md §4):
         // with the closure's fixed point as --d0 it returns D_cur = D*.
         do {
-            let current = try CurrentRelaxation.currentDiffusion(model: built, omega: run.probe.omega)
+            let current = try CurrentRelaxation.currentDiffusion(model: built, omega: ladderRun.run.probe.omega)
             report.add("D_current_re", current.diffusion.real)
             report.add("D_current_im", current.diffusion.imaginary)
             report.add("D_current_residual", current.residual)
         } catch {
-            report.add("D_current", "not computed: \(error)")
+            report.add("D_current", "not computed: \(describeFailure(error))")
         }
         report.add("relative_difference", analysis.relativeDifference)
         if analysis.einsteinApplies {
             report.add("einstein_tolerance", DiffusionAnalysis.einsteinTolerance)
             report.add("einstein_status", analysis.relativeDifference <= DiffusionAnalysis.einsteinTolerance ? "PASS" : "FAIL")
         } else {
-            report.add("einstein_status", "not an identity for this model (needs white noise and --singular none)")
+            report.add("einstein_status", "not an identity for this model (needs white noise and \(ParameterName.singular.flag) none)")
         }
         var table = Table(name: "diffusion", columns: ["q", "lambda0_re", "lambda0_im", "w0", "D_re", "D_im"])
         for point in analysis.points {
@@ -80,6 +60,6 @@ struct DiffusionCommand: ParsableCommand {
                                .number(point.zeroModeOverlap), .number(point.diffusion.real), .number(point.diffusion.imaginary)])
         }
         report.tables.append(table)
-        try run.write(report)
+        try ladderRun.run.write(report)
     }
 }

@@ -13,49 +13,29 @@ struct DispersionCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("dispersion").except(.q, "the q ladder is --direction, --qmax and --nq")
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
     @OptionGroup var ladder: LadderOptions
 
     func run() throws {
-        var options: LadderOptions.Resolved?
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
-            options = try ladder.resolve(dimension: parameters.dimension, defaultCount: 10)
-            try options!.checkZone(dimension: parameters.dimension)
-        } workload: { parameters in
-            options!.workload(parameters, denseUpTo: DispersionAnalysis.denseAutoLimit, dense: .dispersionDense)
-        }
-        if !run.probe.isZeroMomentum {
-            Progress.warn("warning: --q has no effect in dispersion; the q ladder is --direction, --qmax and --nq", quiet: output.quiet)
-        }
-        if try run.finishDryRun(resources, command: "dispersion", unusedKeys: ["q"]) { return }
-        let built = run.model
-        let progress = run.progress()
-        let analysis = try DispersionAnalysis(model: built, omega: run.probe.omega, direction: options!.direction, maximumMomentum: options!.qmax ?? 1,
-                                              count: options!.count, method: options!.method, symmetry: run.symmetry) {
-            progress.stage("λ0(q): solve \($0 + 1) of \($1)")
-        } newtonProgress: { step, lambda, products in
-            progress.stage("  Newton step \(step): λ = \(String(format: "%.6e", lambda.real)) \(String(format: "%+.6e", lambda.imaginary))i after \(products) COCG products")
-        }
-        let diagnostics = LadderDiagnostics(points: analysis.points, model: built)
-        for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: output.quiet) }
-        var report = Report(command: "dispersion")
-        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "q" } + diagnostics.header
-        report.add("direction", analysis.direction.map(format).joined(separator: ","))
-        report.add("qmax", analysis.points.last?.q ?? 0)
-        report.add("nq", analysis.points.count)
-        report.add("method", analysis.method.rawValue)
-        if let krylov = analysis.krylovReport { report.header += krylovHeader(krylov) }
+        guard let ladderRun = try LadderRun.prepare(.dispersion, model: model, reads: Self.modelUse, output: output, resources: resources, ladder: ladder) else { return }
+        let ladder = try DiffusionLadder(model: ladderRun.run.model, probes: ladderRun.probes(maximumMomentum: ladderRun.options.qmax ?? 1),
+                                         choice: ladderRun.methodChoice(), symmetry: ladderRun.run.symmetry,
+                                         beforeSolve: ladderRun.beforeEachSolve(of: ladderRun.options.count),
+                                         newtonProgress: ladderRun.newtonStep)
+        var report = ladderRun.report(ladder, krylov: ladder.krylovReport)
         var table = Table(name: "dispersion", columns: ["q", "lambda0_re", "lambda0_im", "w0", "lambda0_stream_re", "lambda0_stream_im",
                                                         "remainder_re", "remainder_im", "D_re", "D_im"])
-        for point in analysis.points {
+        for point in ladder.points {
             table.rows.append([.number(point.q), .number(point.lambda0.real), .number(point.lambda0.imaginary), .number(point.zeroModeOverlap),
                                .number(point.streamingTerm.real), .number(point.streamingTerm.imaginary),
                                .number(point.remainder.real), .number(point.remainder.imaginary),
                                .number(point.diffusion.real), .number(point.diffusion.imaginary)])
         }
         report.tables = [table]
-        try run.write(report)
+        try ladderRun.run.write(report)
     }
 }

@@ -45,25 +45,20 @@ struct ExactCommand: ParsableCommand {
 
     /// The model options `exact` reads (the rest describe the collision operator and its
     /// vertex, which the exact model has no use for, or correlated disorder, which it does
-    /// not solve): the one place that decides which are refused.
-    static func readsModelOption(_ name: ParameterName, dimension: Int) -> Bool {
-        switch name {
-        case .dim, .energy, .disorder, .u0, .hopping: return true
-        case .size: return dimension == 1   // the grid of the SCBA mean free path
-        default: return false
-        }
-    }
+    /// not solve): every other one given is refused. --size is the d = 1 grid of the SCBA
+    /// mean free path and is refused in d = 2, 3 (`runBars`).
+    static let modelUse = ModelUse("exact").readingOnly([.dim, .hopping, .energy, .disorder, .u0, .size])
 
     func run() throws {
         _ = try output.resolvedFormat()
         let destination = try output.destination()
-        let resolved = try model.resolve()
+        let resolved = try model.resolve(for: Self.modelUse)
         let p = resolved.parameters
         guard (1...3).contains(p.dimension) else {
             throw InputError("\(resolved.sources.describe(.dim)): value \(p.dimension) is not solved by exact (allowed: 1, 2 or 3)")
         }
-        for name in ParameterName.allCases where resolved.sources.sources[name] != nil && !Self.readsModelOption(name, dimension: p.dimension) {
-            throw InputError("\(resolved.sources.describe(name)): exact solves the lattice Anderson model with box disorder (white noise) and reads no \(name.rawValue) (allowed: --dim, --energy, --disorder or --u0 or --disorders, --hopping\(p.dimension == 1 ? ", --size" : ""))")
+        if p.dimension > 1, resolved.sources.sources[.size] != nil {
+            throw InputError("\(resolved.sources.describe(.size)): value \(p.size) is the d = 1 grid of the SCBA mean free path (allowed: only with --dim 1)")
         }
         let scan = try disorderScan(resolved)
         let threadCount = try parseThreads()

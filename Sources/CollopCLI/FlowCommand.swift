@@ -12,6 +12,8 @@ struct FlowCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("flow")
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -23,9 +25,9 @@ struct FlowCommand: ParsableCommand {
         guard let k = Int(steps.trimmingCharacters(in: .whitespaces)), (1...1000).contains(k) else {
             throw InputError("--steps: value \(steps.isEmpty ? "\"\"" : steps) is out of range (allowed: an integer 1…1000)")
         }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
             guard parameters.singular != .none else {
-                throw InputError("--singular: value none has no 𝕃sing to start the flow from (allowed: localized, lorentzian or cooperon)")
+                throw InputError("\(ParameterName.singular.flag): value none has no 𝕃sing to start the flow from (allowed: localized, lorentzian or cooperon)")
             }
         } workload: { _ in .flow }
         if try run.finishDryRun(resources, command: "flow") { return }
@@ -34,7 +36,7 @@ struct FlowCommand: ParsableCommand {
         let flow = try FlowAnalysis(model: built, at: run.probe, steps: k, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "flow")
-        report.header = modelHeader(built, probe: run.probe)
+        report.header = run.modelHeader()
         report.add("steps", k)
         // 𝕃1 = ω𝕃sing exists only for the ω-independent correlators (localized, lorentzian);
         // the cooperon's 𝕃sing depends on ω through its pole, so it has no rank 𝕃1.

@@ -11,9 +11,11 @@ struct HierarchyCommand: ParsableCommand {
         discussion: """
             Scaling: 𝕃 is diagonalized at each ω of --omegas, branches are followed by the optimal assignment on eigenvector overlaps |v_iᴴ w_j|, and p = d log|λ|/d log ω is fitted: M0 if p > 1 − δ (or |λ| ≤ 1e-9·max|λ| at every ω: an exact zero mode, p = nan), M1 if |p| < δ, M∞ if p < −1 + δ, X (crossover) otherwise — never forced into a class. Structure: rank 𝕃1 (cutoff printed) predicts |M∞|; Suslov (80) predicts the M∞ values, the secular matrix (82) on the null space of 𝕃1 the M0 ⊕ M1 values. Every disagreement is listed. The summary heads stdout as # lines; the main table is at the smallest ω; further tables (branches, structure, ward) follow after blank lines.
 
-            What this is and is not: the singular vertex is supplied from outside (--singular), so the tool shows Suslov's decomposition (74)–(82) for that vertex, not his self-consistent structure: here M0 holds only the exact zero mode at q = 0 and no eigenvalue scales ∝ ω, whereas Suslov's M0 is infinite and |M∞| = |M0′| through the self-consistency (72). At q ≠ 0 the diffusion mode carries the streaming term (s, Ms)/(s, s) = −iD_RR q², which does not vanish as ω → 0, so it is classed M1 (docs/model.md §4).
+            What this is and is not: the singular vertex is supplied from outside (\(ParameterName.singular.flag)), so the tool shows Suslov's decomposition (74)–(82) for that vertex, not his self-consistent structure: here M0 holds only the exact zero mode at q = 0 and no eigenvalue scales ∝ ω, whereas Suslov's M0 is infinite and |M∞| = |M0′| through the self-consistency (72). At q ≠ 0 the diffusion mode carries the streaming term (s, Ms)/(s, s) = −iD_RR q², which does not vanish as ω → 0, so it is classed M1 (docs/model.md §4).
             """
     )
+
+    static let modelUse = ModelUse("hierarchy").except(.omega, "the ladder is --omegas")
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
@@ -61,11 +63,10 @@ struct HierarchyCommand: ParsableCommand {
         guard let delta = Double(delta.trimmingCharacters(in: .whitespaces)), delta > 0, delta <= 0.5 else {
             throw InputError("--delta: value \(self.delta) is out of range (allowed: a number in (0, 0.5])")
         }
-        if model.omega != nil { Progress.warn("warning: --omega has no effect in hierarchy; the ladder is --omegas", quiet: output.quiet) }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { _, probe in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { _, probe in
             probe.omega = ladder.min()!
         } workload: { _ in .hierarchy }
-        if try run.finishDryRun(resources, command: "hierarchy", omegas: ladder, unusedKeys: ["omega"]) { return }
+        if try run.finishDryRun(resources, command: "hierarchy", omegas: ladder) { return }
         let built = run.model
         if let warning = try Self.precisionWarning(model: built, at: run.probe, omega: ladder.min()!) {
             Progress.warn("warning: " + warning, quiet: output.quiet)
@@ -74,7 +75,7 @@ struct HierarchyCommand: ParsableCommand {
         let analysis = try HierarchyAnalysis(model: built, probes: run.probe.ladder(omegas: ladder), delta: delta, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "hierarchy")
-        report.header = modelHeader(built, probe: run.probe).filter { $0.key != "omega" }
+        report.header = run.modelHeader()
         report.add("omegas", analysis.omegas.map(format).joined(separator: ","))
         report.add("table_omega", .parameter(analysis.omegas.last!))
         report.add("delta", .parameter(delta))

@@ -16,7 +16,7 @@ func inputError(_ error: ParameterError, sources: ParameterSources) -> InputErro
 /// "value V <reason> (allowed: …)", with "is" only when the reason does not bring its
 /// own verb: "value 0.1 has 1 components …", not "value 0.1 is has 1 components …".
 func phrase(_ error: ParameterError) -> String {
-    let reason = error.reason.isEmpty ? "not allowed" : error.reason
+    let reason = error.reason.isEmpty ? "not allowed" : error.reason.flagged
     let verbs = ["is ", "has ", "have ", "needs ", "gives ", "exceeds ", "contains ", "lies ", "makes ", "does ", "cannot "]
     let predicate = verbs.contains { reason.hasPrefix($0) } ? reason : "is \(reason)"
     return "value \(error.value) \(predicate) (allowed: \(error.parameter.allowed))"
@@ -29,9 +29,33 @@ struct ParameterSources: Sendable {
 
     func describe(_ name: ParameterName) -> String {
         switch sources[name] ?? .defaultValue {
-        case .flag: return "--\(name.rawValue)"
-        case .config(let path): return "config key '\(name.rawValue)' in \(path)"
-        case .defaultValue: return "--\(name.rawValue) (default)"
+        case .flag: return name.flag
+        case .config(let path): return "config key '\(name.key)' in \(path)"
+        case .defaultValue: return "\(name.flag) (default)"
         }
     }
+}
+
+extension InputName {
+    /// The flag that sets the input.
+    var flag: String {
+        switch self {
+        case .parameter(let name): return name.flag
+        case .setting(.diffusionMethod): return "--method"
+        case .setting(.maximumMomentum): return "--qmax"
+        }
+    }
+}
+
+extension InputText {
+    /// The CLI's wording: each input as its flag, "--singular cooperon" with a value.
+    var flagged: String {
+        worded { input, value in value.map { "\(input.flag) \($0)" } ?? input.flag }
+    }
+}
+
+/// The message of a library error, with the inputs it names worded as flags.
+func flaggedDescription(_ error: some Error) -> String {
+    if let error = error as? ParameterError { return Collop.describe(error) }
+    return (error as? any InputNamingError)?.message.flagged ?? "\(error)"
 }

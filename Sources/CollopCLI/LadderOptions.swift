@@ -27,7 +27,7 @@ struct LadderOptions: ParsableArguments {
             let allowed = "\(dimension) finite numbers, comma-separated, not all zero"
             let parts = try parseNumberList(direction, flag: "--direction", allowed: allowed)
             guard parts.count == dimension else {
-                throw InputError("--direction: value \(direction) has \(parts.count) component\(parts.count == 1 ? "" : "s") but --dim is \(dimension) (allowed: \(allowed))")
+                throw InputError("--direction: value \(direction) has \(parts.count) component\(parts.count == 1 ? "" : "s") but \(ParameterName.dim.flag) is \(dimension) (allowed: \(allowed))")
             }
             guard parts.allSatisfy(\.isFinite) else {
                 throw InputError("--direction: value \(direction) has a component that is not finite (allowed: \(allowed))")
@@ -59,8 +59,8 @@ struct LadderOptions: ParsableArguments {
 
 extension LadderOptions.Resolved {
     /// The memory workload: none of N × N when λ0 comes from the O(N) secular equation.
-    func workload(_ parameters: ModelParameters, denseUpTo: Int = 0, dense: Workload) -> Workload {
-        switch try? DiffusionAnalysis.resolve(method, parameters: parameters, denseUpTo: denseUpTo) {
+    func workload(_ parameters: ModelParameters, denseUpTo: Int, dense: Workload) -> Workload {
+        switch (try? DiffusionMethodChoice(method, parameters: parameters, denseUpTo: denseUpTo))?.method {
         case .secular: return .diffusionSecular
         case .krylov: return .diffusionKrylov
         default: return dense

@@ -3,68 +3,71 @@ import Foundation
 import DenseLinearAlgebra
 import SpectralAnalysis
 
-/// The `# key = value` lines every table starts with: every parameter actually used,
-/// the derived γ, Σ^R, F, N and the numerical back end (docs/model.md §5); omega and q are
-/// the probe's.
-func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields? = nil) -> [(key: String, value: Cell)] {
+/// The `# key = value` lines every table starts with: every parameter the model and the
+/// command (`use`) read, with what is derived from it (N, γ, F …), Σ^R when the command prints
+/// it and `fields` are given, and the numerical back end (docs/model.md §5); omega and q are
+/// the probe's. Keys and the rule which parameter a model reads come from `ParameterName.option`.
+func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields?, use: ModelUse) -> [(key: String, value: Cell)] {
     let p = model.parameters
     var header: [(key: String, value: Cell)] = []
-    func add(_ key: String, _ value: Cell) { header.append((key, value)) }
-    add("units", .text("t = 1, lattice spacing a = 1, hbar = 1 (energies and rates in t, q in 1/a, D in a^2 t/hbar)"))
-    add("dim", .integer(p.dimension))
-    add("size", .integer(p.size))
-    add("N", .integer(model.grid.count))
-    add("hopping", .parameter(p.hopping))
-    add("energy", .parameter(p.energy))
-    add("omega", .parameter(probe.omega))
-    add("q", .parameters(probe.q))
-    switch p.disorder {
-    case .width(let w): add("disorder", .parameter(w))
-    case .vertex: break
+    func isPrinted(_ parameter: ParameterName) -> Bool { use.reads(parameter) && parameter.option.requirement(p) == nil }
+    /// A parameter's own line.
+    func add(_ parameter: ParameterName, _ value: Cell) {
+        if isPrinted(parameter) { header.append((parameter.key, value)) }
     }
-    add("u0", .parameter(p.u0))
-    add("correlation", .parameter(p.correlationRadius))
-    if !model.correlation.isWhiteNoise { add("disorder_support_vectors", .integer(model.correlation.vectors.count)) }
+    /// A derived line; with `parameter`, only where that parameter's line is printed.
+    func add(_ key: String, _ value: Cell, of parameter: ParameterName? = nil) {
+        if parameter.map(isPrinted) ?? true { header.append((key, value)) }
+    }
+    add("units", .text("t = 1, lattice spacing a = 1, hbar = 1 (energies and rates in t, q in 1/a, D in a^2 t/hbar)"))
+    add(.dim, .integer(p.dimension))
+    add(.size, .integer(p.size))
+    add("N", .integer(model.grid.count), of: .size)
+    add(.hopping, .parameter(p.hopping))
+    add(.energy, .parameter(p.energy))
+    add(.omega, .parameter(probe.omega))
+    add(.q, .parameters(probe.q))
+    if case .width(let w) = p.disorder { add(.disorder, .parameter(w)) }
+    add(.u0, .parameter(p.u0))
+    add(.correlation, .parameter(p.correlationRadius))
+    if !model.correlation.isWhiteNoise { add("disorder_support_vectors", .integer(model.correlation.vectors.count), of: .correlation) }
     switch p.selfEnergy {
     case .scba:
-        add("self-energy", .text("scba"))
-        add("gamma", .number(model.gamma))
-        add("scba_tolerance", .number(model.solver.tolerance))
-        add("scba-max-iterations", .integer(p.scbaMaximumIterations))
+        add(.selfEnergy, .text("scba"))
+        add(.gamma, .number(model.gamma))
+        add("scba_tolerance", .number(model.solver.tolerance), of: .scbaMaxIterations)
+        add(.scbaMaxIterations, .integer(p.scbaMaximumIterations))
     case .fixed(let gamma):
-        add("self-energy", .text("fixed"))
-        add("gamma", .parameter(gamma))
+        add(.selfEnergy, .text("fixed"))
+        add(.gamma, .parameter(gamma))
     }
-    if let fields {
+    if let fields, use.printsSelfEnergy {
         let sigma = fields.retardedSelfEnergy.mean
         add("sigma_R_re", .number(sigma.real))
         add("sigma_R_im", .number(sigma.imaginary))
         if p.selfEnergy == .scba { add("scba_iterations", .integer(fields.retardedSelfEnergy.iterations)) }
     }
-    add("singular", .text(p.singular.rawValue))
-    if p.singular == .localized || p.singular == .lorentzian { add("xi", .parameter(p.xi)) }
+    add(.singular, .text(p.singular.rawValue))
+    add(.xi, .parameter(p.xi))
+    add(.range, .parameter(p.range))
+    add(.profile, .text(p.profile.rawValue))
+    add(.zeta, .parameter(p.zeta))
     if p.singular == .localized {
-        add("range", .parameter(p.range))
-        add("profile", .text(p.profile.rawValue))
-        if p.profile == .power { add("zeta", .parameter(p.zeta)) }
-        add("correlator_vectors", .integer(model.vertex.correlatorSize ?? 0))
-        add("d0_correlator", .number(model.vertex.correlator?.secondMoment ?? 0))
+        // The correlator A(Q) of the envelope set by ξ, R and the profile.
+        add("correlator_vectors", .integer(model.vertex.correlatorSize ?? 0), of: .range)
+        add("d0_correlator", .number(model.vertex.correlator?.secondMoment ?? 0), of: .range)
     }
-    if p.singular != .none {
-        add("amplitude", p.amplitude.map(Cell.parameter) ?? .number(model.amplitude))
-        if p.amplitude == nil {
-            add("amplitude_rule", .text(model.correlation.isWhiteNoise
-                ? "2*gamma*u0 (VW (40), point scatterers)"
-                : "2*gamma*u0, a default only: VW (40) is for point scatterers, with r_c > 0 the cooperon residue involves u0*C(2k) (docs/model.md §2); set --amplitude for another F"))
-        }
-        add("ward-projection", .text(p.wardProjection ? "on" : "off"))
+    add(.amplitude, p.amplitude.map(Cell.parameter) ?? .number(model.amplitude))
+    if p.amplitude == nil {
+        add("amplitude_rule", .text(model.correlation.isWhiteNoise
+            ? "2*gamma*u0 (VW (40), point scatterers)"
+            : "2*gamma*u0, a default only: VW (40) is for point scatterers, with r_c > 0 the cooperon residue involves u0*C(2k) (docs/model.md §2); set \(ParameterName.amplitude.flag) for another F"), of: .amplitude)
     }
-    if p.singular == .cooperon {
-        let d0 = model.cooperonDiffusion
-        add("d0", p.d0 != nil ? .parameter(d0.real) : .number(d0.real))
-        if d0.imaginary != 0 { add("d0_im", .parameter(d0.imaginary)) }
-        if p.d0 == nil { add("d0_rule", .text("Kubo-Greenwood D")) }
-    }
+    add(.wardProjection, .text(p.wardProjection ? "on" : "off"))
+    let d0 = model.cooperonDiffusion
+    add(.d0, p.d0 != nil ? .parameter(d0.real) : .number(d0.real))
+    if d0.imaginary != 0 { add("d0_im", .parameter(d0.imaginary), of: .d0) }
+    if p.d0 == nil { add("d0_rule", .text("Kubo-Greenwood D"), of: .d0) }
     let kg = model.kuboGreenwood
     add("D_KG", .number(kg.diffusion))
     add("D_RA", .number(kg.onShellDiffusion))
@@ -126,16 +129,16 @@ func modelWarnings(_ model: CollisionModel, probe: Probe) -> [String] {
         }
     }
     if !coarse.isEmpty {
-        warnings.append("the grid is too coarse for continuum numbers: " + coarse.joined(separator: "; ") + ". D_KG, D_fit and λ0 depend on L here; take a larger --size (README: How D converges with L)")
+        warnings.append("the grid is too coarse for continuum numbers: " + coarse.joined(separator: "; ") + ". D_KG, D_fit and λ0 depend on L here; take a larger \(ParameterName.size.flag) (README: How D converges with L)")
     }
     if model.vertex.correlatorIsConstant && p.wardProjection {
-        warnings.append("--range \(format(p.range)) < 2 leaves a one-point envelope: A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0); take --range ≥ 2 for a localized vertex")
+        warnings.append("\(ParameterName.range.flag) \(format(p.range)) < 2 leaves a one-point envelope: A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0); take \(ParameterName.range.flag) ≥ 2 for a localized vertex")
     }
     if p.singular == .cooperon {
         let thouless = model.cooperonDiffusion.length * model.grid.spacing * model.grid.spacing
         if probe.omega < thouless {
             let size = Int((2 * Double.pi * (model.cooperonDiffusion.length / probe.omega).squareRoot()).rounded(.up))
-            warnings.append("ω = \(format(probe.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take --omega ≥ \(short(thouless)) or --size > \(size) (L > 2π√(D0/ω))")
+            warnings.append("ω = \(format(probe.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take \(ParameterName.omega.flag) ≥ \(short(thouless)) or \(ParameterName.size.flag) > \(size) (L > 2π√(D0/ω))")
         }
     }
     return warnings

@@ -1,9 +1,13 @@
 import ArgumentParser
 import Numerics
 import CollisionOperator
+import Theory
 import Foundation
 
-/// The model options every subcommand shares (docs/model.md §5). Values are read as text and
+/// The model options every subcommand shares (docs/model.md §5): the only place a flag is
+/// declared, its name that of the property (`scbaMaxIterations` is `--scba-max-iterations`).
+/// Everything else about a parameter (its key, what it accepts, how it is read, which model
+/// reads it) is in the table `ParameterName.option` below. Values are read as text and
 /// checked here, so that every complaint names the flag, the value and what is allowed.
 /// Each option takes the next argument unconditionally, so negative numbers work
 /// (`--energy -0.4`). A `--config` file supplies the same keys; flags override it.
@@ -32,7 +36,7 @@ struct ModelOptions: ParsableArguments {
     var u0: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Disorder correlation radius r_c (0 = white noise): \(ParameterName.correlation.allowed). [default: 0]", valueName: "r_c"))
     var correlation: String?
-    @Option(name: .customLong("self-energy"), parsing: .unconditional,
+    @Option(parsing: .unconditional,
             help: ArgumentHelp("Self-energy: scba (Ward identity exact) or fixed (Σ^R = −iγ, needs --gamma). [default: scba]", valueName: "scba|fixed"))
     var selfEnergy: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("γ of --self-energy fixed: \(ParameterName.gamma.allowed).", valueName: "γ"))
@@ -51,10 +55,10 @@ struct ModelOptions: ParsableArguments {
     var amplitude: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Diffusion constant D0 of the cooperon, real or complex (re,im): \(ParameterName.d0.allowed). vw: D(ω) of the lattice VW (42) solution of this model at --omega (hierarchy: at the smallest ω of --omegas, held fixed along the ladder). [default: Kubo–Greenwood D]", valueName: "D0|vw"))
     var d0: String?
-    @Option(name: .customLong("ward-projection"), parsing: .unconditional,
+    @Option(parsing: .unconditional,
             help: ArgumentHelp("Project 𝕃sing off √ΔG (Suslov (84)): on or off. [default: on]", valueName: "on|off"))
     var wardProjection: String?
-    @Option(name: .customLong("scba-max-iterations"), parsing: .unconditional,
+    @Option(parsing: .unconditional,
             help: ArgumentHelp("Iteration limit of the SCBA loop: \(ParameterName.scbaMaxIterations.allowed). [default: 10000]", valueName: "n"))
     var scbaMaxIterations: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("TOML or JSON file with the same keys (size = 24, singular = \"cooperon\", q = [0.1, 0] …); flags override it.", valueName: "file"))
@@ -62,30 +66,25 @@ struct ModelOptions: ParsableArguments {
 
     /// The flags given on the command line, by parameter.
     var flagValues: [ParameterName: String] {
-        let pairs: [(ParameterName, String?)] = [
-            (.dim, dim), (.size, size), (.hopping, hopping), (.energy, energy), (.omega, omega), (.q, q),
-            (.disorder, disorder), (.u0, u0), (.correlation, correlation), (.selfEnergy, selfEnergy),
-            (.gamma, gamma), (.singular, singular), (.xi, xi), (.range, range), (.profile, profile),
-            (.zeta, zeta), (.amplitude, amplitude), (.d0, d0), (.wardProjection, wardProjection),
-            (.scbaMaxIterations, scbaMaxIterations),
-        ]
         var result: [ParameterName: String] = [:]
-        for (name, value) in pairs { if let value { result[name] = value } }
+        for name in ParameterName.allCases { if let value = self[keyPath: name.option.field] { result[name] = value } }
         return result
     }
 
-    /// Defaults ← config file ← flags, checked. Returns the parameters (the physics), the
-    /// probe (q, ω) from --q and --omega, where each came from, and warnings about options the chosen model does not use.
-    func resolve() throws(InputError) -> ResolvedModel {
+    /// Defaults ← config file ← flags, checked, for a command that reads the parameters of
+    /// `use`. Returns the parameters (the physics), the probe (q, ω) from --q and --omega,
+    /// where each came from, and warnings about options the command or the chosen model does
+    /// not read.
+    func resolve(for use: ModelUse) throws(InputError) -> ResolvedModel {
         var settings: [ParameterName: (value: ConfigFile.Value, source: ParameterSources.Source)] = [:]
         var sources = ParameterSources()
         if let config {
             let file = try ConfigFile(path: config)
-            try rejectConflicts(Set(file.values.keys), describe: { "config key '\($0.rawValue)' in \(config)" })
+            try rejectConflicts(Set(file.values.keys), describe: { "config key '\($0.key)' in \(config)" })
             for (name, value) in file.values { settings[name] = (value, .config(path: config)) }
         }
         let flags = flagValues
-        try rejectConflicts(Set(flags.keys), describe: { "--\($0.rawValue)" })
+        try rejectConflicts(Set(flags.keys), describe: { $0.flag })
         for (name, text) in flags {
             settings[name] = (.text(text), .flag)
             // A flag for one of the two disorder spellings overrides the config's other one.
@@ -93,55 +92,28 @@ struct ModelOptions: ParsableArguments {
             if name == .u0 { settings[.disorder] = nil }
         }
         for (name, setting) in settings { sources.sources[name] = setting.source }
+        var warnings = try use.warnings(given: settings.mapValues { $0.value.written(fromConfig: $0.source.isConfig) }, sources: sources)
 
-        var p = ModelParameters()
-        var omega = Probe.defaultOmega
-        var qGiven: [Double]? = nil
-        var vwRequests: [VWTarget: String] = [:]
-        var gammaValue: Double?
-        var selfEnergyName = "scba"
+        var draft = ModelDraft()
         for name in ParameterName.allCases {
             guard let setting = settings[name] else { continue }
             let reader = ValueReader(name: name, value: setting.value, label: sources.describe(name),
                                      fromConfig: setting.source.isConfig)
-            switch name {
-            case .dim: p.dimension = try reader.integer()
-            case .size: p.size = try reader.integer()
-            case .hopping: p.hopping = try reader.number()
-            case .energy: p.energy = try reader.number()
-            case .omega: omega = try reader.number()
-            case .q: qGiven = try reader.list()
-            case .disorder: p.disorder = .width(try reader.number())
-            case .u0: p.disorder = .vertex(try reader.number())
-            case .correlation: p.correlationRadius = try reader.number()
-            case .selfEnergy: selfEnergyName = try reader.choice(["scba", "fixed"])
-            case .gamma: gammaValue = try reader.number()
-            case .singular: p.singular = SingularModel(rawValue: try reader.choice(SingularModel.allCases.map(\.rawValue)))!
-            case .xi:
-                // `vw`: the placeholder default stays until the lattice VW is solved (VWConnection.swift).
-                if reader.isVW { vwRequests[.xi] = sources.describe(name) } else { p.xi = try reader.number() }
-            case .range: p.range = try reader.number()
-            case .profile: p.profile = CorrelatorProfile(rawValue: try reader.choice(CorrelatorProfile.allCases.map(\.rawValue)))!
-            case .zeta: p.zeta = try reader.number()
-            case .amplitude: p.amplitude = try reader.number()
-            case .d0:
-                if reader.isVW { vwRequests[.d0] = sources.describe(name) } else { p.d0 = try reader.complexNumber() }
-            case .wardProjection: p.wardProjection = try reader.switchValue()
-            case .scbaMaxIterations: p.scbaMaximumIterations = try reader.integer()
-            }
+            try name.option.read(reader, &draft)
         }
-        if let q = qGiven, q.count != p.dimension, let setting = settings[.q] {
+        var p = draft.parameters
+        if let q = draft.q, q.count != p.dimension, let setting = settings[.q] {
             // Before validate(), so the message can show q as written and say where dim came from.
             let dimSource: String
             switch sources.sources[.dim] ?? .defaultValue {
-            case .flag: dimSource = "--dim is \(p.dimension)"
-            case .config: dimSource = "config key 'dim' is \(p.dimension)"
-            case .defaultValue: dimSource = "--dim is \(p.dimension) (the default)"
+            case .flag: dimSource = "\(ParameterName.dim.flag) is \(p.dimension)"
+            case .config: dimSource = "config key '\(ParameterName.dim.key)' is \(p.dimension)"
+            case .defaultValue: dimSource = "\(ParameterName.dim.flag) is \(p.dimension) (the default)"
             }
-            let written = ValueReader(name: .q, value: setting.value, label: "", fromConfig: settings[.q]!.source.isConfig).written
+            let written = setting.value.written(fromConfig: setting.source.isConfig)
             throw InputError("\(sources.describe(.q)): value \(written) has \(q.count) component\(q.count == 1 ? "" : "s") but \(dimSource) (allowed: \(p.dimension) finite numbers, comma-separated)")
         }
-        switch (selfEnergyName, gammaValue) {
+        switch (draft.selfEnergyName, draft.gamma) {
         case ("fixed", let gamma?): p.selfEnergy = .fixed(gamma: gamma)
         case ("fixed", nil):
             throw InputError("\(sources.describe(.selfEnergy)): value fixed needs --gamma (allowed: \(ParameterName.gamma.allowed))")
@@ -149,15 +121,19 @@ struct ModelOptions: ParsableArguments {
             throw InputError("\(sources.describe(.gamma)): value \(format(gamma)) has no effect with --self-energy scba (allowed: only with --self-energy fixed)")
         default: p.selfEnergy = .scba
         }
-        let probe = Probe(q: qGiven ?? [Double](repeating: 0, count: max(p.dimension, 0)), omega: omega)
+        let probe = Probe(q: draft.q ?? [Double](repeating: 0, count: max(p.dimension, 0)), omega: draft.omega)
         do {
             try p.validate(with: probe)
         } catch {
             throw inputError(error, sources: sources)
         }
-        return ResolvedModel(parameters: p, probe: probe, sources: sources,
-                             warnings: unusedOptionWarnings(p, given: Set(settings.keys), sources: sources),
-                             vwRequests: vwRequests)
+        // An option the model does not read (given, and read by the command).
+        for name in ParameterName.allCases where settings[name] != nil && use.reads(name) {
+            if let requirement = name.option.requirement(p) {
+                warnings.append("warning: \(sources.describe(name)) has no effect without \(requirement.flagged)")
+            }
+        }
+        return ResolvedModel(parameters: p, probe: probe, sources: sources, warnings: warnings, vwRequests: draft.vwRequests)
     }
 
     private func rejectConflicts(_ names: Set<ParameterName>, describe: (ParameterName) -> String) throws(InputError) {
@@ -165,19 +141,120 @@ struct ModelOptions: ParsableArguments {
             throw InputError("\(describe(.u0)): cannot be combined with \(describe(.disorder)) (allowed: one of the two; U0 = W²/12)")
         }
     }
+}
 
-    private func unusedOptionWarnings(_ p: ModelParameters, given: Set<ParameterName>,
-                                      sources: ParameterSources) -> [String] {
-        var unused: [(ParameterName, String)] = []
-        if p.singular != .localized {
-            unused += [(.range, "--singular localized"), (.profile, "--singular localized")]
-        }
-        if p.singular != .localized || p.profile != .power { unused.append((.zeta, "--singular localized --profile power")) }
-        if p.singular != .localized && p.singular != .lorentzian { unused.append((.xi, "--singular localized or lorentzian")) }
-        if p.singular == .none { unused += [(.amplitude, "a singular vertex"), (.wardProjection, "a singular vertex")] }
-        if p.singular != .cooperon { unused.append((.d0, "--singular cooperon")) }
-        return unused.filter { given.contains($0.0) }.map { "warning: \(sources.describe($0.0)) has no effect without \($0.1)" }
+/// One model option: its key and what it accepts, how its value is read into the model, and
+/// which models read it. `ParameterName.option` holds the table; the flag itself is declared
+/// in `ModelOptions`.
+struct ModelOption {
+    /// The option's property in `ModelOptions`.
+    let field: KeyPath<ModelOptions, String?>
+    /// The flag without "--", the config key and the header key.
+    let key: String
+    /// What the parameter accepts, as printed in help and in error messages.
+    let allowed: String
+    /// Reads the value into the model being resolved.
+    let read: (ValueReader, inout ModelDraft) throws(InputError) -> Void
+    /// nil when a model with these parameters reads this one; otherwise what it takes for a
+    /// model to read it ("--singular localized"), for the warning and the header.
+    let requirement: (ModelParameters) -> InputText?
+
+    init(_ field: KeyPath<ModelOptions, String?>, key: String, allowed: String,
+         readBy requirement: @escaping (ModelParameters) -> InputText? = { _ in nil },
+         read: @escaping (ValueReader, inout ModelDraft) throws(InputError) -> Void) {
+        self.field = field
+        self.key = key
+        self.allowed = allowed
+        self.read = read
+        self.requirement = requirement
     }
+}
+
+extension ParameterName {
+    /// The table of the model options: every other place (config keys, reading and its
+    /// messages, warnings, the header, what a command reads) derives from it.
+    var option: ModelOption {
+        switch self {
+        case .dim: return ModelOption(\.dim, key: "dim", allowed: "an integer 1…4") { r, m throws(InputError) in m.parameters.dimension = try r.integer() }
+        case .size: return ModelOption(\.size, key: "size", allowed: "an integer ≥ 2 (N = L^d grid points)") { r, m throws(InputError) in m.parameters.size = try r.integer() }
+        case .hopping: return ModelOption(\.hopping, key: "hopping", allowed: "a finite number > 0") { r, m throws(InputError) in m.parameters.hopping = try r.number() }
+        case .energy: return ModelOption(\.energy, key: "energy", allowed: "a finite number inside the disorder-broadened band") { r, m throws(InputError) in m.parameters.energy = try r.number() }
+        case .omega: return ModelOption(\.omega, key: "omega", allowed: "a finite number > 0 (≥ 0 with --singular none)") { r, m throws(InputError) in m.omega = try r.number() }
+        case .q: return ModelOption(\.q, key: "q", allowed: "dim finite numbers, comma-separated") { r, m throws(InputError) in m.q = try r.list() }
+        case .disorder: return ModelOption(\.disorder, key: "disorder", allowed: "a finite number > 0 (U0 = W²/12); not together with --u0") { r, m throws(InputError) in m.parameters.disorder = .width(try r.number()) }
+        case .u0: return ModelOption(\.u0, key: "u0", allowed: "a finite number > 0; not together with --disorder") { r, m throws(InputError) in m.parameters.disorder = .vertex(try r.number()) }
+        case .correlation: return ModelOption(\.correlation, key: "correlation", allowed: "a finite number ≥ 0 with 4·⌊3r_c/√2⌋ < L") { r, m throws(InputError) in m.parameters.correlationRadius = try r.number() }
+        case .selfEnergy: return ModelOption(\.selfEnergy, key: "self-energy", allowed: "scba or fixed") { r, m throws(InputError) in m.selfEnergyName = try r.choice(["scba", "fixed"]) }
+        case .gamma: return ModelOption(\.gamma, key: "gamma", allowed: "a finite number > 0, only with --self-energy fixed") { r, m throws(InputError) in m.gamma = try r.number() }
+        case .singular:
+            return ModelOption(\.singular, key: "singular", allowed: "none, localized, lorentzian or cooperon") { r, m throws(InputError) in
+                m.parameters.singular = SingularModel(rawValue: try r.choice(SingularModel.allCases.map(\.rawValue)))!
+            }
+        case .xi:
+            return ModelOption(\.xi, key: "xi", allowed: "a finite number > 0, or vw (ξ of the lattice VW solution; --singular lorentzian)",
+                               readBy: { $0.singular == .localized || $0.singular == .lorentzian ? nil : "\(ParameterName.singular, value: "localized or lorentzian")" }) { r, m throws(InputError) in
+                // `vw`: the placeholder default stays until the lattice VW is solved (VWConnection.swift).
+                if r.isVW { m.vwRequests[.xi] = r.label } else { m.parameters.xi = try r.number() }
+            }
+        case .range:
+            return ModelOption(\.range, key: "range", allowed: "a finite number ≥ 0 with 2R < L", readBy: Self.localizedOnly) { r, m throws(InputError) in m.parameters.range = try r.number() }
+        case .profile:
+            return ModelOption(\.profile, key: "profile", allowed: "exp or power", readBy: Self.localizedOnly) { r, m throws(InputError) in
+                m.parameters.profile = CorrelatorProfile(rawValue: try r.choice(CorrelatorProfile.allCases.map(\.rawValue)))!
+            }
+        case .zeta:
+            return ModelOption(\.zeta, key: "zeta", allowed: "a finite number for which the power envelope max(|x|,1)^(−d−ζ) stays finite on |x| ≤ R/2",
+                               readBy: { $0.singular == .localized && $0.profile == .power ? nil : "\(ParameterName.singular, value: "localized") \(ParameterName.profile, value: "power")" }) { r, m throws(InputError) in
+                m.parameters.zeta = try r.number()
+            }
+        case .amplitude:
+            return ModelOption(\.amplitude, key: "amplitude", allowed: "a finite number > 0", readBy: Self.singularOnly) { r, m throws(InputError) in m.parameters.amplitude = try r.number() }
+        case .d0:
+            return ModelOption(\.d0, key: "d0", allowed: "a finite number > 0, or re,im with re > 0 (or re = 0 and im < 0), or vw (D(ω) of the lattice VW solution)",
+                               readBy: { $0.singular == .cooperon ? nil : "\(ParameterName.singular, value: "cooperon")" }) { r, m throws(InputError) in
+                if r.isVW { m.vwRequests[.d0] = r.label } else { m.parameters.d0 = try r.complexNumber() }
+            }
+        case .wardProjection:
+            return ModelOption(\.wardProjection, key: "ward-projection", allowed: "on or off", readBy: Self.singularOnly) { r, m throws(InputError) in m.parameters.wardProjection = try r.switchValue() }
+        case .scbaMaxIterations:
+            return ModelOption(\.scbaMaxIterations, key: "scba-max-iterations", allowed: "an integer ≥ 1",
+                               readBy: { $0.selfEnergy == .scba ? nil : "\(ParameterName.selfEnergy, value: "scba")" }) { r, m throws(InputError) in
+                m.parameters.scbaMaximumIterations = try r.integer()
+            }
+        }
+    }
+
+    private static func localizedOnly(_ p: ModelParameters) -> InputText? {
+        p.singular == .localized ? nil : "\(ParameterName.singular, value: "localized")"
+    }
+
+    private static func singularOnly(_ p: ModelParameters) -> InputText? {
+        p.singular != .none ? nil : "a singular vertex"
+    }
+
+    /// The flag without "--", the config key and the header key.
+    var key: String { option.key }
+    /// "--size".
+    var flag: String { "--" + key }
+    /// What the parameter accepts, as printed in help and in error messages.
+    var allowed: String { option.allowed }
+
+    /// The parameter of a config key.
+    init?(key: String) {
+        guard let name = Self.allCases.first(where: { $0.key == key }) else { return nil }
+        self = name
+    }
+}
+
+/// A model while its options are read: the parameters, and what is resolved only once all
+/// are read (the probe, the self-energy with its γ, the `vw` requests).
+struct ModelDraft {
+    var parameters = ModelParameters()
+    var omega = Probe.defaultOmega
+    var q: [Double]? = nil
+    var selfEnergyName = "scba"
+    var gamma: Double? = nil
+    var vwRequests: [VWTarget: String] = [:]
 }
 
 /// A validated model, the point (q, ω) to evaluate it at, and where their values came from.
@@ -194,6 +271,15 @@ struct ResolvedModel: Sendable {
     var vwRequests: [VWTarget: String] = [:]
 }
 
+extension ConfigFile.Value {
+    /// The value as the user wrote it: flags verbatim; config values in their file
+    /// syntax (strings quoted, arrays in brackets).
+    func written(fromConfig: Bool) -> String {
+        if case .text(let raw) = self, !fromConfig { return raw.isEmpty ? "\"\"" : raw }
+        return written
+    }
+}
+
 extension ParameterSources.Source {
     var isConfig: Bool { if case .config = self { return true } else { return false } }
 }
@@ -201,18 +287,14 @@ extension ParameterSources.Source {
 /// Reads one parameter's value, from a flag (text, parsed here) or a config file (typed
 /// by its TOML or JSON syntax, which must match the parameter: `size = "16"` is a string,
 /// not an integer). Every complaint shows the value as written and what is allowed.
-private struct ValueReader {
+struct ValueReader {
     let name: ParameterName
     let value: ConfigFile.Value
     let label: String
     let fromConfig: Bool
 
-    /// The value as the user wrote it: flags verbatim; config values in their file
-    /// syntax (strings quoted, arrays in brackets).
-    var written: String {
-        if case .text(let raw) = value, !fromConfig { return raw.isEmpty ? "\"\"" : raw }
-        return value.written
-    }
+    /// The value as the user wrote it.
+    var written: String { value.written(fromConfig: fromConfig) }
 
     func fail(_ reason: String) -> InputError {
         InputError("\(label): value \(written) \(reason) (allowed: \(name.allowed))")

@@ -1,4 +1,5 @@
 import CollisionOperator
+import Theory
 import DenseLinearAlgebra
 import Foundation
 import SpectralAnalysis
@@ -18,14 +19,17 @@ struct PreparedRun {
     /// Whether to block by the lattice reflections (--symmetry).
     let symmetry: Bool
     let timing: Bool
+    /// The model options the command reads (its header's parameters).
+    let use: ModelUse
     let start = ContinuousClock.now
     let lapackAtStart = LapackClock.seconds
 
     /// - Parameters:
+    ///   - use: the model options the command reads, declared once per command.
     ///   - adjust: command-specific changes or checks of the parameters and the probe (e.g.
     ///     the ω of a ladder's VW connection).
     ///   - workload: the memory workload for the final parameters.
-    init(model options: ModelOptions, output: OutputOptions, resources: ResourceOptions,
+    init(model options: ModelOptions, reads use: ModelUse, output: OutputOptions, resources: ResourceOptions,
          adjust: (inout ModelParameters, inout Probe) throws -> Void = { _, _ in },
          workload: (ModelParameters) -> Workload) throws {
         _ = try output.resolvedFormat()
@@ -33,12 +37,19 @@ struct PreparedRun {
         try resources.applyThreads()
         symmetry = try resources.symmetryEnabled()
         timing = resources.timing
-        var resolved = try options.resolve()
+        self.use = use
+        var resolved = try options.resolve(for: use)
         try adjust(&resolved.parameters, &resolved.probe)
         probe = resolved.probe
         plan = try resources.admit(workload(resolved.parameters), parameters: resolved.parameters, q: resolved.probe.q)
         (model, connection) = try buildConnectedModel(resolved, quiet: output.quiet)
         self.output = output
+    }
+
+    /// The model's header lines for this command (`modelHeader`); Σ^R from `fields` where
+    /// the command prints it.
+    func modelHeader(fields: KineticFields? = nil) -> [(key: String, value: Cell)] {
+        CollopCLI.modelHeader(model, probe: probe, fields: fields, use: use)
     }
 
     /// Header lines about the run's resources.
@@ -50,7 +61,7 @@ struct PreparedRun {
     /// `d0`, `xi`); unchanged when there is none or the command leaves that parameter out.
     func withConnection(_ header: [(key: String, value: Cell)]) -> [(key: String, value: Cell)] {
         guard let connection else { return header }
-        let anchors = connection.target == .d0 ? ["d0_im", "d0"] : ["xi"]
+        let anchors = connection.target == .d0 ? ["d0_im", ParameterName.d0.key] : [ParameterName.xi.key]
         guard let anchor = anchors.lazy.compactMap({ key in header.lastIndex { $0.key == key } }).first else { return header }
         var spliced = header
         spliced.insert(contentsOf: connection.header, at: anchor + 1)
@@ -63,12 +74,10 @@ struct PreparedRun {
     }
 
     /// With --dry-run: solves the SCBA wherever the real run will (at E, and at E + ω on the
-    /// grids shifted by ±q/2 for each ω of `omegas`, default the probe's ω), writes the header
-    /// the real run would write and returns true; the caller then stops before any
-    /// diagonalization. A failure there is the real run's failure, reported now.
-    /// `unusedKeys` are the header keys the command leaves out (a value it does not use).
-    func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil,
-                      unusedKeys: Set<String> = []) throws -> Bool {
+    /// grids shifted by ±q/2 for each ω of `omegas`, default the probe's ω), writes the
+    /// model's header as the real run writes it and returns true; the caller then stops
+    /// before any diagonalization. A failure there is the real run's failure, reported now.
+    func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil) throws -> Bool {
         guard resources.dryRun else { return false }
         var fields: KineticFields?
         for omega in omegas ?? [probe.omega] {
@@ -76,7 +85,7 @@ struct PreparedRun {
             if fields == nil { fields = solved }
         }
         var report = Report(command: command)
-        report.header = withConnection(modelHeader(model, probe: probe, fields: fields).filter { !unusedKeys.contains($0.key) }) + resourceHeader
+        report.header = withConnection(modelHeader(fields: fields)) + resourceHeader
         report.add("dry_run", "yes: input valid, SCBA solved at E and E + omega, nothing diagonalized")
         try destination.write(try output.render(report))
         return true

@@ -64,7 +64,7 @@ struct Report: Sendable {
     }
 
     /// Header keys whose value is a list of parameters (JSON arrays of numbers).
-    static let listKeys: Set<String> = ["q", "omegas", "direction"]
+    static let listKeys: Set<String> = [ParameterName.q.key, "omegas", "direction"]
 
     /// The header with every cell in its canonical kind: parameter keys as `.parameter`,
     /// list keys given as "a,b,c" text as `.parameters`.

@@ -67,10 +67,10 @@ struct ResourceOptions: ParsableArguments {
         let n = parameters.gridPointCount
         let grid = "N = L^d = \(parameters.size)^\(parameters.dimension) = \(n)"
         guard n <= limit else {
-            throw InputError("--size: value \(parameters.size) gives \(grid) grid points, above the limit N ≤ \(limit) (\(source)); \(workload.name) needs about \(MemoryPlan.describe(plan.bytes)) (\(plan.explanation)) (allowed: a smaller --size or --dim, or raise --max-n)")
+            throw InputError("\(ParameterName.size.flag): value \(parameters.size) gives \(grid) grid points, above the limit N ≤ \(limit) (\(source)); \(workload.name) needs about \(MemoryPlan.describe(plan.bytes)) (\(plan.explanation)) (allowed: a smaller \(ParameterName.size.flag) or \(ParameterName.dim.flag), or raise --max-n)")
         }
         guard plan.bytes <= available else {
-            throw InputError("--size: value \(parameters.size) gives \(grid) grid points; \(workload.name) needs about \(MemoryPlan.describe(plan.bytes)) (\(plan.explanation)) but only \(MemoryPlan.describe(available)) of memory is available (allowed: N ≤ \(plan.largestAdmissibleGrid(availableBytes: available)))")
+            throw InputError("\(ParameterName.size.flag): value \(parameters.size) gives \(grid) grid points; \(workload.name) needs about \(MemoryPlan.describe(plan.bytes)) (\(plan.explanation)) but only \(MemoryPlan.describe(available)) of memory is available (allowed: N ≤ \(plan.largestAdmissibleGrid(availableBytes: available)))")
         }
         return plan
     }

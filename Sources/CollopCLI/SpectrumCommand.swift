@@ -14,6 +14,8 @@ struct SpectrumCommand: ParsableCommand {
             """
     )
 
+    static let modelUse = ModelUse("spectrum").printingSelfEnergy
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -21,7 +23,7 @@ struct SpectrumCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Also write the c-normalized eigenvectors ((e,e) = (1/N)Σe² = 1) of the K modes of smallest |λ|, as a second table.", valueName: "K"))
     var vectors: Int = 0
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Solve one symmetry block alone: an irrep label of the header's symmetry_sectors (e.g. T1u). One job per block (GNU parallel, a Slurm array); scripts/merge-sectors.py joins the per-block tables into the full spectrum table.", valueName: "LABEL"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Solve one symmetry block alone: an irrep label of the header's symmetry_sectors (e.g. T1u). One job per block (GNU parallel, a Slurm array); collop merge-sectors joins the per-block tables into the full spectrum table.", valueName: "LABEL"))
     var sector: String?
 
     @Flag(name: .customLong("values-only"), help: "Eigenvalues only (zgeev without vectors, about half the time): drops the w0 column.")
@@ -35,7 +37,7 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = try PreparedRun(model: model, output: output, resources: resources) { parameters, _ in
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
             let n = parameters.gridPointCount
             guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
         } workload: { _ in sector.map { .sector(label: $0, vectors: !valuesOnly) } ?? (valuesOnly ? .eigenvalues : .eigenvectors) }
@@ -57,12 +59,12 @@ struct SpectrumCommand: ParsableCommand {
         let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors,
                                     only: sector.map { [$0] }, progress: { progress.stage($0) })
         if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
-            throw SpectralError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
+            throw SpectrumError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
         }
         progress.stage("writing the table")
 
         var report = Report(command: "spectrum")
-        report.header = modelHeader(built, probe: run.probe, fields: op.fields)
+        report.header = run.modelHeader(fields: op.fields)
         report.add("lapack_routine", spectrum.routine)
         report.add("symmetry_sectors", sectors.isNontrivial
                    ? sectors.sectors.map { "\($0.label):\($0.dimension)" }.joined(separator: ",")
@@ -79,30 +81,23 @@ struct SpectrumCommand: ParsableCommand {
             report.add("sector_only", sector)
             report.add("operator_trace_re", trace.real)
             report.add("operator_trace_im", trace.imaginary)
-            report.add("trace_residual", "not checked: one block (scripts/merge-sectors.py checks the sum over all blocks)")
+            report.add("trace_residual", "not checked: one block (collop merge-sectors checks the sum over all blocks)")
         } else {
             report.add("trace_re", spectrum.trace.real)
             report.add("trace_im", spectrum.trace.imaginary)
             report.add("trace_residual", spectrum.traceResidual)
         }
         if withVectors {
-            let conditions = spectrum.modes.compactMap(\.condition)
-            report.add("max_condition", conditions.max() ?? 1)
-            let flagged = spectrum.modes.filter(\.nearExceptional).map { "\($0.index)" }
-            report.add("near_exceptional_modes", flagged.isEmpty ? "none" : flagged.joined(separator: ","))
-            report.add("near_exceptional_threshold", .parameter(1e-8))
-            // One entry per degenerate value, all sectors together: multiplicity@first row.
-            report.add("degenerate_clusters", spectrum.degenerateValues.isEmpty ? "none"
-                       : spectrum.degenerateValues.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
-            if !spectrum.clustersWithSubspaceBasis.isEmpty {
-                report.add("clusters_with_orthonormal_eigenspace_basis",
-                           spectrum.clustersWithSubspaceBasis.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
-            }
-            if !spectrum.clustersLeftNonOrthogonal.isEmpty {
-                report.add("clusters_not_bilinear_orthogonalized",
-                           spectrum.clustersLeftNonOrthogonal.map { "\($0.count)@s=\($0[0])" }.joined(separator: ","))
-            }
-            if let mode = spectrum.diffusionMode { report.add("lambda0_mode", mode.index) }
+            /// Clusters as "count@s=first" entries (global indices, ascending).
+            func entries(_ clusters: [[Int]]) -> [Cluster] { clusters.map { Cluster(count: $0.count, first: $0[0]) } }
+            EigenvectorSummary(
+                maxCondition: spectrum.modes.compactMap(\.condition).max() ?? 1,
+                nearExceptional: spectrum.modes.filter(\.nearExceptional).map(\.index),
+                degenerate: entries(spectrum.degenerateValues),
+                subspaceBasis: entries(spectrum.clustersWithSubspaceBasis),
+                nonOrthogonal: entries(spectrum.clustersLeftNonOrthogonal),
+                diffusionMode: spectrum.diffusionMode?.index
+            ).add(to: &report)
         }
 
         var table = Table(name: "spectrum", columns: withVectors ? ["s", "re", "im", "abs", "w0", "sector"] : ["s", "re", "im", "abs", "sector"])

@@ -7,7 +7,7 @@ import Theory
 /// The flag a theory parameter is given by (`collop vw`, `collop scaling`).
 func theoryFlag(_ parameter: TheoryParameter) -> String {
     switch parameter {
-    case .dimension: return "--dim"
+    case .dimension: return ParameterName.dim.flag
     case .omega: return "--omegas"
     default: return "--\(parameter.rawValue)"
     }

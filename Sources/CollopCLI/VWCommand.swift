@@ -21,6 +21,10 @@ struct VWCommand: ParsableCommand {
             """
     )
 
+    /// --lattice: the VW equation reads the grid, the disorder and the SCBA, not the vertex
+    /// or the probe (its frequencies are --omegas).
+    static let modelUse = ModelUse("vw").passingOver([.omega, .q, .singular, .xi, .range, .profile, .zeta, .amplitude, .d0, .wardProjection])
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var resources: ResourceOptions
@@ -54,11 +58,11 @@ struct VWCommand: ParsableCommand {
     func runContinuum(ladder: [Double], ratio: Double) throws {
         let destination = try output.destination()
         if latticeCutoff != nil { throw InputError("--lattice-cutoff: value \(latticeCutoff!) needs --lattice (allowed: only with --lattice)") }
-        let given = model.flagValues.keys.filter { $0 != .dim }.map { "--\($0.rawValue)" }.sorted()
+        let given = model.flagValues.keys.filter { $0 != .dim }.map(\.flag).sorted()
         if !given.isEmpty || model.config != nil {
             Progress.warn("warning: \((given + (model.config != nil ? ["--config"] : [])).joined(separator: ", ")) \(given.count + (model.config != nil ? 1 : 0) == 1 ? "has" : "have") no effect without --lattice", quiet: output.quiet)
         }
-        let dimension = try Int(parseTheoryNumber(model.dim ?? "2", flag: "--dim", allowed: "1, 2 or 3") { [1, 2, 3].contains($0) })
+        let dimension = try Int(parseTheoryNumber(model.dim ?? "2", flag: ParameterName.dim.flag, allowed: "1, 2 or 3") { [1, 2, 3].contains($0) })
         let lambdaValue = try parseTheoryNumber(lambda ?? "0.2", flag: "--lambda", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         let cutoffValue = try parseTheoryNumber(cutoff ?? "1", flag: "--cutoff", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         let fitOmegaValue = try parseTheoryNumber(fitOmega, flag: "--fit-omega", allowed: "a number in [1e-250, 1e-6]") { $0.isFinite && $0 >= 1e-250 && $0 <= 1e-6 }
@@ -106,13 +110,12 @@ struct VWCommand: ParsableCommand {
             report.add("nu_fit_error", fits.nu.exponentError)
             report.add("nu_fit_power_law", fits.nuPowerLaw.exponent)
             report.add("nu_fit_power_law_error", fits.nuPowerLaw.exponentError)
-            // Suslov (112) with ν = 1: A = 1, τ = 1 − λ/λ_c, B = (√3π/(2k0 l))(λ/λ_c), asymptotically.
-            let b = 3.0.squareRoot() * Double.pi / (2 * kernel.cutoffMomentum) * lambdaValue / lambdaC
-            let tau = 1 - lambdaValue / lambdaC
-            report.add("suslov_A", .parameter(1))
-            report.add("suslov_B", b)
+            let (suslov, tau) = try theoryCall {
+                try SuslovScaling.vollhardtWoelfle(lambda: lambdaValue, criticalLambda: lambdaC, cutoffMomentum: kernel.cutoffMomentum)
+            }
+            report.add("suslov_A", .parameter(suslov.a))
+            report.add("suslov_B", suslov.b)
             report.add("suslov_tau", tau)
-            let suslov = try theoryCall { try SuslovScaling(dimension: 3, a: 1, b: b) }
             var table = Table(name: "suslov112", columns: ["omega", "D112_re", "D112_im", "relative_difference"])
             for row in solution.rows {
                 let d112 = try theoryCall { try suslov.solve(tau: tau, omega: row.omega) }
@@ -126,16 +129,16 @@ struct VWCommand: ParsableCommand {
 
     func addSolutionHeader(_ report: inout Report, _ solution: VollhardtWoelfleSolution, dimension: Int, ratio: Double, critical: Bool) {
         let limit = solution.staticLimit
-        if let xi = limit.localizationLength, let w2 = solution.omega0Squared {
+        if case .localized(let xi2) = limit.regime, let w2 = solution.omega0Squared {
             report.add("regime", "localized: D = -i omega xi^2 + O(omega^2)")
-            report.add("localization_length", xi)
+            report.add("localization_length", xi2.squareRoot())
             report.add("omega0", w2.squareRoot())
             report.add("omega0_squared", w2)
             if let gamma = limit.localizedDamping { report.add("gamma_M", gamma) }
         } else if ratio > 0 {
             report.add("regime", "not localized: tau_s > 0 cuts the cooperon pole off, D(omega -> 0) real and finite")
             report.add("D_zero_frequency", limit.staticDiffusion / solution.bareDiffusion)
-        } else if critical || limit.staticDiffusion == 0 {
+        } else if critical || limit.regime == .undetermined {
             report.add("regime", "critical: D/D0 ~ (-i omega tau)^(1/3)")
             report.add("D_zero_frequency", 0.0)
         } else {
@@ -166,15 +169,15 @@ struct VWCommand: ParsableCommand {
         let xl = try latticeCutoff.map { text throws(InputError) in
             try parseTheoryNumber(text, flag: "--lattice-cutoff", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         }
-        let run = try PreparedRun(model: model, output: output, resources: resources) { _ in .diffusionSecular }
-        if try run.finishDryRun(resources, command: "vw", unusedKeys: ["omega", "q"]) { return }
+        let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { _ in .diffusionSecular }
+        if try run.finishDryRun(resources, command: "vw") { return }
         let built = run.model
         let (kernel, solution) = try theoryCall {
             let kernel = try LatticeVollhardtWoelfle(model: built, latticeCutoff: xl)
             return (kernel, try kernel.solve(omegas: ladder, tauSRatio: ratio))
         }
         var report = Report(command: "vw")
-        report.header = modelHeader(built, probe: run.probe).filter { !["omega", "q", "singular", "xi", "range", "profile", "correlator_vectors", "d0_correlator", "amplitude", "amplitude_rule", "ward-projection"].contains($0.key) }
+        report.header = run.modelHeader()
         report.add("equation", "VW (42) on the grid: D_RA/D = 1 + (1/(pi rho N)) sum_Q 1/(-i omega + 1/tau_s + D Qhat^2), Qhat^2 = sum 2(1 - cos Q_i)")
         report.add("mode", "lattice")
         report.add("omegas", .parameters(ladder))
@@ -189,7 +192,7 @@ struct VWCommand: ParsableCommand {
         report.add("distinct_momenta", kernel.momentumSquared.count)
         addSolutionHeader(&report, solution, dimension: kernel.dimension, ratio: ratio, critical: false)
         if let xi = solution.staticLimit.localizationLength {
-            report.add("localized_by", xi < Double(kernel.size)
+            report.add("localized_by", DiffusionRegime.isLocalizedByDisorder(length: xi, size: kernel.size)
                        ? "disorder (xi < L)"
                        : "the grid's Q = 0 term (xi >= L): a finite-size effect, not localization by disorder")
         }

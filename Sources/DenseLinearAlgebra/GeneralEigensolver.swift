@@ -41,29 +41,10 @@ public enum GeneralEigensolver {
 
         func call(_ work: inout [Complex<Double>], _ lwork: collop_lapack_int) -> collop_lapack_int {
             a.withUnsafeMutableBufferPointer { aBuffer in
-                values.withUnsafeMutableBufferPointer { wBuffer in
-                    right.withUnsafeMutableBufferPointer { vrBuffer in
-                        left.withUnsafeMutableBufferPointer { vlBuffer in
-                            work.withUnsafeMutableBufferPointer { workBuffer in
-                                realWork.withUnsafeMutableBufferPointer { rworkBuffer in
-                                    aBuffer.withLapackComplex { ap in
-                                        wBuffer.withLapackComplex { wp in
-                                            vrBuffer.withLapackComplex { vrp in
-                                                vlBuffer.withLapackComplex { vlp in
-                                                    workBuffer.withLapackComplex { workp in
-                                                        LAPACKE_zgeev_work(
-                                                            Lapack.columnMajor, Lapack.flag("N"), jobRight,
-                                                            order, ap, order, wp, vlp, 1, vrp, ldRight,
-                                                            workp, lwork, rworkBuffer.baseAddress)
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                right.withUnsafeMutableBufferPointer { vrBuffer in
+                    zgeev(jobvl: Lapack.flag("N"), jobvr: jobRight, order: order, a: aBuffer.baseAddress!, lda: order,
+                          values: &values, vl: &left, ldvl: 1, vr: vrBuffer.baseAddress!, ldvr: ldRight,
+                          work: &work, lwork: lwork, rwork: &realWork)
                 }
             }
         }

@@ -51,19 +51,6 @@ extension Matrix where Scalar == Complex<Double> {
         return c
     }
 
-    /// The columns `range` as a new matrix.
-    public func columns(_ range: Range<Int>) -> ComplexMatrix {
-        var out = ComplexMatrix(rows: rows, columns: range.count)
-        out.withUnsafeMutableBufferPointer { target in
-            elements.withUnsafeBufferPointer { source in
-                for (position, j) in range.enumerated() {
-                    for i in 0..<rows { target[i + position * rows] = source[i + j * rows] }
-                }
-            }
-        }
-        return out
-    }
-
     /// The columns at `indices`, in that order.
     public func columns(at indices: [Int]) -> ComplexMatrix {
         var out = ComplexMatrix(rows: rows, columns: indices.count)

@@ -23,27 +23,16 @@ public struct ClosureAnalysis: Sendable {
         public var thouless: Double
         /// Products with 𝕃 over all the iterations.
         public var products: Int
-        /// √Re(iD*/ω): the length D* = −iωξ² would give (lattice spacings).
-        public var effectiveLength: Double {
-            let value = (Complex(0, 1) * diffusion / Complex(omega)).real
-            return value > 0 ? value.squareRoot() : .nan
-        }
-    }
-
-    /// How the ladder ends.
-    public enum Ending: String, Sendable {
-        /// D* ≈ −iωξ² at the two smallest ω: ξ_eff agrees to 10 % and |Im D*| > 3 Re D*.
-        case localized
-        /// Re D* dominates and does not fall with ω like ω itself.
-        case diffusive
-        /// Neither, on this ladder.
-        case undetermined
     }
 
     public let points: [Point]
-    public let ending: Ending
+    /// How the ladder ends (`DiffusionRegime.classify` of D* at the two smallest ω).
+    public let ending: DiffusionRegime
     /// ξ in lattice spacings when the ladder ends localized (ξ_eff at the smallest ω).
-    public let localizationLength: Double?
+    public var localizationLength: Double? {
+        guard case .localized(let xi2) = ending else { return nil }
+        return xi2.squareRoot()
+    }
 
     public static let tolerance = 1e-10
     public static let maximumIterations = 60
@@ -52,7 +41,7 @@ public struct ClosureAnalysis: Sendable {
     /// the previous D* (the first from D_RA, or `start`).
     /// - Parameter progress: (ω index, iteration, current D).
     /// - Throws: `ParameterError` unless the model's vertex is `cooperon`;
-    ///   `SpectralError.closureNotConverged` with the last iterates.
+    ///   `ClosureError.notConverged` with the last iterates.
     public init(model: CollisionModel, omegas: [Double], start: Complex<Double>? = nil,
                 progress: ((Int, Int, Complex<Double>) -> Void)? = nil) throws {
         guard model.parameters.singular == .cooperon else {
@@ -81,7 +70,7 @@ public struct ClosureAnalysis: Sendable {
             guess = solved
         }
         self.points = points
-        (ending, localizationLength) = Self.classify(points)
+        ending = DiffusionRegime.classify(points.map { ($0.omega, $0.diffusion) })
     }
 
     /// D = map(D) by the secant method in the complex plane on g(D) = map(D) − D, from a first
@@ -89,11 +78,10 @@ public struct ClosureAnalysis: Sendable {
     /// with Im D < 0) is halved. Converged when |ΔD| ≤ tolerance·|D|.
     static func fixedPoint(start: Complex<Double>, omega: Double,
                            map: (Complex<Double>) throws -> Complex<Double>) throws -> Complex<Double> {
-        func physical(_ d: Complex<Double>) -> Bool { d.isFinite && (d.real > 0 || (d.real == 0 && d.imaginary < 0)) }
         var previous = start
         var gPrevious = try map(previous) - previous
         var current = previous + gPrevious
-        if !physical(current) { current = previous + gPrevious * Complex(0.5) }
+        if !DiffusionRegime.isPhysical(current) { current = previous + gPrevious * Complex(0.5) }
         var history = [previous, current]
         for _ in 0..<maximumIterations {
             let g = try map(current) - current
@@ -101,7 +89,7 @@ public struct ClosureAnalysis: Sendable {
             var step = denominator == .zero ? g : Complex(-1) * g * (current - previous) / denominator
             var next = current + step
             var halvings = 0
-            while !physical(next) && halvings < 40 {
+            while !DiffusionRegime.isPhysical(next) && halvings < 40 {
                 step = step * Complex(0.5)
                 next = current + step
                 halvings += 1
@@ -114,21 +102,6 @@ public struct ClosureAnalysis: Sendable {
             gPrevious = g
             current = next
         }
-        throw SpectralError.closureNotConverged(omega: omega, iterates: Array(history.suffix(4)))
-    }
-
-    static func classify(_ points: [Point]) -> (Ending, Double?) {
-        guard points.count >= 2 else { return (.undetermined, nil) }
-        let last = points[points.count - 1], before = points[points.count - 2]
-        let a = last.effectiveLength, b = before.effectiveLength
-        if last.diffusion.imaginary < 0, abs(last.diffusion.imaginary) > 3 * last.diffusion.real,
-           a.isFinite, b.isFinite, abs(a - b) <= 0.1 * a {
-            return (.localized, a)
-        }
-        if last.diffusion.real > 3 * abs(last.diffusion.imaginary),
-           last.diffusion.real > 0.5 * before.diffusion.real {
-            return (.diffusive, nil)
-        }
-        return (.undetermined, nil)
+        throw ClosureError.notConverged(omega: omega, iterates: Array(history.suffix(4)))
     }
 }

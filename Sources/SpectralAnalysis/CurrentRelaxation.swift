@@ -28,8 +28,9 @@ public enum CurrentRelaxation {
     public static let acceptableResidual = 1e-10
 
     /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
-    /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}.
-    /// - Throws: `SpectralError.krylovFailure` when COCG does not reach the tolerance.
+    /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}
+    /// (`PairPreconditioner`, `.pairs`: the one of λ0's Krylov solve).
+    /// - Throws: `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
     public static func currentDiffusion(model: CollisionModel, omega: Double,
                                         maximumIterations: Int = 3000) throws -> Result {
         try Channel(model: model, omega: omega).diffusion(cooperonDiffusion: model.cooperonDiffusion,
@@ -65,11 +66,11 @@ public enum CurrentRelaxation {
 
         /// D_cur with the cooperon's D0 set to `d0`.
         /// - Throws: `ParameterError` (`d0`) outside the physical half plane,
-        ///   `SpectralError.krylovFailure` when COCG does not reach the tolerance.
+        ///   `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
-            let blocks = KrylovDiffusion.PairModel(op: op, kind: .pairs, diagonal: op.fields.regularDiagonal)
+            let blocks = op.preconditioner(.pairs)
             let solution: IterativeSolution
             do {
                 solution = try ConjugateOrthogonalGradient.solve(
@@ -78,7 +79,7 @@ public enum CurrentRelaxation {
                     tolerance: tolerance, maximumIterations: maximumIterations, acceptable: acceptableResidual,
                     initialGuess: previousSolution, workspace: workspace)
             } catch let error as LinearAlgebraError {
-                throw SpectralError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L")
+                throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L", advice: [])
             }
             previousSolution = solution.solution
             let s = fields.root

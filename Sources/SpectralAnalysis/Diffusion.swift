@@ -1,21 +1,6 @@
 import CollisionOperator
-import Foundation
 import DenseLinearAlgebra
 import Numerics
-
-/// How λ0(q) is computed.
-public enum DiffusionMethod: String, Sendable, CaseIterable {
-    /// `secular` when the operator is diagonal plus rank one, else `dense`.
-    case auto
-    /// Newton on the secular equation of 𝕃 = diag(M + ΔΣ) − (U0/N) s sᵀ: O(N) per q,
-    /// exact for white noise with `--singular none`.
-    case secular
-    /// Dense `zgeev` with vectors; λ0 is the mode of largest w0.
-    case dense
-    /// Newton on the secular equation of the projected operator with COCG inner solves on
-    /// the matrix-free FFT action of 𝕃 (`KrylovDiffusion`): O(N log N) per product, any model.
-    case krylov
-}
 
 /// λ0 at one q along the direction.
 public struct DiffusionPoint: Sendable, Equatable {
@@ -33,15 +18,96 @@ public struct DiffusionPoint: Sendable, Equatable {
     public var diffusion: Complex<Double> { Complex(0, 1) * lambda0 / Complex(q * q) }
 }
 
+/// λ0(q) on a ladder of probes (docs/model.md §4, §5 `diffusion`, `dispersion`): for each
+/// probe the diffusion mode, by the method of `DiffusionMethodChoice`, continued from
+/// λ0(0) = 0 along the ladder.
+public struct DiffusionLadder: Sendable {
+    /// The method that ran and why.
+    public let choice: DiffusionMethodChoice
+    /// The unit direction of the ladder's q.
+    public let direction: [Double]
+    /// λ0 at each probe.
+    public let points: [DiffusionPoint]
+    /// The Krylov path's cost and accuracy (nil on the other paths).
+    public let krylovReport: KrylovReport?
+
+    public var method: DiffusionMethod { choice.method }
+
+    /// Solves the ladder.
+    /// - Parameters:
+    ///   - probes: nonzero momenta along one direction, in increasing |q| (`Probe.ladder`).
+    ///   - choice: the method (`DiffusionMethodChoice(_:parameters:)` of the model's parameters).
+    ///   - symmetry: on the dense path, diagonalize only the fully symmetric reflection
+    ///     sector, the one that holds √ΔG and hence λ0.
+    ///   - beforeSolve: called before each dense or Krylov solve (the secular path is O(N)
+    ///     per point and reports nothing).
+    ///   - newtonProgress: the Krylov path's (Newton step, λ, inner iterations).
+    /// - Throws: `DiffusionSolverError.invalidLadder` for an empty ladder or one of q = 0.
+    public init(model: CollisionModel, probes: [Probe], choice: DiffusionMethodChoice, symmetry: Bool = true,
+                beforeSolve: (() -> Void)? = nil,
+                newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
+        guard let last = probes.last, probes.allSatisfy({ !$0.isZeroMomentum }) else {
+            throw DiffusionSolverError.invalidLadder(reason: probes.isEmpty ? "no momenta" : "a momentum q = 0, where λ0 = 0")
+        }
+        let solver = choice.solver(symmetry: symmetry, newtonProgress: newtonProgress)
+        var report = KrylovReport()
+        points = try Self.solve(model: model, probes: probes, solver: solver, krylov: &report, beforeSolve: beforeSolve)
+        let length = last.momentumMagnitude
+        direction = last.q.map { $0 / length }
+        self.choice = choice
+        krylovReport = choice.method == .krylov ? report : nil
+    }
+
+    /// λ0 at each probe by `solver`. Each probe starts the solver at the previous λ0 scaled
+    /// by (q/q_prev)² (the first at λ0(0) = 0); a solver that loses the branch from its start
+    /// has the step split in halves (up to `maximumStepHalvings` times). When even that fails
+    /// the diffusion mode has merged with the continuum of M_k + ΔΣ, and the error says so.
+    static func solve(model: CollisionModel, probes: [Probe], solver: some DiffusionModeSolver,
+                      krylov: inout KrylovReport, beforeSolve: (() -> Void)?) throws -> [DiffusionPoint] {
+        var previous = (probe: probes[0].at(q: probes[0].q.map { _ in 0 }),
+                        point: DiffusionPoint(q: 0, lambda0: .zero, zeroModeOverlap: 1, streamingTerm: .zero))
+        var result: [DiffusionPoint] = []
+        for probe in probes {
+            if solver.reportsProgress { beforeSolve?() }
+            let point = try continued(model: model, solver: solver, from: previous, to: probe, krylov: &krylov, depth: 0)
+            result.append(point)
+            previous = (probe, point)
+        }
+        return result
+    }
+
+    /// One continuation step from `previous` to `probe`, split in halves while the solver
+    /// loses the branch from its start.
+    static func continued(model: CollisionModel, solver: some DiffusionModeSolver,
+                          from previous: (probe: Probe, point: DiffusionPoint), to probe: Probe,
+                          krylov: inout KrylovReport, depth: Int) throws -> DiffusionPoint {
+        let q = probe.momentumMagnitude
+        let before = previous.point
+        let start = before.q > 0 ? before.lambda0 * Complex((q / before.q) * (q / before.q)) : before.lambda0
+        let op = try model.operator(at: probe)
+        let mode: DiffusionModeSolution
+        do {
+            mode = try solver.diffusionMode(of: op, start: start)
+        } catch DiffusionSolverError.noRootFromStart(let detail, let retryable) {
+            guard retryable, depth < solver.maximumStepHalvings else { throw DiffusionSolverError.branchLost(q: q, detail: detail) }
+            let middle = probe.at(q: zip(previous.probe.q, probe.q).map { ($0 + $1) / 2 })
+            let point = try continued(model: model, solver: solver, from: previous, to: middle, krylov: &krylov, depth: depth + 1)
+            return try continued(model: model, solver: solver, from: (middle, point), to: probe, krylov: &krylov, depth: depth + 1)
+        } catch DiffusionSolverError.krylovFailure(let detail, let advice) where model.parameters.singular == .lorentzian {
+            throw DiffusionSolverError.krylovFailure(detail: detail, advice: advice + [.lorentzianContinuum(omega: probe.omega)])
+        }
+        if let krylovMode = mode.krylov { krylov.record(krylovMode) }
+        return DiffusionPoint(q: q, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap, streamingTerm: op.streamingTerm)
+    }
+}
+
 /// The diffusion pole at small q (docs/model.md §3.7, Suslov (45), (55)): λ0(q) on a ladder of
 /// q along a direction, D(ω) from the least-squares fit iλ0/q² = D + B q² + C q⁴, and
 /// for the metallic ladder (`none`) the ω → 0 value D_fit compared with Kubo–Greenwood.
 public struct DiffusionAnalysis: Sendable {
-    public let direction: [Double]
-    public let omega: Double
-    public let method: DiffusionMethod
     /// λ0(q) at the model's ω.
-    public let points: [DiffusionPoint]
+    public let ladder: DiffusionLadder
+    public let omega: Double
     /// D(ω) = lim_{q→0} iλ0/q² at the model's ω (fit intercept).
     public let diffusionAtOmega: Complex<Double>
     /// Root-mean-square residual of that fit, relative to |D(ω)|.
@@ -50,13 +116,17 @@ public struct DiffusionAnalysis: Sendable {
     public let staticDiffusion: Complex<Double>?
     /// D_KG = σ/ρ along the direction.
     public let kuboGreenwood: Double
-    /// The Krylov path's cost and accuracy (nil on the other paths).
+    /// The Krylov path's cost and accuracy over both ladders (nil on the other paths).
     public let krylovReport: KrylovReport?
-    /// True for white noise with `--singular none`, where D_fit = D_KG is an identity.
+    /// True for white noise without a singular vertex, where D_fit = D_KG is an identity.
     public let einsteinApplies: Bool
 
     /// Relative tolerance of the Einstein identity (docs/model.md §3.7).
     public static let einsteinTolerance = 1e-3
+
+    public var direction: [Double] { ladder.direction }
+    public var method: DiffusionMethod { ladder.method }
+    public var points: [DiffusionPoint] { ladder.points }
 
     /// D_fit: the ω → 0 value when available, else D(ω).
     public var fitted: Complex<Double> { staticDiffusion ?? diffusionAtOmega }
@@ -76,198 +146,70 @@ public struct DiffusionAnalysis: Sendable {
         0.1 * model.gamma / abs(model.parameters.hopping)
     }
 
-    /// Runs the analysis.
+    /// The ladder q_j = qmax·j/count, j = 1…count, at ω along `direction` (axis 1 when nil),
+    /// qmax = `defaultMaximumMomentum` unless given.
+    public static func probes(model: CollisionModel, omega: Double, direction: [Double]? = nil,
+                              maximumMomentum: Double? = nil, count: Int = 5) -> [Probe] {
+        let d = model.parameters.dimension
+        return Probe(dimension: d, omega: omega).ladder(direction: unitDirection(direction, dimension: d),
+                                                        maximum: maximumMomentum ?? defaultMaximumMomentum(model: model),
+                                                        count: count)
+    }
+
+    /// Runs the analysis on `probes` (one ω, momenta along one direction, `Probe.ladder`).
     /// - Parameters:
-    ///   - direction: any nonzero vector (normalized here); default axis 1.
-    ///   - maximumMomentum: largest |q|; the ladder is q_j = qmax·j/count, j = 1…count.
-    ///   - symmetry: on the dense path, diagonalize only the fully symmetric reflection
-    ///     sector, the one that holds √ΔG and hence λ0.
-    ///   - progress: called before each dense eigen-solve with (done, total); the secular
-    ///     path is O(N) per point and reports nothing.
-    public init(model: CollisionModel, omega: Double, direction: [Double]? = nil, maximumMomentum: Double? = nil,
-                count: Int = 5, method: DiffusionMethod = .auto, symmetry: Bool = true,
+    ///   - progress: called before each dense or Krylov solve with (done, total), the ω = 0
+    ///     ladder of the `none` vertex included.
+    public init(model: CollisionModel, probes: [Probe], method: DiffusionMethod = .auto, symmetry: Bool = true,
                 progress: ((Int, Int) -> Void)? = nil,
                 newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
         let p = model.parameters
-        let unit = Self.unitDirection(direction, dimension: p.dimension)
-        let rankOne = model.correlation.isWhiteNoise && p.singular == .none
-        let resolved = try Self.resolve(method, model: model)
-        let qMax = maximumMomentum ?? Self.defaultMaximumMomentum(model: model)
-        let ladder = (1...max(count, 1)).map { qMax * Double($0) / Double(max(count, 1)) }
+        let choice = try DiffusionMethodChoice(method, parameters: p)
+        let omega = probes.first?.omega ?? 0
         let staticNeeded = p.singular == .none
-        let total = ladder.count * (staticNeeded && omega != 0 ? 2 : 1)
+        let total = probes.count * (staticNeeded && omega != 0 ? 2 : 1)
         var done = 0
-        var report = KrylovReport()
-        func solveLadder(omega: Double) throws -> [DiffusionPoint] {
-            try Self.ladder(model: model, direction: unit, momenta: ladder, omega: omega, method: resolved, symmetry: symmetry,
-                            krylov: &report, newtonProgress: newtonProgress) {
+        func ladder(_ probes: [Probe]) throws -> DiffusionLadder {
+            try DiffusionLadder(model: model, probes: probes, choice: choice, symmetry: symmetry, beforeSolve: {
                 progress?(done, total)
                 done += 1
-            }
+            }, newtonProgress: newtonProgress)
         }
-        points = try solveLadder(omega: omega)
-        let fit = try Self.fitIntercept(points)
+        let atOmega = try ladder(probes)
+        let fit = try Self.fitIntercept(atOmega.points)
         diffusionAtOmega = fit.intercept
         fitResidual = fit.residual
-        if staticNeeded {
-            staticDiffusion = omega == 0 ? fit.intercept : try Self.fitIntercept(solveLadder(omega: 0)).intercept
+        var report = atOmega.krylovReport
+        if staticNeeded && omega != 0 {
+            let atZero = try ladder(probes.map { $0.at(omega: 0) })
+            staticDiffusion = try Self.fitIntercept(atZero.points).intercept
+            report = report.map { $0.merging(atZero.krylovReport ?? KrylovReport()) }
         } else {
-            staticDiffusion = nil
+            staticDiffusion = staticNeeded ? fit.intercept : nil
         }
-        self.direction = unit
+        self.ladder = atOmega
         self.omega = omega
-        self.method = resolved
+        krylovReport = report
         // The model's D_KG is along axis 1; another direction needs its own sums.
+        let unit = atOmega.direction
         let alongAxis = unit.first == 1 && unit.dropFirst().allSatisfy { $0 == 0 }
         kuboGreenwood = alongAxis ? model.kuboGreenwood.diffusion
             : KuboGreenwood(grid: model.grid, band: model.band, energy: p.energy,
                             selfEnergy: model.selfEnergyAtEnergy, direction: unit).diffusion
-        einsteinApplies = rankOne
-        krylovReport = resolved == .krylov ? report : nil
-    }
-
-    /// λ0 at each |q| of `momenta` along the unit `direction`. The secular path continues
-    /// the branch from λ0(0) = 0: each q starts Newton at the previous λ0 scaled by
-    /// (q/q_prev)², and a step that fails is split in halves (up to 2⁸ substeps). When even
-    /// that fails the diffusion mode has merged with the continuum of M_k + ΔΣ, and the
-    /// error says so. `beforeDenseSolve` is called before each dense eigen-solve.
-    public static func ladder(model: CollisionModel, direction: [Double], momenta: [Double], omega: Double,
-                              method: DiffusionMethod, symmetry: Bool = true, krylov: inout KrylovReport,
-                              newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil,
-                              beforeDenseSolve: (() -> Void)? = nil) throws -> [DiffusionPoint] {
-        var result: [DiffusionPoint] = []
-        for q in momenta {
-            if method == .krylov {
-                beforeDenseSolve?()
-                let previous = result.last
-                let start = previous.map { $0.q > 0 ? $0.lambda0 * Complex((q / $0.q) * (q / $0.q)) : $0.lambda0 } ?? .zero
-                let op = try model.operator(at: Probe(q: direction.map { $0 * q }, omega: omega))
-                let mode: KrylovDiffusion.Mode
-                do {
-                    mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: start, progress: newtonProgress)
-                } catch SpectralError.krylovFailure(let detail) where model.parameters.singular == .lorentzian {
-                    throw SpectralError.krylovFailure(detail: "\(detail). The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or --method dense on a grid that fits")
-                }
-                krylov.record(mode)
-                result.append(DiffusionPoint(q: q, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap,
-                                             streamingTerm: op.fields.streamingTerm))
-                continue
-            }
-            if method == .dense {
-                beforeDenseSolve?()
-                result.append(try diffusionPoint(model: model, at: Probe(q: direction.map { $0 * q }, omega: omega),
-                                                 magnitude: q, method: .dense, symmetry: symmetry))
-                continue
-            }
-            let previous = result.last ?? DiffusionPoint(q: 0, lambda0: .zero, zeroModeOverlap: 1, streamingTerm: .zero)
-            result.append(try continueSecular(model: model, direction: direction, from: previous, to: q, omega: omega, depth: 0))
-        }
-        return result
-    }
-
-    /// One secular continuation step from `previous` to |q| = `q`, splitting on failure.
-    static func continueSecular(model: CollisionModel, direction: [Double], from previous: DiffusionPoint,
-                                to q: Double, omega: Double, depth: Int) throws -> DiffusionPoint {
-        let start = previous.q > 0 ? previous.lambda0 * Complex((q / previous.q) * (q / previous.q)) : previous.lambda0
-        do {
-            return try diffusionPoint(model: model, at: Probe(q: direction.map { $0 * q }, omega: omega), magnitude: q,
-                                      method: .secular, start: start)
-        } catch let error as LinearAlgebraError {
-            guard case .iterationLimit = error, depth < 8 else {
-                throw SpectralError.secularBranchLost(q: q, detail: error.description)
-            }
-            let middle = try continueSecular(model: model, direction: direction, from: previous,
-                                             to: (previous.q + q) / 2, omega: omega, depth: depth + 1)
-            return try continueSecular(model: model, direction: direction, from: middle, to: q, omega: omega, depth: depth + 1)
-        }
-    }
-
-    /// Resolves `auto` and checks that `secular` applies: it needs white noise and `none`.
-    /// - Parameter denseUpTo: with `auto`, grids up to this N use dense even when the
-    ///   secular path applies (`dispersion` reaches large q, where only the dense solve
-    ///   can pick the mode of largest w0 out of the continuum).
-    public static func resolve(_ method: DiffusionMethod, model: CollisionModel, denseUpTo: Int = 0) throws -> DiffusionMethod {
-        try resolve(method, parameters: model.parameters, denseUpTo: denseUpTo)
-    }
-
-    /// The same rule from the parameters alone (before the model is built, e.g. for the
-    /// memory estimate).
-    public static func resolve(_ method: DiffusionMethod, parameters: ModelParameters, denseUpTo: Int = 0) throws -> DiffusionMethod {
-        let white = DisorderCorrelation(radius: parameters.correlationRadius, dimension: parameters.dimension).isWhiteNoise
-        let rankOne = white && parameters.singular == .none
-        if method == .secular && !rankOne { throw DiffusionInputError.secularNeedsRankOne }
-        guard method == .auto else { return method }
-        if rankOne { return parameters.gridPointCount > denseUpTo ? .secular : .dense }
-        return parameters.gridPointCount > krylovAutoThreshold ? .krylov : .dense
-    }
-
-    /// With `auto`, grids above this N take the matrix-free Krylov path instead of a dense
-    /// eigen-solve (where the operator is not diagonal plus rank one).
-    public static let krylovAutoThreshold = 4096
-
-    /// λ0 at the probe (q, ω), |q| = `magnitude`. The secular path starts Newton's
-    /// method at `start` (λ0 → 0 as q → 0, so 0 at small q); the dense path takes the
-    /// mode of largest w0 — with `symmetry`, from the fully symmetric reflection sector
-    /// alone, since w0 vanishes in every other sector.
-    public static func diffusionPoint(model: CollisionModel, at probe: Probe, magnitude: Double,
-                                      method: DiffusionMethod, symmetry: Bool = true,
-                                      start: Complex<Double> = .zero) throws -> DiffusionPoint {
-        let q = probe.q
-        switch method {
-        case .krylov:
-            var report = KrylovReport()
-            return try ladder(model: model, direction: q.map { $0 / max(magnitude, .leastNormalMagnitude) }, momenta: [magnitude],
-                              omega: probe.omega, method: .krylov, krylov: &report)[0]
-        case .secular, .auto:
-            let fields = try model.fields(at: probe)
-            let diagonal = fields.regularDiagonal
-            let s = fields.root
-            let pair = try DiagonalPlusRankOne.eigenpair(diagonal: diagonal, vector: s,
-                                                         coefficient: Complex(-model.parameters.u0 / Double(fields.count)),
-                                                         start: start)
-            let overlap = hermitianSum(s, pair.vector).length / (euclideanNorm(s) * euclideanNorm(pair.vector))
-            return DiffusionPoint(q: magnitude, lambda0: pair.value, zeroModeOverlap: min(overlap, 1),
-                                  streamingTerm: fields.streamingTerm)
-        case .dense:
-            let op = try model.operator(at: probe)
-            let sectors = try op.symmetry(enabled: symmetry)
-            let spectrum: Spectrum
-            if let symmetric = sectors.sectors.first(where: \.isFullySymmetric), sectors.isNontrivial {
-                // The trivial irrep's block alone, assembled from the kernels (no N × N matrix).
-                spectrum = try Spectrum(matrix: op.block(symmetric), zeroMode: symmetric.project(op.fields.root),
-                                        computeVectors: true)
-            } else {
-                spectrum = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
-            }
-            let mode = spectrum.diffusionMode!
-            return DiffusionPoint(q: magnitude, lambda0: mode.value, zeroModeOverlap: mode.zeroModeOverlap ?? 0,
-                                  streamingTerm: op.fields.streamingTerm)
-        }
+        einsteinApplies = model.correlation.isWhiteNoise && p.singular == .none
     }
 
     /// Least-squares fit of iλ0/q² = D + B q² + C q⁴ (fewer terms for fewer points),
-    /// real and imaginary parts separately (`dgels`).
+    /// real and imaginary parts separately (`LeastSquares.polynomial`, LAPACK `dgels`).
     static func fitIntercept(_ points: [DiffusionPoint]) throws -> (intercept: Complex<Double>, residual: Double) {
         let terms = min(3, points.count)
-        var design = RealMatrix(rows: points.count, columns: terms)
-        for (row, point) in points.enumerated() {
-            for column in 0..<terms { design[row, column] = pow(point.q * point.q, Double(column)) }
-        }
-        let real = try LeastSquares.solve(design, points.map(\.diffusion.real))
-        let imaginary = try LeastSquares.solve(design, points.map(\.diffusion.imaginary))
+        let squares = points.map { $0.q * $0.q }
+        let real = try LeastSquares.polynomial(squares, points.map(\.diffusion.real), terms: terms)
+        let imaginary = try LeastSquares.polynomial(squares, points.map(\.diffusion.imaginary), terms: terms)
         let intercept = Complex(real.coefficients[0], imaginary.coefficients[0])
         let residual = (real.residualNorm * real.residualNorm + imaginary.residualNorm * imaginary.residualNorm).squareRoot()
             / (Double(points.count).squareRoot() * max(intercept.length, .leastNormalMagnitude))
         return (intercept, residual)
-    }
-}
-
-/// Input combinations the diffusion analysis refuses (exit status 2).
-public enum DiffusionInputError: Error, Equatable, Sendable, CustomStringConvertible {
-    case secularNeedsRankOne
-
-    public var description: String {
-        "--method: value secular needs a diagonal-plus-rank-one operator (allowed: white noise, --correlation 0, with --singular none; use dense or auto)"
     }
 }
 
@@ -284,6 +226,17 @@ public struct KrylovReport: Sendable, Equatable {
     public var worstEigenResidual = 0.0
 
     public init() {}
+
+    /// The report of both ladders together.
+    func merging(_ other: KrylovReport) -> KrylovReport {
+        var merged = self
+        merged.solves += other.solves
+        merged.newtonSteps += other.newtonSteps
+        merged.products += other.products
+        merged.worstInnerResidual = max(worstInnerResidual, other.worstInnerResidual)
+        merged.worstEigenResidual = max(worstEigenResidual, other.worstEigenResidual)
+        return merged
+    }
 
     mutating func record(_ mode: KrylovDiffusion.Mode) {
         solves += 1

@@ -256,7 +256,7 @@ public struct IdentityChecker: Sendable {
                                       detail: "D_stream = \(streaming.extrapolated), D_RR = \(model.kuboGreenwood.fermiSeaDiffusion); from q = \(streaming.momentum) and \(2 * streaming.momentum) along axis 1 (ql = 0.05, 0.1), Richardson-extrapolated")]
         if model.parameters.singular == .none {
             progress?("diffusion pole (Einstein relation)")
-            let diffusion = try DiffusionAnalysis(model: model, omega: omega)
+            let diffusion = try DiffusionAnalysis(model: model, probes: DiffusionAnalysis.probes(model: model, omega: omega))
             results.append(IdentityResult("einstein", "|D_fit − D_KG| ≤ 1e-3 D_KG (§3.7, Suslov (23), (45))",
                                           residual: diffusion.relativeDifference, tolerance: DiffusionAnalysis.einsteinTolerance,
                                           detail: "D_fit = \(diffusion.fitted.real) + \(diffusion.fitted.imaginary)i, D_KG = \(diffusion.kuboGreenwood)"))

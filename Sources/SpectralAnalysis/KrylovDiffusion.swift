@@ -10,24 +10,15 @@ import Numerics
 ///
 /// solved by Newton's method, f′(λ) = 1 + yᵀy (𝕃ᵀ = 𝕃). P𝕃P has no eigenvalue near the
 /// diffusion pole, so each inner solve is well conditioned; it runs COCG on the action of
-/// 𝕃 (any `LinearOperator`: the matrix-free FFT product or a dense matrix), preconditioned
-/// by the exact inverse of a projected model of 𝕃, and started from the previous Newton
-/// step's y (the system changes only by the shift of λ, so the later solves take a few
-/// products):
-///
-/// - `diagonal`: diag(M + ΔΣ) — exact for white noise with `--singular none`;
-/// - `pairs`: the 2 × 2 blocks of 𝕃 on {k, −k}, which hold the cooperon's Q = 0 pole and
-///   the k − k' = 2k and k + k' = 2k couplings.
+/// 𝕃 (what the operator provides, `DiffusionModeOperator`: the matrix-free FFT product of
+/// the collision operator), preconditioned by the exact inverse of a projected model of 𝕃
+/// (the operator's `ShiftedPreconditioner`; for the collision operator `PairPreconditioner`:
+/// `diagonal`, exact for white noise without a singular vertex, or `pairs`), and started from the previous Newton step's y (the system changes only by the
+/// shift of λ, so the later solves take a few products).
 ///
 /// The model B is projected exactly: z = B⁻¹v − B⁻¹e (eᵀB⁻¹v)/(eᵀB⁻¹e) solves
 /// P(B − λ)z = v with eᵀz = 0, and is complex symmetric as COCG needs.
 public enum KrylovDiffusion {
-    /// The projected model of 𝕃 that preconditions the inner solves.
-    public enum Preconditioner: String, Sendable, CaseIterable {
-        case diagonal
-        case pairs
-    }
-
     /// λ0 with its eigenvector and the cost and accuracy of the solve.
     public struct Mode: Sendable {
         public var value: Complex<Double>
@@ -52,23 +43,19 @@ public enum KrylovDiffusion {
     public static let newtonNoiseFloor = 1e-10
     public static let maximumNewtonSteps = 50
 
-    /// The preconditioner that suits the model: `diagonal` for white noise with `none`
-    /// (where it is exact), `pairs` otherwise.
-    public static func preconditioner(for op: CollisionOperator) -> Preconditioner {
-        op.regularKernel == nil && op.singularKernel == nil ? .diagonal : .pairs
-    }
-
-    /// λ0 of the operator `op` whose action is `action`, by Newton from `start`.
+    /// λ0 of the operator `op`, by Newton from `start`, on its matrix-free action.
     /// - Parameters:
+    ///   - preconditioner: nil: the operator's `naturalPreconditioner`.
     ///   - progress: called after each Newton step with (step, λ, inner iterations).
-    /// - Throws: `SpectralError.krylovFailure` when Newton or an inner solve does not converge
-    ///   (the message has the residual reached).
-    public static func diffusionMode(operator op: CollisionOperator, action: some LinearOperator,
-                                     start: Complex<Double>, preconditioner choice: Preconditioner? = nil,
+    /// - Throws: `DiffusionSolverError.krylovFailure` when Newton or an inner solve does not
+    ///   converge (the detail has the residual reached).
+    public static func diffusionMode(of op: some DiffusionModeOperator, start: Complex<Double>,
+                                     preconditioner choice: PreconditionerKind? = nil,
                                      innerIterations: Int = 3000,
                                      progress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws -> Mode {
         let n = op.order
-        let s = op.fields.root
+        let s = op.zeroMode
+        let action = try op.makeAction()
         let root = Complex.sqrt(bilinearSum(s, s))
         let e = s.map { $0 / root }                                  // eᵀe = 1
         var products = 0
@@ -85,9 +72,8 @@ public enum KrylovDiffusion {
         let a = bilinearSum(e, le)
         var r = le
         for k in 0..<n { r[k] -= a * e[k] }                         // r = P𝕃e
-        let diagonal = op.fields.regularDiagonal
-        let scale = max(diagonal.reduce(0) { max($0, $1.length) }, .leastNormalMagnitude)
-        let model = PairModel(op: op, kind: choice ?? preconditioner(for: op), diagonal: diagonal)
+        let scale = max(op.diagonalScale, .leastNormalMagnitude)
+        let model = op.preconditioner(choice ?? op.naturalPreconditioner)
 
         var lambda = start
         var y = [Complex<Double>](repeating: .zero, count: n)
@@ -99,7 +85,7 @@ public enum KrylovDiffusion {
         let workspace = ConjugateOrthogonalGradient.Workspace()
         while steps < maximumNewtonSteps {
             steps += 1
-            let shifted = try model.inverse(shift: lambda, e: e)
+            let shifted = try ProjectedInverse(model: model, shift: lambda, e: e)
             let solution: IterativeSolution
             do {
                 solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
@@ -112,7 +98,8 @@ public enum KrylovDiffusion {
                    tolerance: innerTolerance, maximumIterations: innerIterations,
                    initialGuess: steps > 1 ? y : nil, workspace: workspace)
             } catch let error as LinearAlgebraError {
-                throw SpectralError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description); try --method dense on a smaller grid, or a larger ω")
+                throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description)",
+                                                         advice: [.denseOnSmallerGridOrLargerOmega])
             }
             worstInner = max(worstInner, solution.residual)
             y = solution.solution
@@ -131,7 +118,8 @@ public enum KrylovDiffusion {
             previousStep = step.length
         }
         guard converged else {
-            throw SpectralError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda)); try --method dense on a smaller grid, or a larger ω")
+            throw DiffusionSolverError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda))",
+                                                     advice: [.denseOnSmallerGridOrLargerOmega])
         }
         // The eigenvector and its true residual, recomputed from 𝕃.
         var v = e
@@ -147,72 +135,24 @@ public enum KrylovDiffusion {
                     products: products, innerResidual: worstInner, eigenResidual: eigenResidual)
     }
 
-    /// The block-diagonal model B of 𝕃 on the pairs {k, −k} (1 × 1 where k = −k), without
-    /// the projection's rank-one terms: B_kk = M_k + ΔΣ_k − (1/N)(K₋(0) + K₊(2k)) s_k²,
-    /// B_{k,−k} = −(1/N)(K₋(2k) + K₊(0)) s_k s_{−k}; `diagonal` keeps B_kk = M_k + ΔΣ_k only.
-    struct PairModel {
-        let n: Int
-        let partner: [Int]
-        let diagonal: [Complex<Double>]
-        let offDiagonal: [Complex<Double>]
-
-        init(op: CollisionOperator, kind: Preconditioner, diagonal base: [Complex<Double>]) {
-            let grid = op.grid
-            n = grid.count
-            partner = grid.negatedIndex.map(Int.init)
-            guard kind == .pairs else {
-                diagonal = base
-                offDiagonal = [Complex<Double>](repeating: .zero, count: n)
-                return
-            }
-            let s = op.fields.root
-            let inverseN = 1 / Double(n)
-            func regular(_ index: Int) -> Complex<Double> { Complex(op.regularKernel?[index] ?? op.u0) }
-            func singular(_ index: Int) -> Complex<Double> { op.singularKernel?[index] ?? .zero }
-            var d = base, o = base
-            for k in 0..<n {
-                let m = partner[k]
-                d[k] = base[k] - Complex(inverseN) * (regular(0) + singular(grid.sumIndex(k, k))) * s[k] * s[k]
-                o[k] = m == k ? .zero : -Complex(inverseN) * (regular(grid.differenceIndex(k, m)) + singular(0)) * s[k] * s[m]
-            }
-            diagonal = d
-            offDiagonal = o
-        }
-
-        /// z = (B − λ)⁻¹ v, pair by pair.
-        func solve(_ v: [Complex<Double>], shift: Complex<Double>, into z: inout [Complex<Double>]) {
-            for k in 0..<n {
-                let m = partner[k]
-                if m == k {
-                    z[k] = v[k] / (diagonal[k] - shift)
-                } else if k < m {
-                    let a = diagonal[k] - shift, d = diagonal[m] - shift, b = offDiagonal[k]
-                    let determinant = a * d - b * b
-                    z[k] = (d * v[k] - b * v[m]) / determinant
-                    z[m] = (a * v[m] - b * v[k]) / determinant
-                }
-            }
-        }
-
-        /// The exactly projected inverse at shift λ (see `KrylovDiffusion`).
-        func inverse(shift: Complex<Double>, e: [Complex<Double>]) throws -> ProjectedInverse {
-            var g = e
-            solve(e, shift: shift, into: &g)
-            let eg = bilinearSum(e, g)
-            guard eg.isFinite, eg != .zero, g.allSatisfy({ $0.isFinite }) else {
-                throw SpectralError.krylovFailure(detail: "the preconditioner is singular at λ = \(shift)")
-            }
-            return ProjectedInverse(model: self, shift: shift, e: e, g: g, eg: eg)
-        }
-    }
-
     /// z = B⁻¹v − g (eᵀB⁻¹v)/(eᵀg), g = B⁻¹e.
-    struct ProjectedInverse {
-        let model: PairModel
+    struct ProjectedInverse<Model: ShiftedPreconditioner> {
+        let model: Model
         let shift: Complex<Double>
         let e: [Complex<Double>]
         let g: [Complex<Double>]
         let eg: Complex<Double>
+
+        /// The exactly projected inverse of `model` at shift λ.
+        init(model: Model, shift: Complex<Double>, e: [Complex<Double>]) throws {
+            var g = e
+            model.solve(e, shift: shift, into: &g)
+            let eg = bilinearSum(e, g)
+            guard eg.isFinite, eg != .zero, g.allSatisfy({ $0.isFinite }) else {
+                throw DiffusionSolverError.krylovFailure(detail: "the preconditioner is singular at λ = \(shift)", advice: [])
+            }
+            (self.model, self.shift, self.e, self.g, self.eg) = (model, shift, e, g, eg)
+        }
 
         func apply(_ v: [Complex<Double>], into z: inout [Complex<Double>]) {
             model.solve(v, shift: shift, into: &z)

@@ -1,9 +1,7 @@
 import CollisionOperator
 import DenseLinearAlgebra
-import Dispatch
 import Foundation
 import Numerics
-import Synchronization
 
 /// One eigenvalue of 𝕃 with what the tables report about it.
 public struct Mode: Sendable, Equatable {
@@ -23,33 +21,18 @@ public struct Mode: Sendable, Equatable {
     public var partner: Int = 0
 }
 
-/// Failures of the spectral layer that are not LAPACK's own (exit status 3).
-public enum SpectralError: Error, Equatable, Sendable, CustomStringConvertible {
+/// Failures of a diagonalization that are not LAPACK's own (exit status 3).
+public enum SpectrumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// |Σλ − tr 𝕃| exceeded its bound after a diagonalization: the eigenvalues are not trustworthy.
     case traceMismatch(residual: Double, tolerance: Double)
     /// A c-normalized eigenvector was needed for a mode at an exceptional point, where
     /// (e, e) = 1 cannot be reached (|vᵀv| < 1e-8 for the unit vector v).
     case nearExceptionalPoint(mode: Int, condition: Double)
-    /// The secular continuation of λ0(q) found no root: the diffusion mode has merged with
-    /// the continuum M_k + ΔΣ (q beyond the diffusive regime).
-    case secularBranchLost(q: Double, detail: String)
-    /// A matrix-free Krylov solve (λ0's Newton–COCG, or the current solve of the closure) did
-    /// not converge; the detail says which, the residual reached and what to do.
-    case krylovFailure(detail: String)
-    /// The closure's fixed point D* = D_cur(D*) was not reached at ω (last iterates kept).
-    case closureNotConverged(omega: Double, iterates: [Complex<Double>])
 
     public var description: String {
         switch self {
         case let .traceMismatch(residual, tolerance):
             return "trace check failed after diagonalization: |Σλ − tr 𝕃|/|tr 𝕃| = \(residual) > \(tolerance)"
-        case let .secularBranchLost(q, detail):
-            return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail)); use --method dense, whose λ0 is the mode of largest w0, or a smaller --qmax"
-        case let .closureNotConverged(omega, iterates):
-            let last = iterates.map { "\($0.real) \($0.imaginary >= 0 ? "+" : "−") \(abs($0.imaginary))i" }.joined(separator: ", ")
-            return "the closure D* = D_cur(D*) did not converge at ω = \(omega) in \(ClosureAnalysis.maximumIterations) iterations (last iterates: \(last)); try a denser ω ladder (smaller steps between frequencies) or a larger ω"
-        case let .krylovFailure(detail):
-            return "the matrix-free Krylov solve did not converge: \(detail)"
         case let .nearExceptionalPoint(mode, condition):
             return "mode \(mode) is at an exceptional point (condition 1/|vᵀv| = \(condition) > 1e8): its eigenvector is self-orthogonal and has no c-normalized form; the eigenvalue is reliable only to √ε, the vector not at all"
         }
@@ -76,13 +59,25 @@ public struct Spectrum: Sendable {
         public fileprivate(set) var globalIndices: [[Int]]
     }
 
+    /// Where a mode of a blocked spectrum lives: its part, its index in the part's
+    /// spectrum and its partner row j of the irrep.
+    struct Location: Sendable {
+        var part: Int
+        var local: Int
+        var partner: Int
+    }
+
+    /// How the eigenvectors are held.
+    enum Storage: Sendable {
+        /// One decomposition of the N × N matrix: the c-normalized eigenvectors, column
+        /// s ↔ `modes[s]` (nil without vectors).
+        case dense(vectors: ComplexMatrix?)
+        /// One decomposition per sector, and where each global mode lives.
+        case blocked(parts: [Part], locations: [Location])
+    }
+
     public private(set) var modes: [Mode]
-    /// Dense form: the c-normalized eigenvectors, column s ↔ `modes[s]`.
-    private var denseVectors: ComplexMatrix?
-    /// Blocked form: the sectors (empty for a dense spectrum).
-    public private(set) var parts: [Part]
-    /// Where each global mode lives: (part, local index, partner); empty for a dense spectrum.
-    private var location: [(part: Int, local: Int, partner: Int)]
+    private var storage: Storage
     public let trace: Complex<Double>
     public let eigenvalueSum: Complex<Double>
     /// |Σλ − tr 𝕃| / |tr 𝕃|.
@@ -109,9 +104,52 @@ public struct Spectrum: Sendable {
     /// Eigenvalues closer than this are one degenerate cluster: 1e4 ε ‖𝕃‖_F.
     public static func clusterTolerance(norm: Double) -> Double { 1e4 * Double.ulpOfOne * norm }
 
+    /// The routine named in a blocked spectrum's header.
+    public static func blockedRoutine(blocks: Int, computeVectors: Bool) -> String {
+        "zgeev per irrep block (LAPACKE_zgeev_work, \(blocks) blocks, jobvr=\(computeVectors ? "V" : "N"))"
+    }
+
+    /// The table order of the spectrum: the entries of `lists` (list, position) sorted by
+    /// ascending |λ|, then re λ, then im λ, ties by list and position. One list is the
+    /// dense sort of LAPACK's eigenvalues; several lists, each already in table order,
+    /// are merged — the blocks of a blocked solve, or the tables of per-sector runs.
+    public static func tableOrder(_ lists: [[Complex<Double>]]) -> [(list: Int, position: Int)] {
+        var entries = lists.enumerated().flatMap { list, values in values.indices.map { (list: list, position: $0) } }
+        entries.sort { a, b in
+            let x = lists[a.list][a.position], y = lists[b.list][b.position]
+            if x.length != y.length { return x.length < y.length }
+            if x.real != y.real { return x.real < y.real }
+            if x.imaginary != y.imaginary { return x.imaginary < y.imaginary }
+            return (a.list, a.position) < (b.list, b.position)
+        }
+        return entries
+    }
+
+    /// The trace check of docs/model.md §3.5: |Σλ − tr 𝕃| / |tr 𝕃| (absolute when tr 𝕃 = 0)
+    /// for the eigenvalue sum `sum`; `SpectrumError.traceMismatch` above `traceTolerance`.
+    public static func checkTrace(sum: Complex<Double>, trace: Complex<Double>) throws(SpectrumError) -> Double {
+        let residual = traceResidual(sum: sum, trace: trace)
+        guard residual <= traceTolerance else { throw .traceMismatch(residual: residual, tolerance: traceTolerance) }
+        return residual
+    }
+
+    private static func traceResidual(sum: Complex<Double>, trace: Complex<Double>) -> Double {
+        trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
+    }
+
     public var values: [Complex<Double>] { modes.map { $0.value } }
+    /// The sectors of a blocked spectrum (empty for a dense one).
+    public var parts: [Part] {
+        guard case .blocked(let parts, _) = storage else { return [] }
+        return parts
+    }
     public var isBlocked: Bool { !parts.isEmpty }
-    public var hasVectors: Bool { isBlocked ? parts.allSatisfy { $0.spectrum.hasVectors } : denseVectors != nil }
+    public var hasVectors: Bool {
+        switch storage {
+        case .dense(let vectors): return vectors != nil
+        case .blocked(let parts, _): return parts.allSatisfy { $0.spectrum.hasVectors }
+        }
+    }
     /// The order N of the diagonalized operator.
     public var order: Int { modes.count }
 
@@ -120,13 +158,14 @@ public struct Spectrum: Sendable {
     /// - Parameters:
     ///   - zeroMode: s = √ΔG, for the w0 column (needs `computeVectors`).
     ///   - computeVectors: right eigenvectors, c-normalized in the bilinear product.
-    /// - Throws: `LinearAlgebraError` (non-finite input, LAPACK info), `SpectralError.traceMismatch`.
+    /// - Throws: `LinearAlgebraError` (non-finite input, LAPACK info), `SpectrumError.traceMismatch`.
     public init(matrix: consuming ComplexMatrix, zeroMode: [Complex<Double>]?, computeVectors: Bool) throws {
         let n = matrix.rows
-        _ = DeterministicLapack.enter()
-        defer { DeterministicLapack.leave() }
-        try self.init(dense: matrix, zeroMode: zeroMode, computeVectors: computeVectors,
-                      weight: 1 / Double(max(n, 1)), checkTrace: true)
+        let weight = 1 / Double(max(n, 1))
+        var pending: ComplexMatrix? = consume matrix
+        self = try DeterministicLapack.singleThreaded {
+            try Spectrum(dense: pending.take()!, zeroMode: zeroMode, computeVectors: computeVectors, weight: weight, checkTrace: true)
+        }
     }
 
     /// Diagonalizes `matrix` block by block in the irreps of `decomposition` (dense when it
@@ -155,10 +194,9 @@ public struct Spectrum: Sendable {
     /// The table has N rows: each block eigenvalue appears dim Γ times, once per partner
     /// row j of the irrep (`Mode.partner`), so counts, Σλ = tr 𝕃 and branch tracking keep
     /// their meaning. Each block is solved on one BLAS thread, up to
-    /// `LinearAlgebraBackend.threadCount` blocks at once (largest first): OpenBLAS's
-    /// multithreaded kernels round differently at each thread count, so single-threaded
-    /// blocks make the table identical at any thread count. `progress` gets one line per
-    /// finished block with the time left estimated from the flop count (Σ m³ + assembly).
+    /// `LinearAlgebraBackend.threadCount` blocks at once (largest first; see
+    /// `DeterministicLapack`), so the table is identical at any thread count. `progress`
+    /// gets one line per finished block with the time left estimated from the flop count.
     public init(operator op: CollisionOperator, sectors decomposition: SectorDecomposition,
                 regularWeight a: Complex<Double> = .one, singularWeight b: Complex<Double> = .one,
                 zeroMode: [Complex<Double>]?, computeVectors: Bool, only: [String]? = nil,
@@ -191,16 +229,7 @@ public struct Spectrum: Sendable {
                  makeBlock: @Sendable (Int) throws -> ComplexMatrix) throws {
         let n = decomposition.gridPoints
         let sectors = chosen.map { decomposition.sectors[$0] }
-        // Work per block: zgeev ~ m³ (×2 with vectors), assembly ~ m·N·(n + 1).
-        let costs = sectors.map { s in
-            let m = Double(s.multiplicity)
-            return m * m * m * (computeVectors ? 2 : 1) + m * Double(n) * Double(s.degeneracy + 1)
-        }
-        let total = costs.reduce(0, +)
-        let clock = ContinuousClock.now
-        let done = Mutex<(blocks: Int, cost: Double)>((0, 0))
-        let largest = sectors.map(\.multiplicity).max() ?? 0
-        progress?("\(sectors.count) symmetry blocks (largest m = \(largest)), \(String(format: "%.3g", total / pow(Double(n), 3) * 100))% of the dense flops")
+        let report = progress.map { BlockProgress(sectors: sectors, gridPoints: n, computeVectors: computeVectors, report: $0) }
         let solved = try DeterministicLapack.concurrently(
             sectors.count, order: sectors.indices.sorted { sectors[$0].multiplicity > sectors[$1].multiplicity }
         ) { index in
@@ -209,55 +238,37 @@ public struct Spectrum: Sendable {
             let coordinates = (zeroMode != nil && sector.isFullySymmetric) ? sector.project(zeroMode!) : nil
             let spectrum = try Spectrum(dense: block, zeroMode: coordinates, computeVectors: computeVectors,
                                         weight: 1 / Double(n), checkTrace: false)
-            if let progress {
-                let (count, cost) = done.withLock { state in
-                    state.blocks += 1
-                    state.cost += costs[index]
-                    return state
-                }
-                let (seconds, attoseconds) = (ContinuousClock.now - clock).components
-                let elapsed = Double(seconds) + Double(attoseconds) * 1e-18
-                let left = cost > 0 ? elapsed * (total - cost) / cost : 0
-                progress("block \(sector.label) (m = \(sector.multiplicity), ×\(sector.degeneracy)) done: \(count) of \(sectors.count), \(String(format: "%.0f", 100 * cost / max(total, 1)))% of the flops, about \(String(format: "%.0f", left)) s left")
-            }
+            report?.finished(index)
             return spectrum
         }
         var parts = zip(sectors, solved).map { Part(sector: $0, spectrum: $1, globalIndices: []) }
-        // Merge and sort all modes by |λ| (ties by re, im, sector, local index, partner).
-        var entries: [(part: Int, local: Int, partner: Int)] = []
-        for (p, part) in parts.enumerated() {
-            for l in 0..<part.spectrum.modes.count { for j in 0..<part.sector.degeneracy { entries.append((p, l, j)) } }
-        }
-        entries.sort { a, b in
-            let x = parts[a.part].spectrum.modes[a.local].value, y = parts[b.part].spectrum.modes[b.local].value
-            if x.length != y.length { return x.length < y.length }
-            if x.real != y.real { return x.real < y.real }
-            if x.imaginary != y.imaginary { return x.imaginary < y.imaginary }
-            return (a.part, a.local, a.partner) < (b.part, b.local, b.partner)
-        }
+        // Each block's modes dim Γ times (partner j of local mode l at position l·dim Γ + j),
+        // merged into the table order.
+        let merged = Self.tableOrder(parts.map { part in
+            part.spectrum.modes.flatMap { Array(repeating: $0.value, count: part.sector.degeneracy) }
+        })
         for p in parts.indices {
             parts[p].globalIndices = Array(repeating: Array(repeating: 0, count: parts[p].sector.degeneracy), count: parts[p].spectrum.modes.count)
         }
         var modes: [Mode] = []
-        modes.reserveCapacity(entries.count)
-        for (global, entry) in entries.enumerated() {
-            var mode = parts[entry.part].spectrum.modes[entry.local]
+        var locations: [Location] = []
+        modes.reserveCapacity(merged.count)
+        locations.reserveCapacity(merged.count)
+        for (global, entry) in merged.enumerated() {
+            let degeneracy = parts[entry.list].sector.degeneracy
+            let location = Location(part: entry.list, local: entry.position / degeneracy, partner: entry.position % degeneracy)
+            var mode = parts[location.part].spectrum.modes[location.local]
             mode.index = global
-            mode.sector = entry.part
-            mode.partner = entry.partner
-            if computeVectors && zeroMode != nil && !parts[entry.part].sector.isFullySymmetric { mode.zeroModeOverlap = 0 }
+            mode.sector = location.part
+            mode.partner = location.partner
+            if computeVectors && zeroMode != nil && !parts[location.part].sector.isFullySymmetric { mode.zeroModeOverlap = 0 }
             modes.append(mode)
-            parts[entry.part].globalIndices[entry.local][entry.partner] = global
+            locations.append(location)
+            parts[location.part].globalIndices[location.local][location.partner] = global
         }
 
         let sum = modes.reduce(Complex<Double>.zero) { $0 + $1.value }
-        var residual = 0.0
-        if let trace {
-            residual = trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
-            guard residual <= Self.traceTolerance else {
-                throw SpectralError.traceMismatch(residual: residual, tolerance: Self.traceTolerance)
-            }
-        }
+        let residual = try trace.map { try Self.checkTrace(sum: sum, trace: $0) } ?? 0
         /// Local clusters (and, for dim Γ > 1, every single mode) with all their partner copies.
         func global(_ lists: (Spectrum) -> [[Int]], singletons: Bool) -> [[Int]] {
             parts.flatMap { part -> [[Int]] in
@@ -272,14 +283,12 @@ public struct Spectrum: Sendable {
         // ‖𝕃‖_F² = Σ dim Γ ‖B_Γ‖_F² (U real orthogonal, each block repeated dim Γ times).
         let norm = parts.reduce(0.0) { $0 + Double($1.sector.degeneracy) * $1.spectrum.frobeniusNorm * $1.spectrum.frobeniusNorm }.squareRoot()
         self.modes = modes
-        self.denseVectors = nil
-        self.parts = parts
-        self.location = entries
+        self.storage = .blocked(parts: parts, locations: locations)
         self.trace = trace ?? sum
         self.eigenvalueSum = sum
         self.traceResidual = residual
         self.frobeniusNorm = norm
-        self.routine = "zgeev per irrep block (LAPACKE_zgeev_work, \(parts.count) blocks, jobvr=\(computeVectors ? "V" : "N"))"
+        self.routine = Self.blockedRoutine(blocks: parts.count, computeVectors: computeVectors)
         self.degenerateClusters = global({ $0.degenerateClusters }, singletons: true)
         self.clustersWithSubspaceBasis = global({ $0.clustersWithSubspaceBasis }, singletons: false)
         self.clustersLeftNonOrthogonal = global({ $0.clustersLeftNonOrthogonal }, singletons: false)
@@ -295,18 +304,9 @@ public struct Spectrum: Sendable {
         let norm = matrix.frobeniusNorm
         var decomposition = try GeneralEigensolver.decompose(consume matrix, computeVectors: computeVectors)
         let sum = decomposition.values.reduce(Complex<Double>.zero, +)
-        let residual = trace.length > 0 ? (sum - trace).length / trace.length : (sum - trace).length
-        guard !checkTrace || residual <= Self.traceTolerance else {
-            throw SpectralError.traceMismatch(residual: residual, tolerance: Self.traceTolerance)
-        }
+        let residual = checkTrace ? try Self.checkTrace(sum: sum, trace: trace) : Self.traceResidual(sum: sum, trace: trace)
 
-        let order = decomposition.values.indices.sorted { a, b in
-            let x = decomposition.values[a], y = decomposition.values[b]
-            if x.length != y.length { return x.length < y.length }
-            if x.real != y.real { return x.real < y.real }
-            if x.imaginary != y.imaginary { return x.imaginary < y.imaginary }
-            return a < b
-        }
+        let order = Self.tableOrder([decomposition.values]).map(\.position)
         let sortedValues = order.map { decomposition.values[$0] }
         var modes = sortedValues.enumerated().map {
             Mode(index: $0.offset, value: $0.element, zeroModeOverlap: nil, condition: nil, nearExceptional: false)
@@ -337,9 +337,7 @@ public struct Spectrum: Sendable {
             rebuilt = basis.clustersWithSubspaceBasis
         }
         self.modes = modes
-        self.denseVectors = vectors
-        self.parts = []
-        self.location = []
+        self.storage = .dense(vectors: vectors)
         self.trace = trace
         self.eigenvalueSum = sum
         self.traceResidual = residual
@@ -364,9 +362,13 @@ public struct Spectrum: Sendable {
             mode.index = k
             return mode
         }
-        copy.denseVectors = denseVectors?.columns(at: order)
-        for p in copy.parts.indices { copy.parts[p].globalIndices = parts[p].globalIndices.map { $0.map { position[$0] } } }
-        if !location.isEmpty { copy.location = order.map { location[$0] } }
+        switch storage {
+        case .dense(let vectors):
+            copy.storage = .dense(vectors: vectors?.columns(at: order))
+        case .blocked(var parts, let locations):
+            for p in parts.indices { parts[p].globalIndices = parts[p].globalIndices.map { $0.map { position[$0] } } }
+            copy.storage = .blocked(parts: parts, locations: order.map { locations[$0] })
+        }
         copy.degenerateClusters = degenerateClusters.map { $0.map { position[$0] }.sorted() }
         copy.degenerateValues = degenerateValues.map { $0.map { position[$0] }.sorted() }.sorted { $0[0] < $1[0] }
         copy.clustersWithSubspaceBasis = clustersWithSubspaceBasis.map { $0.map { position[$0] }.sorted() }
@@ -377,50 +379,67 @@ public struct Spectrum: Sendable {
     /// The c-normalized eigenvector of mode s on the grid (mapped back from its sector
     /// and partner row).
     public func vector(_ s: Int) -> [Complex<Double>]? {
-        guard isBlocked else { return denseVectors?.column(s) }
-        let (p, local, partner) = location[s]
-        guard let coordinates = parts[p].spectrum.vector(local) else { return nil }
-        return parts[p].sector.expand(coordinates, gridPoints: gridPoints, partner: partner)
+        switch storage {
+        case .dense(let vectors):
+            return vectors?.column(s)
+        case .blocked(let parts, let locations):
+            let location = locations[s]
+            let part = parts[location.part]
+            guard let coordinates = part.spectrum.vector(location.local) else { return nil }
+            return part.sector.expand(coordinates, gridPoints: gridPoints, partner: location.partner)
+        }
     }
 
     /// N: the grid points (the table's rows for a full spectrum).
-    public var gridPoints: Int { isBlocked ? parts[0].sector.gridPoints : order }
+    public var gridPoints: Int {
+        guard case .blocked(let parts, _) = storage else { return order }
+        return parts[0].sector.gridPoints
+    }
+
+    /// The sector of mode s, or nil for a dense spectrum.
+    private func sector(_ s: Int) -> SymmetrySector? {
+        guard case .blocked(let parts, _) = storage else { return nil }
+        return parts[modes[s].sector].sector
+    }
 
     /// dim Γ of the irrep of mode s (1 for a dense spectrum).
-    public func degeneracy(_ s: Int) -> Int { isBlocked ? parts[modes[s].sector].sector.degeneracy : 1 }
+    public func degeneracy(_ s: Int) -> Int { sector(s)?.degeneracy ?? 1 }
+
+    /// The sector (irrep) label of mode s ("A1g", "E", "+-", …), or nil for a dense spectrum.
+    public func sectorLabel(_ s: Int) -> String? { sector(s)?.label }
 
     /// All eigenvectors on the grid, column s ↔ mode s (materialized, N × N).
     public var vectors: ComplexMatrix? {
-        guard isBlocked else { return denseVectors }
+        if case .dense(let vectors) = storage { return vectors }
         guard hasVectors else { return nil }
         var matrix = ComplexMatrix(rows: gridPoints, columns: order)
         for s in 0..<order { matrix.setColumn(s, to: vector(s)!) }
         return matrix
     }
 
-    /// The sector (irrep) label of mode s ("A1g", "E", "+-", …), or nil for a dense spectrum.
-    public func sectorLabel(_ s: Int) -> String? {
-        isBlocked ? parts[modes[s].sector].sector.label : nil
-    }
-
     /// |(x, v_s)|/√|(x, x)(v_s, v_s)| for every mode, with (a, b) = Σ a_k b_k: the
     /// bilinear overlap with a grid vector x (in block coordinates of each partner when
     /// blocked: (x, P^{j1}U w) = ((P^{j1}U)ᵀx, w), the basis being real orthonormal).
     public func bilinearOverlaps(with x: [Complex<Double>]) -> [Double]? {
-        guard hasVectors else { return nil }
         let xx = bilinearSum(x, x).length
         func overlaps(_ vectors: ComplexMatrix, _ coordinates: [Complex<Double>]) -> [Double] {
             (0..<vectors.columns).map { Self.bilinearOverlap(coordinates, vectors.column($0), selfProduct: xx) }
         }
-        guard isBlocked else { return overlaps(denseVectors!, x) }
-        var result = [Double](repeating: 0, count: order)
-        for part in parts {
-            for j in 0..<part.sector.degeneracy {
-                let local = overlaps(part.spectrum.denseVectors!, part.sector.project(x, partner: j))
-                for (l, value) in local.enumerated() { result[part.globalIndices[l][j]] = value }
+        switch storage {
+        case .dense(let vectors):
+            return vectors.map { overlaps($0, x) }
+        case .blocked(let parts, _):
+            guard hasVectors else { return nil }
+            var result = [Double](repeating: 0, count: order)
+            for part in parts {
+                guard case .dense(let vectors?) = part.spectrum.storage else { return nil }
+                for j in 0..<part.sector.degeneracy {
+                    let local = overlaps(vectors, part.sector.project(x, partner: j))
+                    for (l, value) in local.enumerated() { result[part.globalIndices[l][j]] = value }
+                }
             }
+            return result
         }
-        return result
     }
 
     /// |(x, v)|/√|(x, x)(v, v)| with (a, b) = Σ a_k b_k: invariant under rescaling either
@@ -432,69 +451,5 @@ public struct Spectrum: Sendable {
     /// The diffusion mode λ0: the mode of largest w0 (docs/model.md §4); nil without vectors.
     public var diffusionMode: Mode? {
         modes.filter { $0.zeroModeOverlap != nil }.max { $0.zeroModeOverlap! < $1.zeroModeOverlap! }
-    }
-}
-
-/// LAPACK calls whose result must not depend on the OpenBLAS thread count: inside a
-/// section OpenBLAS runs on one thread; the count in force before the first (outermost)
-/// entry is restored when the last section ends. Sections may overlap (nested, or on
-/// several threads); the count is process-wide, like OpenBLAS's own setting.
-enum DeterministicLapack {
-    private static let state = Mutex<(depth: Int, saved: Int)>((0, 1))
-
-    /// Enters a section; returns the thread count in force outside it (the worker budget).
-    static func enter() -> Int {
-        state.withLock { state in
-            if state.depth == 0 {
-                state.saved = LinearAlgebraBackend.threadCount
-                LinearAlgebraBackend.threadCount = 1
-            }
-            state.depth += 1
-            return state.saved
-        }
-    }
-
-    static func leave() {
-        state.withLock { state in
-            state.depth -= 1
-            if state.depth == 0 { LinearAlgebraBackend.threadCount = state.saved }
-        }
-    }
-
-    /// `body(0..<count)` on up to the outside thread count of workers, each on one BLAS
-    /// thread, taking indices in `order`; the results by index. Throws the error of the
-    /// smallest failing index (the same at any worker count).
-    static func concurrently<T: Sendable>(_ count: Int, order: [Int], _ body: @Sendable (Int) throws -> T) throws -> [T] {
-        let workers = min(max(enter(), 1), count)
-        defer { leave() }
-        let next = Atomic<Int>(0)
-        let results = Mutex<[Result<T, any Error>?]>(Array(repeating: nil, count: count))
-        withoutActuallyEscaping(body) { body in
-            let work: @Sendable (Int) -> Void = { _ in
-                while true {
-                    let position = next.add(1, ordering: .relaxed).oldValue
-                    guard position < count else { return }
-                    let index = order[position]
-                    let result = Result { try body(index) }
-                    results.withLock { $0[index] = result }
-                }
-            }
-            if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-        }
-        return try results.withLock { all in try all.map { try $0!.get() } }
-    }
-}
-
-/// Values handed out once each to concurrent workers (the slot is emptied, so a block's
-/// memory is released as soon as its solver is done with it).
-final class TakeOnce<Value: Sendable>: Sendable {
-    private let values: Mutex<[Value?]>
-    init(_ values: [Value]) { self.values = Mutex(values.map { $0 }) }
-    func take(_ index: Int) -> Value {
-        values.withLock { all in
-            let value = all[index]!
-            all[index] = nil
-            return value
-        }
     }
 }

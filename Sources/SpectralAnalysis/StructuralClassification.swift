@@ -70,7 +70,7 @@ public struct StructuralAnalysis: Sendable {
         var etaPosition = [Int](repeating: -1, count: n)                // global mode → position in `eta`
         for (position, mode) in order.enumerated() { etaPosition[mode] = position }
         if let flagged = order.prefix(r).first(where: { one.modes[$0].nearExceptional }) {
-            throw SpectralError.nearExceptionalPoint(mode: flagged, condition: one.modes[flagged].condition ?? .infinity)
+            throw SpectrumError.nearExceptionalPoint(mode: flagged, condition: one.modes[flagged].condition ?? .infinity)
         }
         var infinite = ComplexMatrix(rows: n, columns: r)
         for (position, mode) in order.prefix(r).enumerated() { infinite.setColumn(position, to: one.vector(mode)!) }

@@ -69,7 +69,3 @@ struct ArctanKernel {
         return Complex(re, im)
     }
 }
-
-extension Complex where RealType == Double {
-    func divided(by d: Double) -> Complex<Double> { Complex(real / d, imaginary / d) }
-}

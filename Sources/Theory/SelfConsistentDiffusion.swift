@@ -1,3 +1,4 @@
+import CollisionOperator
 import Foundation
 import Numerics
 
@@ -43,6 +44,14 @@ public struct StaticLimit: Sendable, Equatable {
     public let localizedDamping: Double?
 
     public var localizationLength: Double? { localizationLengthSquared.map { $0.squareRoot() } }
+
+    /// The ω → 0 regime in the terms of `DiffusionRegime`: localized with ξ² when
+    /// iD/ω → ξ² (the distance from −iωξ² vanishes as ω → 0), diffusive when D(0) > 0, and
+    /// undetermined at D(0) = 0 without localization (the critical point).
+    public var regime: DiffusionRegime {
+        if let xi2 = localizationLengthSquared { return .localized(lengthSquared: xi2) }
+        return staticDiffusion == 0 ? .undetermined : .diffusive
+    }
 }
 
 /// Solves a self-consistency `a·t + Φ(t) = D0` along a frequency ladder by Newton's method on
@@ -212,8 +221,4 @@ public struct SelfConsistentSolver: Sendable {
         let derivative = kernel.phi(Complex(t, 0)).derivative.real
         return StaticLimit(localizationLengthSquared: t, staticDiffusion: 0, localizedDamping: d0 / (t * derivative))
     }
-}
-
-extension Complex where RealType == Double {
-    var isFinite: Bool { real.isFinite && imaginary.isFinite }
 }

@@ -41,6 +41,14 @@ public struct SuslovScaling: Sendable {
         nu = Self.nu(dimension: dimension)
     }
 
+    /// Suslov (112) for the VW (42) continuum in d = 3 (ν = 1): A = 1, τ = 1 − λ/λ_c and
+    /// B = (√3π/(2k0 l))(λ/λ_c), asymptotically near λ_c (l = 1).
+    public static func vollhardtWoelfle(lambda: Double, criticalLambda: Double,
+                                        cutoffMomentum k0: Double) throws(TheoryInputError) -> (scaling: SuslovScaling, tau: Double) {
+        let b = 3.0.squareRoot() * Double.pi / (2 * k0) * lambda / criticalLambda
+        return (try SuslovScaling(dimension: 3, a: 1, b: b), 1 - lambda / criticalLambda)
+    }
+
     /// The scaled root X(T) with Re X > 0 of X = T + e^{−iπp/2} X^{−p}.
     ///
     /// Newton runs on V = log X − iθ with θ = 0 for T ≥ 0 and θ = −π/2 for T < 0: on the insulating

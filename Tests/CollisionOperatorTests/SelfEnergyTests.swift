@@ -50,7 +50,7 @@ struct SelfEnergyTests {
             Issue.record("E = 9 accepted")
         } catch let error as ParameterError {
             #expect(error.parameter == .energy)
-            #expect(error.reason.contains("outside"))
+            #expect(error.reason.description.contains("outside"))
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -45,16 +45,39 @@ struct ValidationTests {
         #expect(Self.violation { $0.size = 2; $0.range = 0.5 } == nil)
     }
 
-    @Test func messageNamesValueAndAllowedRange() {
+    /// The library's message names the quantity (R), the value and why, in physics terms: no
+    /// command-line flag.
+    @Test func messageNamesQuantityValueAndReason() {
         var p = ModelSetup()
         p.range = 9
         do {
             try p.validate()
             Issue.record("2R ≥ L accepted")
         } catch {
-            #expect(error.description.contains("--range"))
-            #expect(error.description.contains("9.0"))
-            #expect(error.description.contains("2R < L"))
+            #expect(error.description.hasPrefix("R: value 9.0 is too long for the grid: 2R = 18.0 ≥ L = 16"))
+            #expect(!error.description.contains("--"))
         }
+    }
+
+    /// A reason that refers to other inputs keeps them as references: the library words them
+    /// by their quantity, a front end by its own names (the CLI: flags).
+    @Test func reasonsReferToInputsByName() {
+        var p = ModelSetup()
+        p.omega = 0
+        p.singular = .cooperon
+        do {
+            try p.validate()
+            Issue.record("ω = 0 accepted with the cooperon")
+        } catch {
+            #expect(error.parameter == .omega)
+            #expect(error.reason.parts.contains(.input(.parameter(.singular), value: "cooperon")))
+            #expect(error.description == "ω: value 0.0 is not > 0, but U^sing = cooperon divides by ω")
+            let worded = error.reason.worded { input, value in "<\(input == .parameter(.singular) ? "vertex" : "?") \(value ?? "")>" }
+            #expect(worded == "not > 0, but <vertex cooperon> divides by ω")
+        }
+        let failure = ModelComputationError.selfEnergyNotConverged(energy: 0.3, shift: [0, 0], iterations: 5, lastChange: 0.1, tolerance: 1e-14)
+        #expect(failure.message.parts.contains(.input(.parameter(.scbaMaxIterations), value: nil)))
+        #expect(failure.description.contains("raise the SCBA iteration limit"))
+        #expect(!failure.description.contains("--"))
     }
 }

@@ -84,8 +84,8 @@ struct ReliabilityTests {
             (ModelComputationError.selfEnergyNotConverged(energy: 0.3, shift: [0, 0], iterations: 5, lastChange: 1e-3, tolerance: 1e-14), "did not converge"),
             (LinearAlgebraError.algorithmFailure(routine: "zgeev", info: 7, detail: "the QR algorithm failed"), "info = 7"),
             (LinearAlgebraError.nonFiniteInput(routine: "zgeev", row: 1, column: 2), "NaN or infinite"),
-            (SpectralError.nearExceptionalPoint(mode: 4, condition: 3e9), "exceptional point"),
-            (SpectralError.traceMismatch(residual: 1e-6, tolerance: 1e-10), "trace check"),
+            (SpectrumError.nearExceptionalPoint(mode: 4, condition: 3e9), "exceptional point"),
+            (SpectrumError.traceMismatch(residual: 1e-6, tolerance: 1e-10), "trace check"),
         ]
         var messages = Set<String>()
         for (error, phrase) in failures {
@@ -100,7 +100,7 @@ struct ReliabilityTests {
     }
 
     /// A spectrum at an exceptional point is flagged with its condition, so the commands
-    /// that need c-normalized vectors refuse it (SpectralError.nearExceptionalPoint, status 3).
+    /// that need c-normalized vectors refuse it (SpectrumError.nearExceptionalPoint, status 3).
     @Test func exceptionalPointIsFlaggedInTheSpectrum() throws {
         let jordan = try ComplexMatrix(rows: 2, columns: 2, columnMajor: [.one, .init(0, 1), .init(0, 1), .init(-1, 0)])
         let spectrum = try Spectrum(matrix: jordan, zeroMode: nil, computeVectors: true)

@@ -122,6 +122,28 @@ struct LeastSquaresTests {
         #expect(solution.residualNorm < 1e-12)
     }
 
+    /// The polynomial fit recovers a known cubic exactly; with noise added at known points, the
+    /// standard errors of a straight line are σ√((AᵀA)⁻¹_ii), against the 2 × 2 normal
+    /// matrix inverted by hand.
+    @Test func polynomialFitAndItsStandardErrors() throws {
+        let xs = (0..<9).map { 0.25 * Double($0) - 1 }
+        let exact = try LeastSquares.polynomial(xs, xs.map { 1.5 - 2 * $0 + 0.5 * $0 * $0 + 3 * $0 * $0 * $0 }, terms: 4)
+        for (found, expected) in zip(exact.coefficients, [1.5, -2, 0.5, 3]) { #expect(abs(found - expected) < 1e-12) }
+        #expect(exact.residualNorm < 1e-12)
+        #expect(exact.standardError(0, rows: xs.count)! < 1e-12)
+
+        let noise = [0.01, -0.02, 0.015, 0.0, -0.01, 0.02, -0.015, 0.005, -0.005]
+        let fit = try LeastSquares.polynomial(xs, zip(xs, noise).map { 1 + 2 * $0 + $1 }, terms: 2)
+        // (AᵀA)⁻¹ of the 2 × 2 normal matrix by hand.
+        let n = Double(xs.count), sx = xs.reduce(0, +), sxx = xs.reduce(0) { $0 + $1 * $1 }
+        let det = n * sxx - sx * sx
+        #expect(abs(fit.unscaledVariances[0] - sxx / det) < 1e-13 * sxx / det)
+        #expect(abs(fit.unscaledVariances[1] - n / det) < 1e-13 * n / det)
+        let sigma2 = fit.residualNorm * fit.residualNorm / (n - 2)
+        #expect(abs(fit.standardError(1, rows: xs.count)! - (sigma2 * n / det).squareRoot()) < 1e-13)
+        #expect(fit.standardError(1, rows: 2) == nil)
+    }
+
     /// A zero column makes the triangular factor singular: LAPACK's info > 0 is kept in the error.
     @Test func rankDeficiencyKeepsTheLapackInfo() {
         var design = RealMatrix(rows: 4, columns: 2)

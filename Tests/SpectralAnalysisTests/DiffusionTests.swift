@@ -41,9 +41,9 @@ struct DiffusionTests {
         var vector = [Double](repeating: 0, count: d)
         vector[0] = q
         if d > 1 { vector[1] = 0.5 * q }
-        let secular = try DiffusionAnalysis.diffusionPoint(model: model, q: vector, magnitude: q, omega: 1e-3, method: .secular)
-        let dense = try DiffusionAnalysis.diffusionPoint(model: model, q: vector, magnitude: q, omega: 1e-3, method: .dense)
-        #expect((secular.lambda0 - dense.lambda0).length <= 1e-9 * dense.lambda0.length)
+        let secular = try SecularDiffusionSolver().point(model: model, q: vector, omega: 1e-3)
+        let dense = try DenseDiffusionSolver().point(model: model, q: vector, omega: 1e-3)
+        #expect((secular.value - dense.value).length <= 1e-9 * dense.value.length)
         #expect(abs(secular.zeroModeOverlap - dense.zeroModeOverlap) < 1e-8)
     }
 
@@ -58,6 +58,67 @@ struct DiffusionTests {
 
     @Test func secularMethodNeedsRankOneStructure() throws {
         let model = try ModelSetup().model()    // localized vertex
-        #expect(throws: DiffusionInputError.secularNeedsRankOne) { try DiffusionAnalysis(model: model, method: .secular) }
+        #expect(throws: DiffusionSolverError.secularNeedsRankOne) { try DiffusionAnalysis(model: model, method: .secular) }
+        // The solver itself refuses an operator that does not provide the rank-one form.
+        #expect(throws: DiffusionSolverError.secularNeedsRankOne) {
+            try SecularDiffusionSolver().point(model: model, q: [0.05, 0], omega: 1e-3)
+        }
+    }
+
+    /// auto's choice is the documented rule, and says why: rank one → secular (dense up to
+    /// the dispersion's limit), otherwise dense up to N = 4096 and Krylov above.
+    @Test(arguments: [(SingularModel.none, 24, 0, DiffusionMethod.secular), (.none, 24, 2048, .dense),
+                      (.none, 64, 2048, .secular), (.cooperon, 64, 0, .dense), (.cooperon, 65, 0, .krylov)])
+    func autoChoiceIsExplicit(singular: SingularModel, size: Int, denseUpTo: Int, expected: DiffusionMethod) throws {
+        var p = ModelParameters()
+        p.dimension = 2
+        p.size = size
+        p.singular = singular
+        let choice = try DiffusionMethodChoice(.auto, parameters: p, denseUpTo: denseUpTo)
+        #expect(choice.method == expected)
+        #expect(choice.requested == .auto)
+        #expect(choice.reason.hasPrefix("auto: "))
+        #expect(try DiffusionMethodChoice(.dense, parameters: p).method == .dense)
+    }
+
+    /// The three conformers of `DiffusionModeSolver` on the same probe of seeded models:
+    /// secular (where 𝕃 is diagonal plus rank one), dense zgeev and Newton–Krylov give one λ0
+    /// and one w0. The dense λ0 carries ~ε·max|λ|, hence the 1e-9 relative tolerance.
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func solversAgreeOnSeededModels(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let d = Int.random(in: 1...3, using: &random)
+        let size = [1: 40, 2: 10, 3: 6][d]!
+        var p = ModelSetup()
+        p.dimension = d
+        p.size = size
+        p.disorder = .width(Double.random(in: 2...4, using: &random))
+        p.energy = Double.random(in: -0.5...0.5, using: &random)
+        p.omega = 1e-3
+        let q = (0..<d).map { _ in Double.random(in: 0.01...0.04, using: &random) }
+        for singular in [SingularModel.none, .cooperon, .localized] {
+            p.singular = singular
+            let model = try p.model()
+            let dense = try DenseDiffusionSolver().point(model: model, q: q, omega: p.omega)
+            let krylov = try KrylovDiffusionSolver().point(model: model, q: q, omega: p.omega)
+            #expect((krylov.value - dense.value).length <= 1e-9 * dense.value.length, "\(singular): krylov \(krylov.value) dense \(dense.value)")
+            #expect(abs(krylov.zeroModeOverlap - dense.zeroModeOverlap) < 1e-8)
+            if singular == .none {
+                let secular = try SecularDiffusionSolver().point(model: model, q: q, omega: p.omega)
+                #expect((secular.value - dense.value).length <= 1e-9 * dense.value.length, "secular \(secular.value) dense \(dense.value)")
+                #expect(abs(secular.zeroModeOverlap - dense.zeroModeOverlap) < 1e-8)
+            }
+        }
+    }
+
+    /// The ladder's probes are |q| = qmax·j/n along the normalized direction, whatever its length.
+    @Test func probeLadderIsNormalized() {
+        let probes = Probe(dimension: 2, omega: 1e-3).ladder(direction: [3, 4], maximum: 0.5, count: 5)
+        #expect(probes.count == 5)
+        for (j, probe) in probes.enumerated() {
+            #expect(abs(probe.momentumMagnitude - 0.1 * Double(j + 1)) < 1e-15)
+            #expect(abs(probe.q[0] / probe.q[1] - 0.75) < 1e-14)
+            #expect(probe.omega == 1e-3)
+        }
     }
 }

@@ -146,7 +146,7 @@ struct FlowAndDispersionTests {
         p.size = 32
         p.omega = 1e-7
         let model = try p.model()
-        let dispersion = try DispersionAnalysis(model: model, maximumMomentum: 0.004, count: 2)
+        let dispersion = try DiffusionLadder(model: model, maximumMomentum: 0.004, count: 2)
         for point in dispersion.points {
             #expect(abs(point.diffusion.real / model.kuboGreenwood.diffusion - 1) < 1e-3)
         }
@@ -160,7 +160,7 @@ struct FlowAndDispersionTests {
             var p = ModelSetup()
             p.size = 12
             p.omega = omega
-            return try DispersionAnalysis(model: p.model(), maximumMomentum: q, count: 1).points[0]
+            return try DiffusionLadder(model: p.model(), maximumMomentum: q, count: 1).points[0]
         }
         let a = try point(1e-3), b = try point(1e-4)
         #expect(abs(a.remainder.length / b.remainder.length - 10) < 0.2)

@@ -51,8 +51,7 @@ import Testing
         let dense = try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true)
         let reference = try #require(dense.diffusionMode)
         let largest = dense.modes.map(\.value.length).max()!
-        let actionOperator = try model.operator(q: c.q, omega: model.probe.omega)
-        let mode = try KrylovDiffusion.diffusionMode(operator: actionOperator, action: actionOperator.action(), start: .zero)
+        let mode = try KrylovDiffusion.diffusionMode(of: model.operator(q: c.q, omega: model.probe.omega), start: .zero)
         let difference = (mode.value - reference.value).length
         #expect(difference <= 1e-10 * reference.value.length + 100 * .ulpOfOne * largest,
                 "λ0 krylov \(mode.value) dense \(reference.value)")
@@ -72,14 +71,37 @@ import Testing
         p.singular = .none
         let model = try p.model()
         let q = [0.05] + [Double](repeating: 0, count: dimension - 1)
-        let secular = try DiffusionAnalysis.diffusionPoint(model: model, q: q, magnitude: 0.05, omega: p.omega, method: .secular)
+        let secular = try SecularDiffusionSolver().point(model: model, q: q, omega: p.omega)
         let op = try model.operator(q: q, omega: p.omega)
-        #expect(KrylovDiffusion.preconditioner(for: op) == .diagonal)
-        let mode = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero)
-        #expect((mode.value - secular.lambda0).length <= 1e-11 * secular.lambda0.length)
+        #expect(op.naturalPreconditioner == .diagonal)
+        let mode = try KrylovDiffusion.diffusionMode(of: op, start: .zero)
+        #expect((mode.value - secular.value).length <= 1e-11 * secular.value.length)
         // Exact preconditioner: each inner solve converges in its first step (2 products
         // with the final true-residual check), plus the initial and final products.
         #expect(mode.products <= 3 * mode.newtonSteps + 2)
+    }
+
+    /// What a solver needs is what the operator provides: the fully symmetric block of 𝕃
+    /// (a dense matrix in the symmetry-adapted basis, not a `CollisionOperator`) solved by
+    /// Newton–Krylov with a diagonal preconditioner gives the λ0 of the whole operator's dense
+    /// spectrum.
+    @Test(arguments: [SingularModel.localized, .cooperon])
+    func krylovSolvesASymmetryBlock(singular: SingularModel) throws {
+        var p = ModelSetup()
+        p.size = 10
+        p.singular = singular
+        p.q = [0.03, 0]
+        let model = try p.model()
+        let op = try model.operator()
+        let sectors = try op.symmetry()
+        let symmetric = try #require(sectors.sectors.first { $0.isFullySymmetric })
+        let block = BlockOperator(matrix: try op.block(symmetric), zeroMode: symmetric.project(op.fields.root),
+                                  streamingTerm: op.fields.streamingTerm)
+        #expect(block.order < op.order)
+        let mode = try KrylovDiffusionSolver().diffusionMode(of: block, start: .zero)
+        let reference = try DenseDiffusionSolver(symmetry: false).diffusionMode(of: op, start: .zero)
+        #expect((mode.value - reference.value).length <= 1e-9 * reference.value.length, "block \(mode.value) full \(reference.value)")
+        #expect(abs(mode.zeroModeOverlap - reference.zeroModeOverlap) < 1e-8)
     }
 
     /// The whole ladder: D(ω) and D_fit by krylov equal the dense path's.
@@ -98,8 +120,8 @@ import Testing
         #expect(report.worstEigenResidual < 1e-11)
     }
 
-    /// An inner solve that cannot converge is a numerical failure (a SpectralError, which
-    /// the CLI maps to exit status 3) naming the residual it reached.
+    /// An inner solve that cannot converge is a numerical failure (a DiffusionSolverError,
+    /// which the CLI maps to exit status 3) naming the residual it reached, with its advice.
     @Test func innerFailureIsReported() throws {
         var p = ModelSetup()
         p.size = 12
@@ -107,10 +129,34 @@ import Testing
         let model = try p.model()
         let op = try model.operator(q: p.q!, omega: p.omega)
         #expect {
-            _ = try KrylovDiffusion.diffusionMode(operator: op, action: op.action(), start: .zero, innerIterations: 2)
+            _ = try KrylovDiffusion.diffusionMode(of: op, start: .zero, innerIterations: 2)
         } throws: { error in
-            guard let error = error as? SpectralError, case .krylovFailure(let detail) = error else { return false }
-            return detail.contains("residual")
+            guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, let advice) = error else { return false }
+            return detail.contains("residual") && advice == [.denseOnSmallerGridOrLargerOmega] && !error.isInputError
         }
     }
+}
+
+/// A symmetry block of 𝕃 as a `DiffusionModeOperator`: its matrix is the action, its
+/// diagonal the preconditioner.
+private struct BlockOperator: DiffusionModeOperator {
+    let matrix: ComplexMatrix
+    let zeroMode: [Complex<Double>]
+    let streamingTerm: Complex<Double>
+
+    struct Diagonal: ShiftedPreconditioner {
+        let values: [Complex<Double>]
+        var order: Int { values.count }
+        func solve(_ v: [Complex<Double>], shift: Complex<Double>, into z: inout [Complex<Double>]) {
+            for k in 0..<values.count { z[k] = v[k] / (values[k] - shift) }
+        }
+    }
+
+    var order: Int { matrix.rows }
+    var diagonalScale: Double { (0..<order).reduce(0) { max($0, matrix[$1, $1].length) } }
+    var diagonalPlusRankOne: DiagonalPlusRankOneForm? { nil }
+    var naturalPreconditioner: PreconditionerKind { .diagonal }
+    func makeAction() throws -> ComplexMatrix { matrix }
+    func denseDiffusionProblem(symmetry: Bool) throws -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>]) { (matrix, zeroMode) }
+    func preconditioner(_ kind: PreconditionerKind) -> Diagonal { Diagonal(values: (0..<order).map { matrix[$0, $0] }) }
 }

@@ -22,22 +22,30 @@ extension FlowAnalysis {
 extension DiffusionAnalysis {
     init(model: ProbedModel, direction: [Double]? = nil, maximumMomentum: Double? = nil, count: Int = 5,
          method: DiffusionMethod = .auto, symmetry: Bool = true) throws {
-        try self.init(model: model.model, omega: model.probe.omega, direction: direction, maximumMomentum: maximumMomentum,
-                      count: count, method: method, symmetry: symmetry)
-    }
-
-    static func diffusionPoint(model: ProbedModel, q: [Double], magnitude: Double, omega: Double,
-                               method: DiffusionMethod, symmetry: Bool = true) throws -> DiffusionPoint {
-        try diffusionPoint(model: model.model, at: Probe(q: q, omega: omega), magnitude: magnitude,
-                           method: method, symmetry: symmetry)
+        try self.init(model: model.model,
+                      probes: Self.probes(model: model.model, omega: model.probe.omega, direction: direction,
+                                          maximumMomentum: maximumMomentum, count: count),
+                      method: method, symmetry: symmetry)
     }
 }
 
-extension DispersionAnalysis {
+extension DiffusionLadder {
+    /// The dispersion's ladder q_j = qmax·j/count at the fixture's ω (auto as `dispersion` resolves it).
     init(model: ProbedModel, direction: [Double]? = nil, maximumMomentum: Double, count: Int,
          method: DiffusionMethod = .auto, symmetry: Bool = true) throws {
-        try self.init(model: model.model, omega: model.probe.omega, direction: direction, maximumMomentum: maximumMomentum,
-                      count: count, method: method, symmetry: symmetry)
+        try self.init(model: model.model,
+                      probes: DiffusionAnalysis.probes(model: model.model, omega: model.probe.omega, direction: direction,
+                                                       maximumMomentum: maximumMomentum, count: count),
+                      choice: DiffusionMethodChoice(method, parameters: model.parameters,
+                                                    denseUpTo: DiffusionMethodChoice.largeMomentumDenseLimit),
+                      symmetry: symmetry)
+    }
+}
+
+extension DiffusionModeSolver {
+    /// λ0 at the probe (q, ω) of the fixture's model, from λ = 0.
+    func point(model: ProbedModel, q: [Double], omega: Double) throws -> DiffusionModeSolution {
+        try diffusionMode(of: model.model.operator(at: Probe(q: q, omega: omega)), start: .zero)
     }
 }
 

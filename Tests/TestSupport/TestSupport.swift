@@ -72,19 +72,27 @@ public func multisetDistance(_ a: [Complex<Double>], _ b: [Complex<Double>]) -> 
     return worst
 }
 
-/// Runs the built `collop` executable; returns (status, stdout, stderr).
+/// Runs the built `collop` executable; returns (status, stdout, stderr). The streams go to
+/// temporary files, not pipes: a pipe read can be interrupted by the child's signal (Foundation
+/// traps on EINTR there) and a full stderr pipe would block a child still writing stdout.
 public func runCollop(_ arguments: [String], currentDirectory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let directory = try makeTemporaryDirectory(prefix: "collop-run")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
     let process = Process()
     process.executableURL = collopExecutable()
     process.arguments = arguments
     if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-    let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    try out.close()
+    try err.close()
+    let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 

@@ -1,0 +1,72 @@
+import DenseLinearAlgebra
+import Numerics
+
+/// Which model of 𝕃 a preconditioner inverts (`DiffusionModeOperator.preconditioner`).
+public enum PreconditionerKind: String, Sendable, CaseIterable {
+    /// diag(M + ΔΣ).
+    case diagonal
+    /// The 2 × 2 blocks on {k, −k}, which hold the cooperon's Q = 0 pole and the
+    /// k − k' = 2k and k + k' = 2k couplings.
+    case pairs
+}
+
+/// The block-diagonal model B of 𝕃 on the pairs {k, −k} (1 × 1 where k = −k), without the
+/// Ward projection's rank-one terms, solved pair by pair: the one preconditioner of the
+/// matrix-free solves (λ0 by Newton–COCG, `KrylovDiffusion`; the current solve 𝕃z = j of
+/// the closure, `CurrentRelaxation`).
+///
+///   B_kk = M_k + ΔΣ_k − (1/N)(U0 C(0) + U^sing(2k)) s_k²,
+///   B_{k,−k} = −(1/N)(U0 C(2k) + U^sing(0)) s_k s_{−k}           (Suslov (75), (76) on the pair)
+///
+/// `diagonal` keeps B_kk = M_k + ΔΣ_k only — exact for white noise with the `none` vertex.
+/// B is complex symmetric, as COCG needs.
+public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
+    public let kind: PreconditionerKind
+    let partner: [Int]
+    let diagonal: [Complex<Double>]
+    let offDiagonal: [Complex<Double>]
+
+    /// The model `kind` of `op`.
+    public init(_ op: CollisionOperator, kind: PreconditionerKind) {
+        let grid = op.grid
+        let n = grid.count
+        let base = op.fields.regularDiagonal
+        self.kind = kind
+        partner = grid.negatedIndex.map(Int.init)
+        guard kind == .pairs else {
+            diagonal = base
+            offDiagonal = [Complex<Double>](repeating: .zero, count: n)
+            return
+        }
+        let s = op.fields.root
+        let inverseN = 1 / Double(n)
+        func regular(_ index: Int) -> Complex<Double> { Complex(op.regularKernel?[index] ?? op.u0) }
+        func singular(_ index: Int) -> Complex<Double> { op.singularKernel?[index] ?? .zero }
+        var d = base, o = base
+        for k in 0..<n {
+            let m = partner[k]
+            d[k] = base[k] - Complex(inverseN) * (regular(0) + singular(grid.sumIndex(k, k))) * s[k] * s[k]
+            o[k] = m == k ? .zero : -Complex(inverseN) * (regular(grid.differenceIndex(k, m)) + singular(0)) * s[k] * s[m]
+        }
+        diagonal = d
+        offDiagonal = o
+    }
+
+    /// The order N of the model (`ShiftedPreconditioner`).
+    public var order: Int { diagonal.count }
+
+    /// z = (B − λ)⁻¹ v, pair by pair (no allocation).
+    public func solve(_ v: [Complex<Double>], shift: Complex<Double>, into z: inout [Complex<Double>]) {
+        for k in 0..<diagonal.count {
+            let m = partner[k]
+            if m == k {
+                z[k] = v[k] / (diagonal[k] - shift)
+            } else if k < m {
+                let a = diagonal[k] - shift, d = diagonal[m] - shift, b = offDiagonal[k]
+                let determinant = a * d - b * b
+                z[k] = (d * v[k] - b * v[m]) / determinant
+                z[m] = (a * v[m] - b * v[k]) / determinant
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import CollisionOperator
+import Foundation
+import Numerics
+import SpectralAnalysis
+
+/// What sets `diffusion` and `dispersion` apart; everything else about the two q-ladder
+/// commands is `LadderRun`.
+enum LadderCommandKind: String {
+    /// λ0(q) at small q, the fit D(ω) and the Einstein relation.
+    case diffusion
+    /// λ0(q) beyond the small-q fit, with the streaming term.
+    case dispersion
+
+    var defaultCount: Int { self == .diffusion ? 5 : 10 }
+    /// `auto` resolves to dense up to this N even where the secular equation applies.
+    var denseUpTo: Int { self == .diffusion ? 0 : DiffusionMethodChoice.largeMomentumDenseLimit }
+    var denseWorkload: Workload { self == .diffusion ? .diffusionDense : .dispersionDense }
+}
+
+/// The shared part of `diffusion` and `dispersion`: options, dry run, the probes of the q
+/// ladder, progress lines and the ladder's header.
+struct LadderRun {
+    let kind: LadderCommandKind
+    let run: PreparedRun
+    let options: LadderOptions.Resolved
+    let progress: Progress
+    let quiet: Bool
+
+    /// Validates the options and prepares the model; nil after a dry run (already written).
+    static func prepare(_ kind: LadderCommandKind, model: ModelOptions, reads use: ModelUse, output: OutputOptions,
+                        resources: ResourceOptions, ladder: LadderOptions) throws -> LadderRun? {
+        var options: LadderOptions.Resolved?
+        let run = try PreparedRun(model: model, reads: use, output: output, resources: resources) { parameters, _ in
+            options = try ladder.resolve(dimension: parameters.dimension, defaultCount: kind.defaultCount)
+            try options!.checkZone(dimension: parameters.dimension)
+        } workload: { parameters in
+            options!.workload(parameters, denseUpTo: kind.denseUpTo, dense: kind.denseWorkload)
+        }
+        if try run.finishDryRun(resources, command: kind.rawValue) { return nil }
+        return LadderRun(kind: kind, run: run, options: options!, progress: run.progress(), quiet: output.quiet)
+    }
+
+    /// The ladder q_j = qmax·j/nq along the direction at the model's ω.
+    func probes(maximumMomentum: Double) -> [Probe] {
+        let unit = DiffusionAnalysis.unitDirection(options.direction, dimension: run.model.parameters.dimension)
+        return run.probe.ladder(direction: unit, maximum: maximumMomentum, count: options.count)
+    }
+
+    /// The method `auto` resolves to for this command.
+    func methodChoice() throws -> DiffusionMethodChoice {
+        try DiffusionMethodChoice(options.method, parameters: run.model.parameters, denseUpTo: kind.denseUpTo)
+    }
+
+    /// Progress lines: one per dense or Krylov solve, one per Newton step.
+    func beforeSolve(_ done: Int, _ total: Int) { progress.stage("λ0(q): solve \(done + 1) of \(total)") }
+    /// `beforeSolve` for one ladder of `total` solves, counting them.
+    func beforeEachSolve(of total: Int) -> () -> Void {
+        var done = 0
+        return {
+            beforeSolve(done, total)
+            done += 1
+        }
+    }
+    func newtonStep(_ step: Int, _ lambda: Complex<Double>, _ products: Int) {
+        progress.stage("  Newton step \(step): λ = \(String(format: "%.6e", lambda.real)) \(String(format: "%+.6e", lambda.imaginary))i after \(products) COCG products")
+    }
+
+    /// The report's header for the solved ladder (its diagnostics warned about on stderr).
+    func report(_ ladder: DiffusionLadder, krylov: KrylovReport?) -> Report {
+        let built = run.model
+        let diagnostics = LadderDiagnostics(points: ladder.points, model: built)
+        for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: quiet) }
+        var report = Report(command: kind.rawValue)
+        report.header = run.modelHeader() + diagnostics.header
+        report.add("direction", ladder.direction.map(format).joined(separator: ","))
+        report.add("qmax", ladder.points.last?.q ?? 0)
+        report.add("nq", ladder.points.count)
+        report.add("method", ladder.method.rawValue)
+        if let krylov { report.header += krylovHeader(krylov) }
+        return report
+    }
+}

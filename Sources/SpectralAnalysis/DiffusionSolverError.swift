@@ -1,0 +1,62 @@
+import Numerics
+
+/// Failures of the diffusion-mode solvers (`DiffusionModeSolver`) and of the matrix-free
+/// current solve (`CurrentRelaxation`). They name the quantity and the reason; what a user
+/// can do about it is the typed `advice`, which the CLI spells in its own options.
+public enum DiffusionSolverError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The secular method needs 𝕃 diagonal plus rank one (white noise, no singular vertex):
+    /// bad input.
+    case secularNeedsRankOne
+    /// A ladder of probes the diffusion pole cannot be fitted on (bad input).
+    case invalidLadder(reason: String)
+    /// An iteration that starts from a guess found no root from it (`retryable`: it ran out of
+    /// iterations, so a nearer start may succeed).
+    case noRootFromStart(detail: String, retryable: Bool)
+    /// The continuation of λ0(q) found no root at |q| = q: the diffusion mode has merged with
+    /// the continuum M_k + ΔΣ (q beyond the diffusive regime).
+    case branchLost(q: Double, detail: String)
+    /// A matrix-free Krylov solve (λ0's Newton–COCG, or the current solve of the closure) did
+    /// not converge: which, and the residual reached, in `detail`.
+    case krylovFailure(detail: String, advice: [DiffusionSolverAdvice])
+
+    /// True for bad input (the rest are numerical failures).
+    public var isInputError: Bool {
+        switch self {
+        case .secularNeedsRankOne, .invalidLadder: return true
+        case .noRootFromStart, .branchLost, .krylovFailure: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .secularNeedsRankOne:
+            return "the secular method needs a diagonal-plus-rank-one operator (white noise without a singular vertex)"
+        case let .invalidLadder(reason):
+            return "the q ladder has \(reason)"
+        case let .noRootFromStart(detail, _):
+            return "the secular equation has no root near the start: \(detail)"
+        case let .branchLost(q, detail):
+            return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail))"
+        case let .krylovFailure(detail, advice):
+            return "the matrix-free Krylov solve did not converge: \(detail)" + advice.map(\.description).joined()
+        }
+    }
+}
+
+/// What to do after a failed solve, as the library knows it.
+public enum DiffusionSolverAdvice: Equatable, Sendable, CustomStringConvertible {
+    /// The dense method on a smaller grid, or a larger ω.
+    case denseOnSmallerGridOrLargerOmega
+    /// The lorentzian vertex's gapless continuum of O(η/ω) eigenvalues at ω defeats the
+    /// preconditioner: ω ≥ 1e-4, or the dense method on a grid that fits.
+    case lorentzianContinuum(omega: Double)
+
+    public var description: String {
+        switch self {
+        case .denseOnSmallerGridOrLargerOmega:
+            return "; try the dense method on a smaller grid, or a larger ω"
+        case let .lorentzianContinuum(omega):
+            return ". The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or the dense method on a grid that fits"
+        }
+    }
+}
