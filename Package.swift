@@ -63,11 +63,20 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        // The lattice Anderson model solved exactly: transfer matrices and exact diagonalization.
+        .target(
+            name: "ExactModel",
+            dependencies: [
+                "DenseLinearAlgebra",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
         .target(
             name: "CollopCLI",
             dependencies: [
                 "SpectralAnalysis",
                 "Theory",
+                "ExactModel",
                 "CollisionOperator",
                 "DenseLinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,6 +111,10 @@ let package = Package(
         .testTarget(
             name: "TheoryTests",
             dependencies: ["Theory", "CollisionOperator", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "ExactModelTests",
+            dependencies: ["ExactModel", "DenseLinearAlgebra"]
         ),
         .testTarget(
             name: "CollopCLITests",

@@ -9,6 +9,9 @@
 #   scripts/bench.sh --krylov [--sizes 64,128] [--repeats R]
 #       the matrix-free λ0 (--method krylov) against bench/krylov_peer.py (scipy.fft and
 #       gmres on a LinearOperator, same algorithm); writes docs/benchmarks-krylov.md
+#   scripts/bench.sh --exact [--repeats R]
+#       collop exact (d = 3 transfer matrix, d = 1 diagonalization) against bench/exact_peer.py
+#       (dense NumPy products and numpy.linalg.qr; scipy's dstemr); writes docs/benchmarks-exact.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x /opt/swift/usr/bin/swift ] && export PATH="$PATH:/opt/swift/usr/bin"
@@ -19,6 +22,10 @@ if ! python3 -c "import numpy, scipy" 2>/dev/null; then
 fi
 swift build -c release --product collop >&2
 collop="$(swift build -c release --show-bin-path)/collop"
+if [ "${1:-}" = "--exact" ]; then
+    shift
+    exec python3 bench/exact_bench.py --collop "$collop" --markdown docs/benchmarks-exact.md "$@"
+fi
 if [ "${1:-}" = "--krylov" ]; then
     shift
     exec python3 bench/krylov_bench.py --collop "$collop" --markdown docs/benchmarks-krylov.md "$@"

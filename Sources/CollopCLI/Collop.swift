@@ -1,6 +1,7 @@
 import ArgumentParser
 import CollisionOperator
 import DenseLinearAlgebra
+import ExactModel
 import Foundation
 import SpectralAnalysis
 import Theory
@@ -25,7 +26,7 @@ public struct Collop: ParsableCommand {
         version: collopVersion,
         subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self,
                       HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self, ClosureCommand.self,
-                      MergeSectorsCommand.self]
+                      MergeSectorsCommand.self, ExactCommand.self]
     )
 
     public init() {}
@@ -98,6 +99,7 @@ public struct Collop: ParsableCommand {
         case let e as TheoryConvergenceError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as TheoryInputError: return (2, "\(errorPrefix)\(e.description)")
         case let e as ChecksFailed: return (1, e.description)
+        case let e as ExactModelError: return exactExitStatus(e)
         default:
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
