@@ -49,8 +49,8 @@ public struct Probe: Sendable, Equatable {
     public var momentumMagnitude: Double { q.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
     /// Checks the probe against the model it is meant for: ω finite and ≥ 0 (> 0 where the
-    /// singular vertex divides by ω), q with `dimension` finite components inside the Brillouin
-    /// zone |q_i| ≤ π. Throws a
+    /// singular vertex divides by ω), q with `dimension` finite components (any q defines an
+    /// operator; q and q + 2π agree only for even L, a choice left to the caller). Throws a
     /// `ParameterError` naming `omega` or `q`.
     public func validate(for parameters: ModelParameters) throws(ParameterError) {
         guard omega.isFinite else { throw ParameterError(.omega, value: format(omega), reason: "not a finite number") }
@@ -67,10 +67,6 @@ public struct Probe: Sendable, Equatable {
         }
         for component in q {
             guard component.isFinite else { throw ParameterError(.q, value: format(component), reason: "not a finite number") }
-            guard abs(component) <= Double.pi else {
-                throw ParameterError(.q, value: format(component),
-                                     reason: "lies outside the Brillouin zone |q_i| ≤ π (a shift by 2π maps the grid onto itself only for even L)")
-            }
         }
     }
 }

@@ -115,6 +115,10 @@ struct ModelOptions: ParsableArguments {
             let written = setting.value.written(fromConfig: setting.source.isConfig)
             throw InputError("\(sources.describe(.q)): value \(written) has \(q.count) component\(q.count == 1 ? "" : "s") but \(dimSource) (allowed: \(p.dimension) finite numbers, comma-separated)")
         }
+        if let q = draft.q, let component = q.first(where: { $0.isFinite && abs($0) > Double.pi }), let setting = settings[.q] {
+            let written = setting.value.written(fromConfig: setting.source.isConfig)
+            throw InputError("\(sources.describe(.q)): value \(written) has the component \(format(component)) outside the Brillouin zone |q_i| ≤ π (a shift by 2π maps the grid onto itself only for even L) (allowed: \(ParameterName.q.allowed))")
+        }
         switch (draft.selfEnergyName, draft.gamma) {
         case ("fixed", let gamma?): p.selfEnergy = .fixed(gamma: gamma)
         case ("fixed", nil):
