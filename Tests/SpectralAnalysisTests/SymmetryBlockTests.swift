@@ -198,11 +198,13 @@ struct SymmetryBlockTests {
             case 2: p.q = (0..<p.dimension).map { _ in a }                                        // along the diagonal
             default: p.q = (0..<p.dimension).map { _ in Double.random(in: -0.6...0.6, using: &generator) }  // generic
             }
+            // The full group of d = 4 at q = 0 (384 elements) takes ~8 s of CPU to decompose on L = 4; 3⁴ suffices.
+            if p.dimension == 4 && p.momentum.allSatisfy({ $0 == 0 }) { p.size = 3 }
             p.singular = SingularModel.allCases[models.count % 4]
             p.correlationRadius = models.count % 3 == 0 && p.size > 5 ? 0.6 : 0
             // R ≥ 2 (a kernel the projection does not remove) wherever 2R < L allows it; d = 4 stays
-            // on L ≤ 4, where R < 2, because its full group at q = 0 takes ~20 s to decompose.
-            p.range = p.size > 4 ? Double.random(in: 2...min(3.5, Double(p.size) / 2 - 0.05), using: &generator) : 1.5
+            // on L ≤ 4, where R < 2 (R = 1), because its full group at q = 0 takes ~20 s to decompose.
+            p.range = p.size > 4 ? Double.random(in: 2...min(3.5, Double(p.size) / 2 - 0.05), using: &generator) : 1
             p.wardProjection = models.count % 5 != 4
             p.disorder = .width(p.correlationRadius > 0 ? 5 : Double.random(in: 1.5...3.5, using: &generator))
             guard (try? p.model()) != nil else {    // SCBA must have γ > 0 on this grid
@@ -216,7 +218,7 @@ struct SymmetryBlockTests {
     static var randomModels: [ModelSetup] { randomDraw.models }
 
     /// The draw retries a model whose SCBA has no γ > 0 on its grid, so the rejections are
-    /// counted: coverage must not drift silently toward the easy models (6 of 34 draws are
+    /// counted: coverage must not drift silently toward the easy models (5 of 33 draws are
     /// rejected with this seed; at most 8, i.e. at least 28 of 36 draws accepted).
     @Test func fewDrawnModelsAreRejected() {
         #expect(Self.randomDraw.rejected <= 8)
