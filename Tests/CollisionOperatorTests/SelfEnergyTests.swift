@@ -56,10 +56,20 @@ struct SelfEnergyTests {
         }
     }
 
-    @Test func gammaAndDefaultAmplitude() throws {
-        let model = try CollisionModel(parameters: ModelParameters())
-        #expect(abs(model.gamma + model.selfEnergyAtEnergy.mean.imaginary) < 1e-15)
-        #expect(abs(model.amplitude - 2 * model.gamma * model.parameters.u0) < 1e-16)
+    /// γ and the default F = 2γU0 (VW (40)) against `NaiveCollisionOperator`'s own SCBA
+    /// (direct sums over the grid polished by Newton's method; both stop at ~1e-15, so 1e-12
+    /// relative), white noise and correlated disorder.
+    @Test(arguments: [0.0, 0.7])
+    func gammaAndDefaultAmplitude(radius: Double) throws {
+        var parameters = ModelParameters()
+        parameters.size = 10
+        parameters.correlationRadius = radius
+        let model = try CollisionModel(parameters: parameters)
+        let naive = NaiveCollisionOperator(.init(dimension: 2, size: 10, hopping: 1, energy: 0.3, u0: 4.0 / 12, correlationRadius: radius,
+                                                 vertex: .none, q: [0, 0], omega: 1e-3))
+        #expect(abs(model.gamma - naive.gamma) < 1e-12 * naive.gamma)
+        #expect(abs(model.amplitude - naive.amplitude) < 1e-12 * naive.amplitude)
+        guard radius == 0 else { return }
         // The Born estimate γ ≈ πρU0 with the SCBA density of states (white noise: exact).
         #expect(abs(model.gamma - Double.pi * model.kuboGreenwood.densityOfStates * model.parameters.u0) < 1e-12)
     }

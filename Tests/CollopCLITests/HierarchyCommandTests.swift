@@ -60,9 +60,20 @@ struct HierarchyCommandTests {
         #expect(result.stdout.contains("\nq\tlambda0_re\tlambda0_im\tw0\tlambda0_stream_re\tlambda0_stream_im\tremainder_re\tremainder_im\tD_re\tD_im\n"))
         let rows = dataRows(result.stdout)
         #expect(rows.count == 3)
+        // λ0 and λ_M at each printed q against `NaiveCollisionOperator` (its own SCBA, matrix and
+        // inverse iteration), and the remainder against their difference.
+        let direction = try #require(headerValue(result.stdout, "direction")).split(separator: ",").map { Double($0)! }
+        let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
         for row in rows {
-            let lambda = Double(row[1])!, first = Double(row[4])!, remainder = Double(row[6])!
-            #expect(abs(lambda - first - remainder) <= 1e-15 + 1e-12 * abs(lambda))
+            let q = try #require(Double(row[0]))
+            let naive = NaiveCollisionOperator(.init(dimension: 2, size: 8, hopping: 1, energy: 0.3, u0: 4.0 / 12, correlationRadius: 0,
+                                                     vertex: .localized(range: 2, xi: 1.5), q: direction.map { q * $0 / length }, omega: 1e-3))
+            let lambda0 = naive.eigenvalue(), stream = naive.streamingTerm
+            let value = row[1...7].map { Double($0)! }
+            let size = lambda0.length
+            #expect(hypot(value[0] - lambda0.real, value[1] - lambda0.imaginary) <= 1e-10 * size, "λ0 at q = \(q): \(value) vs \(lambda0)")
+            #expect(hypot(value[3] - stream.real, value[4] - stream.imaginary) <= 1e-10 * stream.length, "λ_M at q = \(q): \(value) vs \(stream)")
+            #expect(hypot(value[5] - (lambda0.real - stream.real), value[6] - (lambda0.imaginary - stream.imaginary)) <= 1e-10 * size)
         }
         let bad = try runCollop(["dispersion", "--qmax", "-1"])
         #expect(bad.status == 2 && bad.stderr.contains("--qmax"))

@@ -8,8 +8,10 @@ import Testing
 /// run solves, and an ω ladder beyond double precision.
 @Suite("Trust: diagnostics and refusals")
 struct TrustTests {
-    /// Every header carries the units, D_RA + D_RR = D_KG and the resolution figures; the 2D
-    /// default (L = 16) is flagged as coarse, L = 64 is not.
+    /// Every header carries the units, D_RA, D_RR, D_KG and the resolution figures — each equal
+    /// to `NaiveCollisionOperator`'s own SCBA and sums on the 2D default (the header prints 17
+    /// digits; 1e-11 covers the two SCBAs' stopping errors) — and the default (L = 16) is
+    /// flagged as coarse, L = 64 is not.
     @Test func resolutionDiagnosticsAndWarning() throws {
         let coarse = try runCollop(["diffusion", "--singular", "none"])
         #expect(coarse.status == 0)
@@ -18,11 +20,20 @@ struct TrustTests {
         let dRA = try #require(headerValue(coarse.stdout, "D_RA").flatMap(Double.init))
         let dRR = try #require(headerValue(coarse.stdout, "D_RR").flatMap(Double.init))
         let next = try #require(headerValue(coarse.stdout, "D_RR_next_size").flatMap(Double.init))
-        #expect(abs(dRA + dRR - dKG) < 1e-12 * dRA)
+        let naive = NaiveCollisionOperator(.init(dimension: 2, size: 16, hopping: 1, energy: 0.3, u0: 4.0 / 12, correlationRadius: 0,
+                                                 vertex: .none, q: [0, 0], omega: 1e-3))
+        #expect(abs(dRA - naive.onShellDiffusion) < 1e-11 * naive.onShellDiffusion)
+        #expect(abs(dRR - naive.fermiSeaDiffusion) < 1e-11 * naive.onShellDiffusion)
+        #expect(abs(dKG - naive.diffusion) < 1e-11 * naive.onShellDiffusion)
+        let nextNaive = NaiveCollisionOperator(.init(dimension: 2, size: 17, hopping: 1, energy: 0.3, u0: 4.0 / 12, correlationRadius: 0,
+                                                     vertex: .none, q: [0, 0], omega: 1e-3))
+        #expect(abs(next - nextNaive.fermiSeaDiffusion) < 1e-11 * nextNaive.onShellDiffusion)
         #expect(dRR < 0 && next > 0)      // the parity swing of the 2D default, L = 16 → 17
         let l = try #require(headerValue(coarse.stdout, "mean_free_path").flatMap(Double.init))
         let ratio = try #require(headerValue(coarse.stdout, "size_over_mean_free_path").flatMap(Double.init))
-        #expect(abs(ratio - 16 / l) < 1e-12 * ratio)
+        let naivePath = naive.fermiVelocitySquared.squareRoot() / (2 * naive.gamma)
+        #expect(abs(l - naivePath) < 1e-11 * naivePath)
+        #expect(abs(ratio - 16 / naivePath) < 1e-11 * ratio)
         #expect(headerValue(coarse.stdout, "states_in_broadening") != nil)
         #expect(coarse.stderr.contains("too coarse") && coarse.stderr.contains("D_RR"))
 

@@ -81,7 +81,22 @@ import Testing
         let rho = model.kuboGreenwood.densityOfStates
         // −(1/2πρ)√(D/(−i)) = −(1/2πρ)√D e^{iπ/4}
         let predicted = Complex(-d0.real.squareRoot() / (2 * Double.pi * rho)) * Complex(cos(Double.pi / 4), sin(Double.pi / 4))
-        print("GLK coefficient: fitted \(b), predicted \(predicted), ratio \(b / predicted)")
-        #expect((b - predicted).length <= 0.1 * predicted.length)
+        // The linearization gives δD = −(ū/2πρN) Σ v²|G|⁴, GLK only for the continuum Lorentzian
+        // moment ⟨v²|G|⁴⟩/⟨v²|G|²⟩ = 1/(2γ²) (docs/closure.md §5); the lattice moment, summed here
+        // over the model's own G, is 1.055, and the fit is 1.048 − 0.007i × GLK. So the coefficient is
+        // held to GLK × the lattice moment, where the rest (O(ωτ) terms of the window, F's
+        // continuum normalization) measures 1.0 %: bound 3 % (the plain GLK value is 4.8 % away).
+        var numerator = 0.0, denominator = 0.0
+        for k in 0..<model.grid.count {
+            let momentum = 2 * Double.pi * Double(k) / Double(model.grid.count)
+            let g = 1 / (Complex(model.parameters.energy + 2 * cos(momentum)) - model.selfEnergyAtEnergy.values[k])
+            let v2 = 4 * sin(momentum) * sin(momentum)
+            numerator += v2 * g.lengthSquared * g.lengthSquared
+            denominator += v2 * g.lengthSquared
+        }
+        let moment = 2 * model.gamma * model.gamma * numerator / denominator
+        print("GLK coefficient: fitted \(b), predicted \(predicted), ratio \(b / predicted), lattice moment \(moment)")
+        #expect(abs(moment - 1.055) < 1e-3)
+        #expect((b - predicted * Complex(moment)).length <= 0.03 * moment * predicted.length)
     }
 }

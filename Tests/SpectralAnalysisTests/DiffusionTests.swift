@@ -21,17 +21,20 @@ struct DiffusionTests {
         let analysis = try DiffusionAnalysis(model: model)
         #expect(analysis.method == .secular)
         #expect(analysis.einsteinApplies)
+        // The identity holds far inside the tool's 1e-3 (which covers the q → 0 extrapolation on
+        // any grid): measured 8e-9 … 1.7e-7 on these grids (largest in d = 1, L = 512): bound 2e-6.
+        #expect(analysis.relativeDifference <= 2e-6)
         #expect(analysis.relativeDifference <= DiffusionAnalysis.einsteinTolerance)
         #expect(analysis.points.allSatisfy { $0.zeroModeOverlap > 0.99 })
     }
 
     /// With SCBA on the shifted grids the relation is an identity of the grid, so it holds
-    /// far beyond 1e-3 even on small, unconverged grids.
+    /// far beyond 1e-3 even on small, unconverged grids: measured 5e-10 … 2.7e-8 here, bound 3e-7.
     @Test(arguments: [(1, 16, 2.0), (2, 12, 2.0), (3, 6, 3.0)])
     func einsteinRelationIsAGridIdentity(d: Int, size: Int, disorder: Double) throws {
         let model = try Self.metallic(d, size, disorder: disorder).model()
         let analysis = try DiffusionAnalysis(model: model)
-        #expect(analysis.relativeDifference <= 1e-6)
+        #expect(analysis.relativeDifference <= 3e-7)
     }
 
     /// Two independent computations of λ0(q): the O(N) secular equation and dense zgeev.

@@ -28,7 +28,10 @@ struct HierarchyTests {
     }
 
     /// White noise at q = 0: (80) reproduces the M∞ eigenvalues to round-off and every M1
-    /// eigenvalue equals ΔΣ (𝕃reg = ΔΣ·P).
+    /// eigenvalue equals ΔΣ (𝕃reg = ΔΣ·P). "Round-off" is zgeev's backward error ε‖𝕃‖_F, which
+    /// every eigenvalue carries whatever its own size (so the bound is ∝ ‖𝕃‖ ∝ 1/ω, as it must
+    /// be): measured 2–9 ε‖𝕃‖ for the (80)/(82) labels and ≤ 0.7 ε‖𝕃‖ for M1 − ΔΣ over
+    /// ω = 1e-2 … 1e-6 in these three models; bounds 100 ε‖𝕃‖ and 10 ε‖𝕃‖.
     @Test(arguments: [(2, 16), (3, 6), (1, 40)])
     func perturbationTheoryIsExactForWhiteNoise(dimension: Int, size: Int) throws {
         let model = try Self.model { $0.dimension = dimension; $0.size = size; $0.omega = 1e-4 }
@@ -39,8 +42,8 @@ struct HierarchyTests {
         let deltaSigma = op.fields.deltaSigma[0]
         let scale = spectrum.frobeniusNorm
         for (mode, label) in zip(spectrum.modes, labels) {
-            #expect((mode.value - label.value).length <= 1e-11 * scale, "(80)/(82) prediction of mode \(mode.index)")
-            if label.family == .m1 { #expect((mode.value - deltaSigma).length <= 1e-11 * scale) }
+            #expect((mode.value - label.value).length <= 100 * Double.ulpOfOne * scale, "(80)/(82) prediction of mode \(mode.index)")
+            if label.family == .m1 { #expect((mode.value - deltaSigma).length <= 10 * Double.ulpOfOne * scale) }
         }
         #expect(labels.filter { $0.family == .mInfinity }.count == model.vertex.correlatorSize! - 1)
     }

@@ -57,13 +57,75 @@ struct VollhardtWoelfleTests {
         #expect(abs(row.conductivity / (gamma * row.omega * row.omega / (w0sq * w0sq)) - 1) < 1e-6)
     }
 
+    /// Gauss–Legendre nodes and weights on [−1, 1] (Newton on P_n from the Chebyshev guesses).
+    static func gaussLegendre(_ n: Int) -> [(node: Double, weight: Double)] {
+        (0..<n).map { i in
+            var x = cos(Double.pi * (Double(i) + 0.75) / (Double(n) + 0.5))
+            var derivative = 0.0
+            for _ in 0..<100 {
+                var p0 = 1.0, p1 = x
+                for k in 2...n { (p0, p1) = (p1, ((2 * Double(k) - 1) * x * p1 - Double(k - 1) * p0) / Double(k)) }
+                derivative = Double(n) * (x * p1 - p0) / (x * x - 1)
+                let step = p1 / derivative
+                x -= step
+                if abs(step) < 1e-16 { break }
+            }
+            return (x, 2 / ((1 - x * x) * derivative * derivative))
+        }
+    }
+
+    /// (★) as the radial integral it abbreviates, not its closed forms: D0/D − 1 −
+    /// (1/πk_F^{d−1}) ∫_0^{k0} k^{d−1} dk/(a + Dk²), a = −iω + τ/τ_s, relative to D0/D. The
+    /// integral is summed by 20-point Gauss–Legendre on the octaves [k0 2^{−j−1}, k0 2^{−j}],
+    /// j < 80, and [0, k0 2^{−80}], so every scale √|a/D| of the integrand is resolved.
+    static func starResidual(_ kernel: VollhardtWoelfleContinuum, omega: Double, ratio: Double, relativeDiffusion y: Complex<Double>) -> Double {
+        let rule = gaussLegendre(20)
+        let d0 = kernel.bareDiffusion, k0 = kernel.cutoffMomentum
+        let diffusion = y.multiplied(by: d0), a = Complex(ratio, -omega)
+        var integral = Complex<Double>.zero
+        for j in 0...80 {
+            let upper = k0 * pow(2, -Double(j)), lower = j == 80 ? 0 : upper / 2
+            let half = (upper - lower) / 2, middle = (upper + lower) / 2
+            for (node, weight) in rule {
+                let k = middle + half * node
+                integral += (Complex(pow(k, Double(kernel.dimension - 1))) / (a + diffusion.multiplied(by: k * k))).multiplied(by: weight * half)
+            }
+        }
+        let left = Complex(d0) / diffusion
+        let right = Complex(1) + integral.divided(by: Double.pi * pow(kernel.fermiMomentum, Double(kernel.dimension - 1)))
+        return (left - right).length / left.length
+    }
+
+    /// The solver's D(ω) satisfies (★) written as the integral, in every dimension, on both
+    /// sides of the d = 3 transition, with and without τ_s (measured residuals ≲ 1e-14; bound 1e-12).
+    @Test(arguments: [1, 2, 3])
+    func solutionSatisfiesTheIntegralEquation(d: Int) throws {
+        for lambda in [0.05, 0.2, 0.45] {
+            for ratio in [0, 0.3] {
+                let omegas = [1e-2, 1e-5, 1e-9]
+                let kernel = try VollhardtWoelfleContinuum(dimension: d, lambda: lambda, cutoff: 1)
+                let solution = try VollhardtWoelfleSolution.solve(kernel, omegas: omegas, tauSRatio: ratio)
+                for row in solution.rows {
+                    let residual = Self.starResidual(kernel, omega: row.omega, ratio: ratio, relativeDiffusion: row.relativeDiffusion)
+                    #expect(residual < 1e-12, "d = \(d), λ = \(lambda), τ/τ_s = \(ratio), ω = \(row.omega): \(residual)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [0.3, 0.5, 0.9])
     func threeDimensionalMetalAndCriticalLambda(fraction: Double) throws {
         let kernel = try VollhardtWoelfleContinuum(dimension: 3, lambda: fraction / 3, cutoff: 1)
-        #expect(kernel.criticalLambda == 1.0 / 3)
         let solution = try VollhardtWoelfleSolution.solve(kernel, omegas: [1e-20])
         #expect(solution.staticLimit.localizationLength == nil)
-        #expect(abs(solution.staticLimit.staticDiffusion / kernel.bareDiffusion - (1 - fraction)) < 1e-15)
+        // D(0) from the integral form of (★) at ω = 1e-20, and λ_c where D(0), linear in λ
+        // (D0/D(0) − 1 = k0/(πk_F²D(0)) with k0 ∝ k_F ∝ 1/λ), extrapolates to zero.
+        let staticRow = solution.staticLimit.staticDiffusion / kernel.bareDiffusion
+        #expect(Self.starResidual(kernel, omega: 1e-20, ratio: 0, relativeDiffusion: Complex(staticRow)) < 1e-9)
+        let other = try VollhardtWoelfleContinuum(dimension: 3, lambda: fraction / 6, cutoff: 1)
+        let otherStatic = try VollhardtWoelfleSolution.solve(other, omegas: [1e-20]).staticLimit.staticDiffusion / other.bareDiffusion
+        let extrapolated = kernel.lambda + staticRow * (kernel.lambda - other.lambda) / (otherStatic - staticRow)
+        #expect(abs(extrapolated - (try #require(kernel.criticalLambda))) < 1e-14)
         // D(ω) = D(0) + O(ω^{1/2}): at ωτ = 1e-20 the correction is ~1e-10 relative.
         let y = solution.rows[0].relativeDiffusion
         #expect(abs(y.real - (1 - fraction)) < 1e-8 && abs(y.imaginary) < 1e-8)
@@ -78,10 +140,15 @@ struct VollhardtWoelfleTests {
         let limit = try SelfConsistentSolver(kernel: kernel, breakingRate: 0, equation: "test").staticLimit()
         let x = try #require(limit.localizationLength) * kernel.cutoffMomentum
         #expect(abs(atan(x) / x - (1 - lambdaC / lambda)) < 1e-13)   // the exact ω → 0 equation
-        // ξk0 = (π/2)λ/(λ − λ_c) − 2/π + O(δ): the remainder is below δ (≈ 4δ/π³·… in practice).
+        // Expanding arctan X = π/2 − 1/X + 1/(3X³) − … in arctan X / X = ε, ε = 1 − λ_c/λ = δ/(1 + δ), gives
+        // X = π/(2ε) − 2/π − (8/π³)ε + c₂ε² + …, with π/(2ε) = (π/2)λ/(λ − λ_c). The remainder after the
+        // first two terms is therefore −(8/π³)ε (≈ −0.26δ), not merely "below δ"; c₂ ≈ −0.12 (measured by
+        // solving the scalar equation in double precision at δ = 1e-2, 1e-3), so the bound is 0.25ε² plus
+        // the round-off of X itself, measured 1.3e-12·X at δ = 1e-4 (X ≈ 1.6e4): 1e-11·X.
+        let epsilon = 1 - lambdaC / lambda
         let asymptote = Double.pi / 2 * lambda / (lambda - lambdaC) - 2 / Double.pi
-        #expect(abs(x - asymptote) < delta)
-        #expect(abs(x - asymptote) > 0 || delta > 0)
+        let nextTerm = -8 * epsilon / pow(Double.pi, 3)
+        #expect(abs(x - asymptote - nextTerm) < 0.25 * epsilon * epsilon + 1e-11 * x)
     }
 
     @Test func criticalPointCubeRoot() throws {
@@ -105,8 +172,26 @@ struct VollhardtWoelfleTests {
         let fits = try CriticalExponentFits(cutoff: 1, omega: 1e-20)
         #expect(abs(fits.nu.exponent - 1) < 1e-4)
         #expect(abs(fits.s.exponent - 1) < 1e-4)
-        // A pure power law is biased by the analytic correction ξ ∝ δ⁻¹(1 + 1.6δ).
-        #expect(abs(fits.nuPowerLaw.exponent - 0.994) < 2e-3)
+        // A pure power law is biased by the analytic correction: ξ = X/k0 with arctan X / X = δ/(1 + δ)
+        // exactly at ω → 0 and k0 ∝ 1/λ, so ξ ∝ δ⁻¹(1 + bδ + O(δ²)), b = 2 − 4/π². Derived here twice,
+        // without the solver: (i) the least-squares slope of ln ξ(δ) from that scalar equation on the
+        // fit's nine δ; (ii) to first order, ν = 1 − b·S with S = cov(δ, ln δ)/var(ln δ) on those δ
+        // (the two differ by the O(δ²) terms, 3e-5 here: bound 3e-4).
+        let deltas = (0..<9).map { fits.window.lower * pow(10, Double($0) / 8) }
+        let logDelta = deltas.map { log($0) }
+        let logXi = deltas.map { delta -> Double in
+            let lambda = (1.0 / 3) * (1 + delta), epsilon = delta / (1 + delta)
+            var x = Double.pi / (2 * epsilon)
+            for _ in 0..<60 { x -= (atan(x) / x - epsilon) / (1 / ((1 + x * x) * x) - atan(x) / (x * x)) }
+            return log(x * Double.pi * lambda)      // ξ = X/k0, k0 = x0/(πλ), x0 = 1
+        }
+        func slope(_ y: [Double]) -> Double {
+            let mx = logDelta.reduce(0, +) / 9, my = y.reduce(0, +) / 9
+            return zip(logDelta, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / logDelta.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        }
+        #expect(abs(fits.nuPowerLaw.exponent + slope(logXi)) < 1e-8)
+        let firstOrder = 1 - (2 - 4 / (Double.pi * Double.pi)) * slope(deltas)
+        #expect(abs(fits.nuPowerLaw.exponent - firstOrder) < 3e-4)
         #expect(fits.nu.exponentError < 1e-4)
         // At ωτ = 1e-10 the window moves above the crossover (δ ≈ 6e-4) to [9.3e-3, 9.3e-2]; what is left
         // is the finite-ω term of D, relative (B²ω/δ³)^{1/2} ≈ 1e-2 at the low end (s within 3e-2), and
@@ -148,6 +233,18 @@ struct VollhardtWoelfleTests {
                     #expect(row.conductivity >= -1e-12 && row.conductivity.isFinite)
                 }
             }
+        }
+    }
+
+    /// A bug this suite found (issue 27): at δ = 1.39e-3 on the localized side of the d = 3
+    /// transition (a point of an 8-point exponent window) Newton's continuation ends in a
+    /// 2-cycle at round-off, t ≈ 1.4e6 alternating in the 13th digit, and throws (collop vw
+    /// --dim 3 --lambda 0.33379649849812437 --omegas 1e-20: exit 3). Recorded as a known issue,
+    /// so this test fails once the solver converges there and the wrapper can go.
+    @Test func localizedSideNearTheTransitionConverges() {
+        withKnownIssue("Newton continuation 2-cycles at round-off near λ_c(1 + 1.39e-3), ω = 1e-20") {
+            let kernel = try VollhardtWoelfleContinuum(dimension: 3, lambda: 0.33379649849812437)
+            _ = try VollhardtWoelfleSolution.solve(kernel, omegas: [1e-20])
         }
     }
 
