@@ -47,17 +47,17 @@ struct SectorTable {
 
     func value(_ key: String) -> Cell? { header.first { $0.key == key }?.value }
 
-    func refuse(_ reason: String) -> InputError { InputError("\(path): \(reason)") }
+    func refuse(_ reason: String) -> InputError { InputError("file '\(path)': \(reason)") }
 
     init(path: String) throws {
         self.path = path
-        guard access(path, R_OK) == 0 else { throw InputError("\(path): cannot be read: \(systemReason(errno))") }
+        guard access(path, R_OK) == 0 else { throw InputError("file '\(path)': cannot be read: \(systemReason(errno)) (allowed: the readable TSV or JSON output of collop spectrum --sector)") }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError("\(path): cannot be read: not UTF-8 text")
+            throw InputError("file '\(path)': cannot be read: not UTF-8 text (allowed: the TSV or JSON output of collop spectrum --sector)")
         }
         let parsed = text.hasPrefix("{") ? Self.readJSON(text) : Self.readTSV(text)
         guard let parsed else {
-            throw InputError("\(path): not a table of collop spectrum (neither its TSV nor its JSON form)")
+            throw InputError("file '\(path)': not a table of collop spectrum (neither its TSV nor its JSON form)")
         }
         var canonical = Report(command: parsed.command)
         canonical.header = parsed.header
