@@ -71,6 +71,21 @@ struct ModelOptions: ParsableArguments {
         return result
     }
 
+    /// Reads every given option and config value by its own rule (number, integer, choice …)
+    /// without building a model: for a command that does not use them (continuum `vw`),
+    /// so that a malformed value is still refused, not silently ignored.
+    func checkReadable() throws(InputError) {
+        var draft = ModelDraft()
+        if let config {
+            for (name, value) in try ConfigFile(path: config).values {
+                try name.option.read(ValueReader(name: name, value: value, label: "config key '\(name.key)' in \(config)", fromConfig: true), &draft)
+            }
+        }
+        for (name, text) in flagValues.sorted(by: { $0.key.key < $1.key.key }) {
+            try name.option.read(ValueReader(name: name, value: .text(text), label: name.flag, fromConfig: false), &draft)
+        }
+    }
+
     /// Defaults ← config file ← flags, checked, for a command that reads the parameters of
     /// `use`. Returns the parameters (the physics), the probe (q, ω) from --q and --omega,
     /// where each came from, and warnings about options the command or the chosen model does

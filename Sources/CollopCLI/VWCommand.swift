@@ -58,6 +58,7 @@ struct VWCommand: ParsableCommand {
     func runContinuum(ladder: [Double], ratio: Double) throws {
         let destination = try output.destination()
         if latticeCutoff != nil { throw InputError("--lattice-cutoff: value \(latticeCutoff!) needs --lattice (allowed: only with --lattice)") }
+        try model.checkReadable()
         let given = model.flagValues.keys.filter { $0 != .dim }.map(\.flag).sorted()
         if !given.isEmpty || model.config != nil {
             Progress.warn("warning: \((given + (model.config != nil ? ["--config"] : [])).joined(separator: ", ")) \(given.count + (model.config != nil ? 1 : 0) == 1 ? "has" : "have") no effect without --lattice", quiet: output.quiet)

@@ -7,15 +7,16 @@ import Testing
 struct TheoryCommandTests {
     func number(_ text: String?) -> Double { Double(text ?? "") ?? .nan }
 
-    /// A bug this suite found (issue 27): the continuum `collop vw` (no --lattice) accepts model
-    /// options with values no other subcommand accepts (--size abc, --scba-max-iterations 💥) and
-    /// exits 0, where bad input must be exit 2 naming the flag. Recorded as a known issue, so the
-    /// test fails once vw refuses them and the wrapper can go.
+    /// The continuum `collop vw` (no --lattice) does not use the model options, but a malformed
+    /// value is still bad input: exit 2 naming the flag (it exited 0 until issue 27 found it).
     @Test func continuumVWRefusesABadModelOption() throws {
-        let result = try runCollop(["vw", "--size", "abc", "--quiet"])
-        withKnownIssue("collop vw --size abc exits 0") {
-            #expect(result.status == 2 && result.stderr.contains("--size"))
+        for arguments in [["--size", "abc"], ["--scba-max-iterations", "💥"], ["--singular", "bogus"]] {
+            let result = try runCollop(["vw"] + arguments + ["--quiet"])
+            #expect(result.status == 2 && result.stderr.hasPrefix("Error: \(arguments[0]): value "), "\(arguments): \(result.stderr)")
         }
+        // A well-formed model option is still only warned about.
+        let warned = try runCollop(["vw", "--size", "12"])
+        #expect(warned.status == 0 && warned.stderr.contains("--size has no effect without --lattice"))
     }
 
     @Test func vwTwoDimensionsHeaderAndColumns() throws {
