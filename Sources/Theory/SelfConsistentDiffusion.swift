@@ -82,6 +82,7 @@ public struct SelfConsistentSolver: Sendable {
                 trail: inout [Complex<Double>]) -> Complex<Double>? {
         var y = start
         let d0 = kernel.bareDiffusion
+        var previousStep = Double.infinity
         for _ in 0..<Self.maximumNewtonIterations {
             iterations += 1
             let t = Complex.exp(y)
@@ -100,7 +101,12 @@ public struct SelfConsistentSolver: Sendable {
             y = y + step
             trail.append(Complex.exp(y))
             if trail.count > 8 { trail.removeFirst() }
-            if step.length <= Self.newtonTolerance * max(1, y.length) {
+            // Converged: a step below the tolerance, or, within 10³ of it, a step that no longer
+            // shrinks (Newton cycling at round-off, as near λ_c where t ~ 10⁶).
+            let bound = Self.newtonTolerance * max(1, y.length)
+            let atRoundOff = step.length <= 1e3 * bound && step.length >= previousStep
+            previousStep = step.length
+            if step.length <= bound || atRoundOff {
                 let d = a * Complex.exp(y)
                 // The physical branch, Re D ≥ 0 (up to round-off of the product a·t).
                 guard d.real >= -1e-12 * d.length else { return nil }
