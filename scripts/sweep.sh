@@ -51,12 +51,16 @@ COLLOP: path of the collop binary (default: built with `swift build -c release`)
 Before anything is created or run, the whole description is checked against collop: every
 key of [vary] and [base] and every option in args must be a collop option (from collop's
 own option list), args must not set --output, --config, --dry-run or a --format other than
-tsv, and `collop … --dry-run` runs once per parameter shape (swept keys and the types of
-their values) — a shape no point of which collop accepts is refused, naming the key.
+tsv, and `collop … --dry-run` runs once per model class (swept keys, the types of their
+values, and the swept text/boolean values such as singular) — a shape no point of which
+collop accepts is refused, naming the key, and so is any option (swept, in [base] or in
+args) that a point's header lists in ignored_options: the command or that model does not
+read it, so its points would be identical.
 
 exit status: 0 every point of the shard complete, 1 some point failed, 2 bad sweep file or
-options (nothing run), 130 interrupted by SIGINT, 143 by SIGTERM, 129 by SIGHUP (rerun the
-same command to resume).
+options (nothing run), 130 interrupted by SIGINT, 143 by SIGTERM, 129 by SIGHUP — sent to
+the sweep's PID or to its process group, it stops at once, killing the running points
+(rerun the same command to resume).
 EOF
 }
 

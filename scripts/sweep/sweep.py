@@ -658,6 +658,9 @@ def command_merge(argv):
                 f"# points = {len(present)} of {len(points)}"]
     if missing:
         comments.append(f"# missing_points = {' '.join(n for n, _, _ in missing)}")
+    # The header keys every point shares (a grid verdict that holds everywhere included).
+    first_meta = parsed[0][2][0].meta
+    comments += [f"# {k} = {v}" for k, v in first_meta.items() if k not in header_keys and k not in swept]
     text = "\n".join(comments + ["\t".join(header)] + ["\t".join(r) for r in body]) + "\n"
     if a.output == "-":
         sys.stdout.write(text)
