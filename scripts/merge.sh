@@ -8,20 +8,23 @@ usage: scripts/merge.sh [--table NAME] [--keys K1,K2,…] [--summary] [--partial
 
 Reads OUTDIR/points.tsv (the sweep's index) and OUTDIR/points/*.tsv and writes one TSV table:
 the swept parameters as leading columns (in [vary] order), then the requested header keys,
-then the columns of the chosen table, one row per row of every point's table. Written
-atomically; comment lines record the sweep, the table and how many points went in.
+then every other header key whose value differs between points (# varying_keys; NA where a
+point lacks it), then the columns of the chosen table, one row per row of every point's
+table. Written atomically; comment lines record the sweep, the table, how many points went
+in, and the header keys all points share (# key = value).
 
   --table NAME    which table of each point file: main (the first, default) or a named one
                   (hierarchy: branches, structure, ward)          → OUTDIR/merged[-NAME].tsv
   --keys K1,K2    also copy these `# key = value` header values as columns
                   (e.g. scaling_Minf,scaling_M1 of hierarchy)
-  --summary       one row per point: swept parameters and --keys only → OUTDIR/summary.tsv
+  --summary       one row per point: swept parameters, --keys and the varying header keys
+                  → OUTDIR/summary.tsv
   --partial       merge the complete points even if others are missing (listed in
                   `# missing_points`); without it a missing point is an error
   -o FILE         write FILE instead ('-' for stdout)
 
-A swept column whose name is also a column of the table (or a --keys key) is renamed
-sweep_NAME. Exit status: 0 merged, 1 points missing (no --partial), 2 bad input — the
+A swept column whose name is also a column of the table (or a header key column) is
+renamed sweep_NAME, a header key column whose name is a column of the table header_NAME. Exit status: 0 merged, 1 points missing (no --partial), 2 bad input — the
 column headers differ between points (both files and headers are named), a key or table
 is missing, or OUTDIR is not a sweep directory.
 EOF_USAGE

@@ -51,12 +51,16 @@ COLLOP: path of the collop binary (default: built with `swift build -c release`)
 Before anything is created or run, the whole description is checked against collop: every
 key of [vary] and [base] and every option in args must be a collop option (from collop's
 own option list), args must not set --output, --config, --dry-run or a --format other than
-tsv, and `collop … --dry-run` runs once per parameter shape (swept keys and the types of
-their values) — a shape no point of which collop accepts is refused, naming the key.
+tsv, and `collop … --dry-run` runs once per model class (swept keys, the types of their
+values, and the swept text/boolean values such as singular) — a shape no point of which
+collop accepts is refused, naming the key, and so is any option (swept, in [base] or in
+args) that a point's header lists in ignored_options: the command or that model does not
+read it, so its points would be identical.
 
 exit status: 0 every point of the shard complete, 1 some point failed, 2 bad sweep file or
-options (nothing run), 130 interrupted by SIGINT, 143 by SIGTERM, 129 by SIGHUP (rerun the
-same command to resume).
+options (nothing run), 130 interrupted by SIGINT, 143 by SIGTERM, 129 by SIGHUP — sent to
+the sweep's PID or to its process group, it stops at once, killing the running points
+(rerun the same command to resume).
 EOF
 }
 
@@ -165,25 +169,53 @@ if [ "${#sshlogin[@]}" -eq 0 ] && setpriv --pdeathsig KILL true 2>/dev/null; the
 fi
 
 # The exit status of a stopped sweep is 128 + the signal: 130 SIGINT, 143 SIGTERM, 129 SIGHUP.
-interrupted=0
-trap 'interrupted=130' INT
-trap 'interrupted=143' TERM
-trap 'interrupted=129' HUP
+# GNU parallel and the progress reader run in the background and the shell waits for them
+# with `wait`, which a trapped signal interrupts at once (a foreground pipeline would defer
+# the trap until every point had finished). The trap passes the signal on to GNU parallel,
+# which kills its running jobs (each collop removes its temporary table) and exits; the
+# reader then sees the end of its input. A signal to the whole process group (Ctrl-C) does
+# the same.
 run_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/collop-sweep.XXXXXX")
+trap 'rm -f "$todo"; rm -rf "$scratch"' EXIT
+tail -n +2 "$todo" >"$scratch/jobs"
+mkfifo "$scratch/status"
+interrupted=0 parallel_pid=""
+stop() {
+    interrupted=$1
+    if [ -n "$parallel_pid" ]; then kill "-$2" "$parallel_pid" 2>/dev/null || true; fi
+}
+trap 'stop 130 INT' INT
+trap 'stop 143 TERM' TERM
+trap 'stop 129 TERM' HUP
 set +e
 parallel --will-cite --colsep '\t' --halt never "${parallel_options[@]}" "${sshlogin[@]}" \
-    "${guard[@]}" "$here/sweep/run-point.sh" "$outdir" "$run_id" "$threads" "$collop" < <(tail -n +2 "$todo") |
-    python3 "$helper" progress "$outdir" --total "$total" --skipped "$skipped" "${quiet[@]}"
-statuses=("${PIPESTATUS[@]}")
+    "${guard[@]}" "$here/sweep/run-point.sh" "$outdir" "$run_id" "$threads" "$collop" <"$scratch/jobs" >"$scratch/status" &
+parallel_pid=$!
+python3 "$helper" progress "$outdir" --total "$total" --skipped "$skipped" "${quiet[@]}" <"$scratch/status" &
+reader_pid=$!
+if [ "$interrupted" -ne 0 ]; then kill -TERM "$parallel_pid" 2>/dev/null; fi
+# The exit status of `pid`; a `wait` cut short by a trapped signal is repeated.
+wait_for() {
+    while :; do
+        wait "$1"
+        waited=$?
+        if [ "$waited" -le 128 ] || ! kill -0 "$1" 2>/dev/null; then return 0; fi
+    done
+}
+wait_for "$parallel_pid"
+parallel_status=$waited
+wait_for "$reader_pid"
+reader_status=$waited
 set -e
 
 if [ "$interrupted" -ne 0 ]; then
     echo "sweep: interrupted (SIG$(kill -l "$interrupted")); completed tables are kept — rerun the same command to resume" >&2
     exit "$interrupted"
 fi
-case ${statuses[1]} in
+case $reader_status in
     0) echo "sweep: tables in $outdir/points" >&2; exit 0 ;;
     1) exit 1 ;;
-    4) echo "sweep: GNU parallel stopped (exit ${statuses[0]}) before every point reported; rerun to resume" >&2; exit 1 ;;
-    *) echo "sweep: progress reader failed (exit ${statuses[1]})" >&2; exit 1 ;;
+    4) echo "sweep: GNU parallel stopped (exit $parallel_status) before every point reported; rerun to resume" >&2; exit 1 ;;
+    *) echo "sweep: progress reader failed (exit $reader_status)" >&2; exit 1 ;;
 esac

@@ -64,6 +64,8 @@ struct ClosureCommand: ParsableCommand {
         if let vwXi = vw.staticLimit.localizationLength {
             report.add("vw_localization_length", vwXi)
         }
+        report.add("closure_thouless_ratio", last.thouless)
+        report.add("closure_finite_size_dominated", last.thouless < 1 ? "yes" : "no")
         report.add("operator_products", closure.points.reduce(0) { $0 + $1.products })
         var table = Table(name: "closure", columns: ["omega", "D_re", "D_im", "iterations", "residual", "thouless", "vw_re", "vw_im"])
         for point in closure.points {

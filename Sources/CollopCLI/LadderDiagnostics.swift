@@ -19,7 +19,9 @@ extension LadderOptions.Resolved {
 
 /// Which rows of a q ladder still show the diffusion pole (docs/model.md §3.7, §4): the
 /// diffusive regime needs q·l ≤ 1, and the mode of largest w0 must still be mostly √ΔG
-/// (w0 ≥ 0.5); beyond, λ0 is a mode of the continuum of M_k + ΔΣ.
+/// (w0 ≥ 0.5); beyond, λ0 is a mode of the continuum of M_k + ΔΣ. The header keeps both
+/// verdicts (`diffusive_rows`, and `max_q_times_l`, `min_w0` against their bounds) for a
+/// `--quiet` run, which prints no warning.
 struct LadderDiagnostics {
     static let largestDiffusiveQL = 1.0
     static let smallestOverlap = 0.5
@@ -37,7 +39,9 @@ struct LadderDiagnostics {
         if let first = points.first(where: { $0.zeroModeOverlap < Self.smallestOverlap }) {
             warnings.append("at q = \(format(first.q)) the mode of largest overlap with √ΔG has w0 = \(String(format: "%.3g", first.zeroModeOverlap)) < \(format(Self.smallestOverlap)): the diffusion mode has merged with the continuum, and that row (and those with w0 < \(format(Self.smallestOverlap))) is not the diffusion pole")
         }
-        header = [("diffusive_rows", .text("\(diffusive.count) of \(points.count) (q*l <= \(format(Self.largestDiffusiveQL)) and w0 >= \(format(Self.smallestOverlap)))"))]
+        header = [("diffusive_rows", .text("\(diffusive.count) of \(points.count) (q*l <= \(format(Self.largestDiffusiveQL)) and w0 >= \(format(Self.smallestOverlap)))")),
+                  ("max_q_times_l", .number((points.map(\.q).max() ?? 0) * l)),
+                  ("min_w0", .number(points.map(\.zeroModeOverlap).min() ?? .nan))]
         self.warnings = warnings
     }
 }

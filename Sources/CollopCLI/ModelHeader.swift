@@ -5,9 +5,12 @@ import SpectralAnalysis
 
 /// The `# key = value` lines every table starts with: every parameter the model and the
 /// command (`use`) read, with what is derived from it (N, γ, F …), Σ^R when the command prints
-/// it and `fields` are given, and the numerical back end (docs/model.md §5); omega and q are
-/// the probe's. Keys and the rule which parameter a model reads come from `ParameterName.option`.
-func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields?, use: ModelUse) -> [(key: String, value: Cell)] {
+/// it and `fields` are given, the resolution verdicts (`ResolutionDiagnostics`), the options
+/// given but not read (`ignored`: `ignored_options`), and the numerical back end
+/// (docs/model.md §5); omega and q are the probe's. Keys and the rule which parameter a model
+/// reads come from `ParameterName.option`.
+func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields?, use: ModelUse,
+                 ignored: [ParameterName]) -> [(key: String, value: Cell)] {
     let p = model.parameters
     var header: [(key: String, value: Cell)] = []
     func isPrinted(_ parameter: ParameterName) -> Bool { use.reads(parameter) && parameter.option.requirement(p) == nil }
@@ -78,6 +81,8 @@ func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields?, 
     add("mean_free_path", .number(model.resolution.meanFreePath))
     add("size_over_mean_free_path", .number(model.resolution.sizeOverMeanFreePath))
     add("states_in_broadening", .number(model.resolution.statesInBroadening))
+    header += ResolutionDiagnostics(model: model, probe: probe).header
+    add("ignored_options", .text(ignored.isEmpty ? "none" : ignored.map(\.key).joined(separator: ",")))
     add("lapack_backend", .text(LinearAlgebraBackend.description))
     add("blas_threads", .integer(LinearAlgebraBackend.threadCount))
     return header
@@ -107,30 +112,11 @@ func comparesNextSize(_ parameters: ModelParameters) -> Bool {
     parameters.gridPointCount <= 262_144
 }
 
-/// What a user must know before trusting the numbers of `model`: a grid that does not
-/// resolve the mean free path, the broadening or the Fermi sea (docs/model.md §2), a
-/// `localized` envelope of one point, a cooperon in its Thouless regime at the probe's ω.
+/// What a user must know before trusting the numbers of `model`: the verdicts of
+/// `ResolutionDiagnostics` (grid, Thouless regime) and a `localized` envelope of one point.
 func modelWarnings(_ model: CollisionModel, probe: Probe) -> [String] {
     let p = model.parameters
-    let r = model.resolution
-    let kg = model.kuboGreenwood
-    var warnings: [String] = []
-    var coarse: [String] = []
-    if r.sizeOverMeanFreePath < GridResolution.minimumSizeOverMeanFreePath {
-        coarse.append("it spans L/l = \(short(r.sizeOverMeanFreePath)) mean free paths (l = \(short(r.meanFreePath)); want ≥ \(format(GridResolution.minimumSizeOverMeanFreePath)))")
-    }
-    if r.statesInBroadening < GridResolution.minimumStatesInBroadening {
-        coarse.append("only N·ρ(E)·2γ = \(short(r.statesInBroadening)) grid states lie within the broadening (want ≥ \(format(GridResolution.minimumStatesInBroadening)))")
-    }
-    if let next = model.kuboGreenwoodNextSize {
-        let here = kg.fermiSeaDiffusion, there = next.fermiSeaDiffusion
-        if here * there < 0 || abs(here - there) > GridResolution.maximumFermiSeaSwing * abs(kg.onShellDiffusion) {
-            coarse.append("the Fermi-sea part D_RR = \(short(here)) of D_KG becomes \(short(there)) at L = \(p.size + 1) (D_RA = \(short(kg.onShellDiffusion)); want a change ≤ \(format(100 * GridResolution.maximumFermiSeaSwing)) % of D_RA)")
-        }
-    }
-    if !coarse.isEmpty {
-        warnings.append("the grid is too coarse for continuum numbers: " + coarse.joined(separator: "; ") + ". D_KG, D_fit and λ0 depend on L here; take a larger \(ParameterName.size.flag) (README: How D converges with L)")
-    }
+    var warnings = ResolutionDiagnostics(model: model, probe: probe).warnings
     if model.vertex.correlatorIsConstant && p.wardProjection {
         let consequence = "A(Q) ≡ 1, which the Ward projection removes entirely (𝕃sing = 0)"
         if p.range < 2 {
@@ -139,15 +125,5 @@ func modelWarnings(_ model: CollisionModel, probe: Probe) -> [String] {
             warnings.append("\(ParameterName.xi.flag) \(format(p.xi)) is so short that the envelope vanishes beyond x = 0 in double precision (a one-point envelope): \(consequence); take a larger \(ParameterName.xi.flag) for a localized vertex")
         }
     }
-    if p.singular == .cooperon {
-        let thouless = model.cooperonDiffusion.length * model.grid.spacing * model.grid.spacing
-        if probe.omega < thouless {
-            let size = Int((2 * Double.pi * (model.cooperonDiffusion.length / probe.omega).squareRoot()).rounded(.up))
-            warnings.append("ω = \(format(probe.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take \(ParameterName.omega.flag) ≥ \(short(thouless)) or \(ParameterName.size.flag) > \(size) (L > 2π√(D0/ω))")
-        }
-    }
     return warnings
 }
-
-/// Four significant digits, for messages.
-private func short(_ value: Double) -> String { String(format: "%.4g", value) }

@@ -149,12 +149,16 @@ struct ModelOptions: ParsableArguments {
             throw inputError(error, sources: sources)
         }
         // An option the model does not read (given, and read by the command).
+        var ignored = Set(use.unreadOptions(given: given.keys))
         for name in ParameterName.allCases where given[name] != nil && use.reads(name) {
             if let requirement = name.option.requirement(p) {
                 warnings.append("warning: \(sources.describe(name)) has no effect without \(requirement.flagged)")
+                ignored.insert(name)
             }
         }
-        return ResolvedModel(parameters: p, probe: probe, sources: sources, warnings: warnings, vwRequests: draft.vwRequests)
+        return ResolvedModel(parameters: p, probe: probe, sources: sources, warnings: warnings,
+                             ignored: ParameterName.allCases.filter(ignored.contains),
+                             vwRequests: draft.vwRequests)
     }
 
     private func rejectConflicts(_ names: Set<ParameterName>, describe: (ParameterName) -> String) throws(InputError) {
@@ -286,6 +290,9 @@ struct ResolvedModel: Sendable {
     var probe: Probe
     var sources: ParameterSources
     var warnings: [String]
+    /// The options given (flag or config key) that neither the command nor this model reads,
+    /// in table order: the header's `ignored_options`.
+    var ignored: [ParameterName]
     /// `--d0 vw`, `--xi vw` (with where each was given, for messages): the value is taken from
     /// the lattice VW solution when the model is built (VWConnection.swift); the parameter
     /// holds its default until then.

@@ -71,6 +71,12 @@ struct ModelUse: Sendable {
     /// The parameters read, in table order.
     var read: [ParameterName] { ParameterName.allCases.filter(reads) }
 
+    /// The given options the command does not read (warned about or passed over), in table
+    /// order; one it refuses never gets here (`warnings` throws).
+    func unreadOptions(given: some Collection<ParameterName>) -> [ParameterName] {
+        ParameterName.allCases.filter { given.contains($0) && !reads($0) }
+    }
+
     /// Warnings for the given options the command does not read; throws for one it refuses.
     /// - Parameter given: the options given, with their values as written.
     func warnings(given: [ParameterName: String], sources: ParameterSources) throws(InputError) -> [String] {

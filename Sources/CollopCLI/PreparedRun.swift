@@ -21,6 +21,8 @@ struct PreparedRun {
     let timing: Bool
     /// The model options the command reads (its header's parameters).
     let use: ModelUse
+    /// The options given that neither the command nor the model reads (`ignored_options`).
+    let ignored: [ParameterName]
     let start = ContinuousClock.now
     let lapackAtStart = LapackClock.seconds
 
@@ -41,6 +43,7 @@ struct PreparedRun {
         var resolved = try options.resolve(for: use)
         try adjust(&resolved.parameters, &resolved.probe)
         probe = resolved.probe
+        ignored = resolved.ignored
         plan = try resources.admit(workload(resolved.parameters), parameters: resolved.parameters, q: resolved.probe.q)
         (model, connection) = try buildConnectedModel(resolved, quiet: output.quiet)
         self.output = output
@@ -49,7 +52,7 @@ struct PreparedRun {
     /// The model's header lines for this command (`modelHeader`); Σ^R from `fields` where
     /// the command prints it.
     func modelHeader(fields: KineticFields? = nil) -> [(key: String, value: Cell)] {
-        CollopCLI.modelHeader(model, probe: probe, fields: fields, use: use)
+        CollopCLI.modelHeader(model, probe: probe, fields: fields, use: use, ignored: ignored)
     }
 
     /// Header lines about the run's resources.

@@ -78,6 +78,8 @@ struct VWCommand: ParsableCommand {
         report.add("cutoff", .parameter(cutoffValue))
         report.add("tau-s-ratio", .parameter(ratio))
         report.add("omegas", .parameters(ladder))
+        let ignored = ParameterName.allCases.filter { $0 != .dim && model.flagValues[$0] != nil }.map(\.key) + (model.config != nil ? ["config"] : [])
+        report.add("ignored_options", ignored.isEmpty ? "none" : ignored.joined(separator: ","))
         report.add("k_F", kernel.fermiMomentum)
         report.add("k0", kernel.cutoffMomentum)
         report.add("D0", kernel.bareDiffusion)

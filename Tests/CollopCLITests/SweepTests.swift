@@ -486,6 +486,139 @@ struct SweepTests {
         #expect(try run("sweep.sh", ["-o", "tsv", "tsv.toml"], in: work).status == 0)
     }
 
+    /// `kill -INT` / `kill -TERM` to the sweep's PID alone (not its process group) stops it at
+    /// once: the running points are killed, nothing of them is left, the exit status is
+    /// 128 + the signal, and a rerun computes every point (issue 23, item 9). The points of
+    /// the first run never finish by themselves, so a sweep that waited for them would not
+    /// exit within the test's deadline.
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"),
+          arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func signalToTheSweepsPidStopsItsRunningPointsAndResumes(signal: Int32, status: Int32) throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let stub = work.appendingPathComponent("sleeping-collop"), pids = work.appendingPathComponent("pids")
+        try write("""
+            #!/bin/sh
+            case "$*" in *--output*) echo $$ >>'\(pids.path)'; exec sleep 600 ;; esac
+            exec '\(collopExecutable().path)' "$@"
+            """, to: stub)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
+        try write("command = \"spectrum\"\nargs = [\"--values-only\"]\n[base]\nsize = 6\n[vary]\nxi = [1.0, 1.5, 2.0, 2.5]\n",
+                  to: work.appendingPathComponent("sweep.toml"))
+        let outdir = work.appendingPathComponent("out")
+        let started = try start("sweep.sh", ["-j", "2", "-o", outdir.path, "sweep.toml"], in: work, collop: stub.path)
+        let pid = started.0.processIdentifier
+        func running() -> [Int32] {
+            ((try? String(contentsOf: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+        }
+        var deadline = Date().addingTimeInterval(60)
+        while running().count < 2 && started.0.isRunning && Date() < deadline { usleep(10_000) }
+        try #require(running().count == 2, "two points should be running")
+        kill(pid, signal)
+        deadline = Date().addingTimeInterval(60)
+        while started.0.isRunning && Date() < deadline { usleep(10_000) }
+        let exited = !started.0.isRunning
+        if !exited { kill(-pid, SIGKILL) }
+        let stopped = try finish(started)
+        #expect(exited, "the sweep waited for its points after SIG\(signal)")
+        #expect(stopped.status == status, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("interrupted"))
+        // Every running point was killed, and left neither a table nor a temporary file.
+        deadline = Date().addingTimeInterval(10)
+        while running().contains(where: { kill($0, 0) == 0 }) && Date() < deadline { usleep(10_000) }
+        #expect(!running().contains { kill($0, 0) == 0 }, "a point outlived the sweep")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outdir.appendingPathComponent("points").path).isEmpty)
+        #expect(try events(outdir).events.allSatisfy { $0.event != "fail" && $0.event != "ok" })
+
+        let resumed = try run("sweep.sh", ["-j", "2", "-o", outdir.path, "sweep.toml"], in: work)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(completeTables(outdir) == ["xi=1.0", "xi=1.5", "xi=2.0", "xi=2.5"])
+    }
+
+    // MARK: - what a sweep keeps and refuses
+
+    /// A `--quiet` sweep keeps the Thouless verdict of every point (issue 23, item 1): each
+    /// point's header says whether the cooperon pole dominates, and the merged table carries
+    /// the keys that differ between points as columns, those all points share as header lines.
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func quietSweepKeepsTheFiniteSizeVerdict() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try write("""
+            command = "diffusion"
+            [base]
+            dim = 1
+            size = 128
+            singular = "cooperon"
+            [vary]
+            omega = [1e-1, 1e-4]
+            """, to: work.appendingPathComponent("sweep.toml"))
+        let outdir = work.appendingPathComponent("out")
+        let sweep = try run("sweep.sh", ["-q", "-o", outdir.path, "sweep.toml"], in: work)
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        #expect(!sweep.stderr.contains("warning"))
+        for (omega, dominated) in [("0.1", "no"), ("0.0001", "yes")] {
+            let table = try String(contentsOf: outdir.appendingPathComponent("points/omega=\(omega).tsv"), encoding: .utf8)
+            #expect(headerValue(table, "finite_size_dominated") == dominated)
+        }
+        #expect(try run("merge.sh", [outdir.path], in: work).status == 0)
+        let merged = try String(contentsOf: outdir.appendingPathComponent("merged.tsv"), encoding: .utf8)
+        let rows = try tsvRows(outdir.appendingPathComponent("merged.tsv"))
+        let header = try #require(rows.first)
+        let omega = try #require(header.firstIndex(of: "sweep_omega") ?? header.firstIndex(of: "omega"))
+        let ratio = try #require(header.firstIndex(of: "thouless_ratio"))
+        let verdict = try #require(header.firstIndex(of: "finite_size_dominated"))
+        #expect(rows.count == 1 + 2 * 5)
+        for row in rows.dropFirst() {
+            let r = try #require(Double(row[ratio]))
+            #expect(row[verdict] == (r < 1 ? "yes" : "no"))
+            #expect(row[verdict] == (row[omega] == "0.0001" ? "yes" : "no"))
+        }
+        // The grid verdict does not depend on ω: one header line for the whole table.
+        #expect(!header.contains("grid_resolved"))
+        #expect(headerValue(merged, "grid_resolved") == headerValue(
+            try String(contentsOf: outdir.appendingPathComponent("points/omega=0.1.tsv"), encoding: .utf8), "grid_resolved"))
+    }
+
+    /// A key the command (or a point's model) does not read is refused before anything runs,
+    /// naming it and where it is set (issue 23, item 2); a key every point's model reads is not.
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func optionsAPointDoesNotReadAreRefused() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let (collop, log) = try recordingCollop(in: work)
+        let cases: [(String, [String])] = [
+            ("command = \"hierarchy\"\n[base]\nsize = 6\n[vary]\nomega = [1e-2, 1e-4]\n",
+             ["vary.omega: collop hierarchy does not read --omega", "the ladder is --omegas", "identical"]),
+            ("command = \"diffusion\"\n[base]\nsize = 6\n[vary]\nq = [[0.1, 0], [0.2, 0]]\n",
+             ["vary.q: collop diffusion does not read --q", "--direction"]),
+            ("command = \"spectrum\"\n[base]\nsize = 6\nsingular = \"cooperon\"\nxi = 2.0\n[vary]\ndisorder = [2.0, 3.0]\n",
+             ["[base] key xi: collop spectrum does not read --xi", "has no effect without --singular localized or lorentzian"]),
+            ("command = \"spectrum\"\n[base]\nsize = 6\n[vary]\nsingular = [\"localized\", \"cooperon\"]\nxi = [1.0, 2.0]\n",
+             ["vary.xi: collop spectrum does not read --xi for the points with singular=cooperon"]),
+            ("command = \"flow\"\nargs = [\"--d0\", \"2\"]\n[base]\nsize = 6\n[vary]\nxi = [1.0, 2.0]\n",
+             ["args: --d0: collop flow does not read --d0"]),
+        ]
+        for (index, (description, phrases)) in cases.enumerated() {
+            let file = "refused\(index).toml"
+            try write(description, to: work.appendingPathComponent(file))
+            let result = try run("sweep.sh", ["-o", "out\(index)", file], in: work, collop: collop.path)
+            #expect(result.status == 2, "\(file): \(result.stderr)")
+            for phrase in phrases { #expect(result.stderr.contains(phrase), "\(file): \(result.stderr)") }
+            #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out\(index)").path))
+        }
+        #expect(!calls(log).contains { $0.contains("--output") }, "a point ran: \(calls(log))")
+
+        // Both models read ξ: accepted, one dry run per model.
+        try FileManager.default.removeItem(at: log)
+        try write("command = \"spectrum\"\nargs = [\"--values-only\"]\n[base]\nsize = 6\n[vary]\nsingular = [\"localized\", \"lorentzian\"]\nxi = [1.0, 2.0]\n",
+                  to: work.appendingPathComponent("read.toml"))
+        let accepted = try run("sweep.sh", ["-o", "read", "read.toml"], in: work, collop: collop.path)
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(calls(log).filter { $0.contains("--dry-run") }.count == 2)
+        #expect(completeTables(work.appendingPathComponent("read")).count == 4)
+    }
+
     // MARK: - merge
 
     @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
@@ -510,7 +643,14 @@ struct SweepTests {
         #expect(merged.status == 0, "\(merged.stderr)")
         let rows = try tsvRows(outdir.appendingPathComponent("merged.tsv"))
         let header = try #require(rows.first)
-        #expect(header == ["size", "xi", "omega"] + pointHeader)
+        // Swept values, then the header keys that differ between points (N with the size,
+        // γ, the correlator with ξ …), then the point's own columns.
+        #expect(header.prefix(3) == ["size", "xi", "omega"] && header.suffix(pointHeader.count) == ArraySlice(pointHeader))
+        let varying = header.dropFirst(3).dropLast(pointHeader.count)
+        #expect(varying.contains("N") && varying.contains("d0_correlator") && !varying.contains("dim") && !varying.contains("xi"))
+        let mergedText = try String(contentsOf: outdir.appendingPathComponent("merged.tsv"), encoding: .utf8)
+        #expect(headerValue(mergedText, "varying_keys") == varying.joined(separator: ","))
+        #expect(headerValue(mergedText, "dim") == "2", "a key every point shares stays a header line")
         #expect(rows.count - 1 == 2 * 36 + 2 * 64)
         #expect(rows.dropFirst().allSatisfy { $0.count == header.count })
         let sizeColumn = try #require(header.firstIndex(of: "size"))
@@ -520,7 +660,8 @@ struct SweepTests {
         let summary = try run("merge.sh", ["--summary", "--keys", "N,gamma", "-o", "-", outdir.path], in: work)
         #expect(summary.status == 0)
         let summaryRows = summary.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
-        #expect(summaryRows.first == ["size", "xi", "omega", "N", "gamma"])
+        #expect(summaryRows.first?.prefix(5) == ["size", "xi", "omega", "N", "gamma"])
+        #expect(summaryRows.first?.dropFirst(5).contains("N") == false)
         #expect(summaryRows.count == 5)
         for row in summaryRows.dropFirst() { #expect(Int(row[3]) == Int(row[0])! * Int(row[0])!) }
 

@@ -298,19 +298,24 @@ def check_keys(path, command, args, base, vary, options):
 
 
 def validate(path, collop, command, args, base, vary, kinds, points):
-    """Refuses (BadInput) a description collop would refuse for every point, before anything
-    is created or run: first the key names against collop's own option list, then one
-    `collop … --dry-run` per parameter shape (the swept keys and the kinds of their values).
-    A point refused for its values alone (ξ < 0, 2R ≥ L …) is not a bad description: the
-    dry runs go on through the points of that shape until one passes, and only a shape
-    none of whose points passes is refused."""
+    """Refuses (BadInput) a description collop would refuse for every point, or whose points
+    would not differ, before anything is created or run: first the key names against
+    collop's own option list, then one `collop … --dry-run` per model class — the parameter
+    shape (the swept keys and the kinds of their values) and the swept text and boolean
+    values (--singular, --profile … decide which options a model reads). A point refused
+    for its values alone (ξ < 0, 2R ≥ L …) is not a bad description: the dry runs go on
+    through the points of that class until one passes, and only a shape none of whose points
+    passes is refused. A class that passes must read every option the description sets:
+    an option in its header's `ignored_options` (the command, or that model, does not read
+    it) is refused, naming the key — swept, its points would be identical."""
     options = collop_options(collop, command)
     if options is not None:
         check_keys(path, command, args, base, vary, options)
-    shapes = {}
+    classes = {}
     for name, pairs in points:
         shape = tuple((k, kinds[k][v]) for k, v in pairs)
-        shapes.setdefault(shape, []).append((name, pairs))
+        model = tuple((k, v) for k, v in pairs if kinds[k][v] in ("str", "bool"))
+        classes.setdefault((shape, model), []).append((name, pairs))
     environment = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     with tempfile.TemporaryDirectory(prefix="collop-sweep-check.") as scratch:
         base_path = os.path.join(scratch, "base.json")
@@ -319,37 +324,72 @@ def validate(path, collop, command, args, base, vary, kinds, points):
             with open(base_path, "w", encoding="utf-8") as handle:
                 json.dump(base, handle)
 
-        def refusal(name, pairs):
+        def dry_run(pairs):
+            """(None, header keys, warnings) if collop accepts the point, else (its message, …)."""
             flags = [x for k, v in pairs for x in (f"--{k}", v)]
             try:
-                result = subprocess.run(fixed + flags + ["--dry-run", "--quiet"], stdout=subprocess.DEVNULL,
+                result = subprocess.run(fixed + flags + ["--dry-run"], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, env=environment)
             except OSError as error:
                 raise BadInput(f"cannot run collop at {collop}: {error.strerror}")
-            if result.returncode == 0:
-                return None
             lines = result.stderr.decode("utf-8", errors="replace").replace(base_path, f"[base] of {path}").splitlines()
+            warnings = [line.strip() for line in lines if "warning:" in line]
+            if result.returncode == 0:
+                header = {}
+                for line in result.stdout.decode("utf-8", errors="replace").splitlines():
+                    match = re.match(r"#\s*([^=]+?)\s*=\s*(.*)$", line)
+                    if match:
+                        header.setdefault(match.group(1), match.group(2))
+                return None, header, warnings
             message = []
             for line in lines:
                 if line.startswith("Usage:"):
                     break
-                if line.strip():
+                if line.strip() and "warning:" not in line:
                     message.append(line.strip())
-            return " ".join(message) or f"exit status {result.returncode}, no message"
+            return " ".join(message) or f"exit status {result.returncode}, no message", {}, warnings
 
-        for shape, members in shapes.items():
+        passed, refused = set(), {}
+        for (shape, model), members in classes.items():
             first = None
             for name, pairs in members:
-                failure = refusal(name, pairs)
+                failure, header, warnings = dry_run(pairs)
                 if failure is None:
+                    passed.add(shape)
+                    refuse_ignored(path, command, header, warnings, model, vary, base)
                     break
                 first = first or (name, failure)
             else:
-                name, failure = first
-                described = ", ".join(f"{k} ({kind})" for k, kind in shape)
-                which = f"point {name}" if len(members) == 1 else \
-                    f"all {len(members)} points with {described}; the first, {name}"
-                raise BadInput(f"{path}: `collop {command} --dry-run` refuses {which}: {failure} — nothing was run")
+                refused.setdefault(shape, []).append((first, len(members)))
+        for shape, failures in refused.items():
+            if shape in passed:
+                continue
+            (name, failure), count = failures[0][0], sum(n for _, n in failures)
+            described = ", ".join(f"{k} ({kind})" for k, kind in shape)
+            which = f"point {name}" if count == 1 else f"all {count} points with {described}; the first, {name}"
+            raise BadInput(f"{path}: `collop {command} --dry-run` refuses {which}: {failure} — nothing was run")
+
+
+def refuse_ignored(path, command, header, warnings, model, vary, base):
+    """Refuses an option a dry run's header lists in `ignored_options`, naming where the
+    description sets it and the reason collop's warning gives."""
+    ignored = [k for k in header.get("ignored_options", "none").split(",") if k and k != "none"]
+    if not ignored:
+        return
+    key = ignored[0]
+    swept = dict(vary)
+    where = f"vary.{key}" if key in swept else (f"[base] key {key}" if key in base else f"args: --{key}")
+    reason = next((w.split("warning:", 1)[1].strip() for w in warnings
+                   if "has no effect" in w and (f"--{key} " in w or f"'{key}'" in w)), "")
+    for_model = " for the points with " + ", ".join(f"{k}={v}" for k, v in model) if model else ""
+    if key not in swept:
+        advice = "it would change nothing — remove it"
+    elif model:
+        advice = "those points would be identical — sweep it in a description of the models that read it"
+    else:
+        advice = "its points would be identical — remove it from [vary]"
+    raise BadInput(f"{path}: {where}: collop {command} does not read --{key}{for_model}"
+                   f"{f' ({reason})' if reason else ''}; {advice} (nothing was run)")
 
 
 def is_complete(table):
@@ -555,8 +595,6 @@ def command_merge(argv):
     outdir = os.path.abspath(a.outdir)
     swept, points = read_index(outdir)
     keys = [k for k in a.keys.split(",") if k]
-    if a.summary and not keys:
-        raise BadInput("--summary needs --keys K1,K2,… (the header keys to tabulate per point)")
     present, missing = [], []
     for name, values in points:
         table = os.path.join(outdir, "points", name + ".tsv")
@@ -567,19 +605,31 @@ def command_merge(argv):
         return 1
     if not present:
         raise BadInput(f"{outdir}: no complete point table to merge")
-    reference = None
-    body = []
+    parsed = []
     for name, values, path in present:
         try:
-            tables = parse_tables(path)
+            parsed.append((values, path, parse_tables(path)))
         except (OSError, UnicodeDecodeError) as error:
             raise BadInput(f"cannot read {path}: {error}")
-        meta = tables[0].meta
-        key_values = []
+    for _, path, tables in parsed:
         for k in keys:
-            if k not in meta:
+            if k not in tables[0].meta:
                 raise BadInput(f"header key {k!r} is missing from {path}")
-            key_values.append(meta[k])
+    # Every other header key whose value is not the same in every point (or that some point
+    # lacks): a verdict such as grid_resolved or finite_size_dominated, a derived quantity
+    # (gamma, D_KG …). Swept keys are columns already.
+    varying = []
+    for _, _, tables in parsed:
+        for k in tables[0].meta:
+            if k in keys or k in swept or k in varying:
+                continue
+            if len({t[0].meta.get(k) for _, _, t in parsed}) > 1:
+                varying.append(k)
+    header_keys = keys + varying
+    reference = None
+    body = []
+    for values, path, tables in parsed:
+        key_values = [tables[0].meta.get(k, "NA") for k in header_keys]
         if a.summary:
             body.append(values + key_values)
             continue
@@ -595,18 +645,22 @@ def command_merge(argv):
         for row in chosen.rows:
             body.append(values + key_values + row)
     own = [] if a.summary else reference[1]
-    leading = [f"sweep_{k}" if k in own or k in keys else k for k in swept]
-    header = leading + keys + own
+    leading = [f"sweep_{k}" if k in own or k in header_keys else k for k in swept]
+    header = leading + [f"header_{k}" if k in own else k for k in header_keys] + own
     with open(os.path.join(outdir, "sweep.json"), encoding="utf-8") as handle:
         description = json.load(handle)
     comments = [f"# collop-merge {description.get('command')}",
                 f"# sweep = {description.get('sweep_file')}",
                 f"# swept = {','.join(swept)}",
                 f"# merged_table = {'summary' if a.summary else a.table}",
-                f"# keys = {','.join(keys) if keys else 'none'}",
+                f"# keys = {','.join(keys) or 'none'}",
+                f"# varying_keys = {','.join(varying) or 'none'}",
                 f"# points = {len(present)} of {len(points)}"]
     if missing:
         comments.append(f"# missing_points = {' '.join(n for n, _, _ in missing)}")
+    # The header keys every point shares (a grid verdict that holds everywhere included).
+    first_meta = parsed[0][2][0].meta
+    comments += [f"# {k} = {v}" for k, v in first_meta.items() if k not in header_keys and k not in swept]
     text = "\n".join(comments + ["\t".join(header)] + ["\t".join(r) for r in body]) + "\n"
     if a.output == "-":
         sys.stdout.write(text)
