@@ -23,6 +23,10 @@ public struct ClosureAnalysis: Sendable {
         public var thouless: Double
         /// Products with 𝕃 over all the iterations.
         public var products: Int
+        /// The largest normwise backward error ‖j − 𝕃z‖/(‖𝕃‖‖z‖ + ‖j‖) of the current
+        /// solves at this ω, and the largest relative residual ‖j − 𝕃z‖/‖j‖ (`CurrentRelaxation`).
+        public var currentBackwardError: Double
+        public var currentResidual: Double
     }
 
     public let points: [Point]
@@ -55,10 +59,13 @@ public struct ClosureAnalysis: Sendable {
         for (index, omega) in ladder.enumerated() {
             var products = 0
             var evaluations = 0
+            var backwardError = 0.0, currentResidual = 0.0
             let channel = try CurrentRelaxation.Channel(model: model, omega: omega)
             func current(_ d: Complex<Double>) throws -> Complex<Double> {
                 let result = try channel.diffusion(cooperonDiffusion: d)
                 products += result.products
+                backwardError = max(backwardError, result.backwardError)
+                currentResidual = max(currentResidual, result.residual)
                 evaluations += 1
                 progress?(index, evaluations, result.diffusion)
                 return result.diffusion
@@ -66,7 +73,8 @@ public struct ClosureAnalysis: Sendable {
             let solved = try Self.fixedPoint(start: guess, omega: omega, map: current)
             let residual = (try current(solved) - solved).length / solved.length
             points.append(Point(omega: omega, diffusion: solved, iterations: evaluations, residual: residual,
-                                thouless: omega / (solved.length * spacing * spacing), products: products))
+                                thouless: omega / (solved.length * spacing * spacing), products: products,
+                                currentBackwardError: backwardError, currentResidual: currentResidual))
             guess = solved
         }
         self.points = points

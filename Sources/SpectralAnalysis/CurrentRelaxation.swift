@@ -20,12 +20,13 @@ public enum CurrentRelaxation {
         public var products: Int
         /// True relative residual ‖j − 𝕃z‖/‖j‖.
         public var residual: Double
+        /// Normwise backward error ‖j − 𝕃z‖/(‖𝕃‖‖z‖ + ‖j‖), what the solve is judged on: at
+        /// small ω ‖𝕃‖ grows like F/ω and the relative residual cannot follow it below ε‖𝕃‖‖z‖/‖j‖.
+        public var backwardError: Double
     }
 
+    /// The normwise backward error the current solve reaches.
     public static let tolerance = 1e-12
-    /// The true residual accepted when 1e-12 is below the attainable accuracy (small ω on
-    /// large d = 1 grids, where 𝕃 in the odd sector is ill-conditioned); `residual` reports it.
-    public static let acceptableResidual = 1e-10
 
     /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
     /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}
@@ -49,6 +50,9 @@ public enum CurrentRelaxation {
         let current: [Complex<Double>]
         let workspace = ConjugateOrthogonalGradient.Workspace()
         var previousSolution: [Complex<Double>]? = nil
+        /// ‖𝕃‖ estimated by the first solve: D0 moves the cooperon's Q ≠ 0 terms only, while
+        /// ‖𝕃‖ is set by U^sing(0) = iF/ω and ΔΣ, so one estimate serves every D0 at this ω.
+        var operatorNorm: Double? = nil
 
         /// - Throws: `ParameterError` for an ω the model cannot take, `ModelComputationError`
         ///   when the SCBA fails.
@@ -66,7 +70,8 @@ public enum CurrentRelaxation {
 
         /// D_cur with the cooperon's D0 set to `d0`.
         /// - Throws: `ParameterError` (`d0`) outside the physical half plane,
-        ///   `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
+        ///   `DiffusionSolverError.krylovFailure` when COCG does not reach the backward error
+        ///   `tolerance`.
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
@@ -76,15 +81,17 @@ public enum CurrentRelaxation {
                 solution = try ConjugateOrthogonalGradient.solve(
                     current, apply: { x, y in try action.apply(x, into: &y) },
                     precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
-                    tolerance: tolerance, maximumIterations: maximumIterations, acceptable: acceptableResidual,
+                    tolerance: tolerance, maximumIterations: maximumIterations, operatorNorm: operatorNorm,
                     initialGuess: previousSolution, workspace: workspace)
             } catch let error as LinearAlgebraError {
-                throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L", advice: [])
+                throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: [])
             }
             previousSolution = solution.solution
+            operatorNorm = solution.operatorNorm
             let s = fields.root
             let value = Complex(0, -1) * bilinearSum(current, solution.solution) / bilinearSum(s, s)
-            return Result(diffusion: value, products: solution.iterations, residual: solution.residual)
+            return Result(diffusion: value, products: solution.iterations, residual: solution.residual,
+                          backwardError: solution.backwardError)
         }
     }
 }
