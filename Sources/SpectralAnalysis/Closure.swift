@@ -43,10 +43,14 @@ public struct ClosureAnalysis: Sendable {
 
     /// Solves the fixed point at every ω of `omegas`, from the largest down, each starting from
     /// the previous D* (the first from D_RA, or `start`).
-    /// - Parameter progress: (ω index, iteration, current D).
+    /// - Parameters:
+    ///   - preconditioner: the pair model the first current solve tries; each ω starts with
+    ///     the one the previous ω converged with (`CurrentRelaxation.Channel.preconditioner`).
+    ///   - progress: (ω index, iteration, current D).
     /// - Throws: `ParameterError` unless the model's vertex is `cooperon`;
     ///   `ClosureError.notConverged` with the last iterates.
     public init(model: CollisionModel, omegas: [Double], start: Complex<Double>? = nil,
+                preconditioner: PreconditionerKind = .pairs,
                 progress: ((Int, Int, Complex<Double>) -> Void)? = nil) throws {
         guard model.parameters.singular == .cooperon else {
             throw ParameterError(.singular, value: model.parameters.singular.rawValue,
@@ -56,11 +60,12 @@ public struct ClosureAnalysis: Sendable {
         let spacing = model.grid.spacing
         var guess = start ?? Complex(model.kuboGreenwood.onShellDiffusion)
         var points: [Point] = []
+        var preferred = preconditioner
         for (index, omega) in ladder.enumerated() {
             var products = 0
             var evaluations = 0
             var backwardError = 0.0, currentResidual = 0.0
-            let channel = try CurrentRelaxation.Channel(model: model, omega: omega)
+            let channel = try CurrentRelaxation.Channel(model: model, omega: omega, preconditioner: preferred)
             func current(_ d: Complex<Double>) throws -> Complex<Double> {
                 let result = try channel.diffusion(cooperonDiffusion: d)
                 products += result.products
@@ -76,6 +81,7 @@ public struct ClosureAnalysis: Sendable {
                                 thouless: omega / (solved.length * spacing * spacing), products: products,
                                 currentBackwardError: backwardError, currentResidual: currentResidual))
             guess = solved
+            preferred = channel.preconditioner
         }
         self.points = points
         ending = DiffusionRegime.classify(points.map { ($0.omega, $0.diffusion) })

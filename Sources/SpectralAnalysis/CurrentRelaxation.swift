@@ -30,7 +30,8 @@ public enum CurrentRelaxation {
 
     /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
     /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}
-    /// (`PairPreconditioner`, `.pairs`: the one of λ0's Krylov solve).
+    /// (`PairPreconditioner`, `.pairs` or `.singularPairs`, whichever models 𝕃 better on j:
+    /// `Channel.choosePreconditioner`).
     /// - Throws: `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
     public static func currentDiffusion(model: CollisionModel, omega: Double,
                                         maximumIterations: Int = 3000) throws -> Result {
@@ -45,6 +46,16 @@ public enum CurrentRelaxation {
     public final class Channel {
         public let model: CollisionModel
         public let omega: Double
+        /// The pair model of 𝕃 tried first (the one that converged last): `.pairs` (the
+        /// vertex's Q = 0 term on the k ↔ −k coupling) is the better model while the
+        /// cooperon's peak √(ω/|D0|) is not small against 1/l, `.singularPairs` (its weight ū,
+        /// docs/closure.md §1) once it is — at small ω, where the 1/ω weight makes 𝕃
+        /// ill-conditioned (d = 1, W = 1.2, L = 2048: `.pairs` stalls below ω = 1e-5,
+        /// `.singularPairs` needs 80–130 products per solve down to 1e-8; docs/solvers.md).
+        /// A solve that fails with it is repeated with the other, which then leads.
+        public private(set) var preconditioner: PreconditionerKind
+        /// Products a first attempt may take before the other model is tried.
+        public static let firstAttemptProducts = 600
         let fields: KineticFields
         /// j = v_x s.
         let current: [Complex<Double>]
@@ -56,11 +67,12 @@ public enum CurrentRelaxation {
 
         /// - Throws: `ParameterError` for an ω the model cannot take, `ModelComputationError`
         ///   when the SCBA fails.
-        public init(model: CollisionModel, omega: Double) throws {
+        public init(model: CollisionModel, omega: Double, preconditioner: PreconditionerKind = .pairs) throws {
             let probe = Probe(dimension: model.parameters.dimension, omega: omega)
             try model.validate(probe)
             self.model = model
             self.omega = omega
+            self.preconditioner = preconditioner
             fields = try model.fields(at: probe)
             let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
             let velocity = model.band.velocities(on: model.grid, shiftedBy: probe.q, direction: axis)
@@ -75,22 +87,36 @@ public enum CurrentRelaxation {
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
-            let blocks = op.preconditioner(.pairs)
-            let solution: IterativeSolution
-            do {
-                solution = try ConjugateOrthogonalGradient.solve(
-                    current, apply: { x, y in try action.apply(x, into: &y) },
-                    precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
-                    tolerance: tolerance, maximumIterations: maximumIterations, operatorNorm: operatorNorm,
-                    initialGuess: previousSolution, workspace: workspace)
-            } catch let error as LinearAlgebraError {
-                throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: [])
+            var products = 0
+            var failure: LinearAlgebraError? = nil
+            let other: PreconditionerKind = preconditioner == .pairs ? .singularPairs : .pairs
+            for kind in op.singularKernel == nil ? [preconditioner] : [preconditioner, other] {
+                let blocks = op.preconditioner(kind)
+                let limit = kind == preconditioner && op.singularKernel != nil
+                    ? min(maximumIterations, Self.firstAttemptProducts) : maximumIterations
+                do {
+                    let solution = try ConjugateOrthogonalGradient.solve(
+                        current, apply: { x, y in try action.apply(x, into: &y) },
+                        precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
+                        tolerance: tolerance, maximumIterations: limit, operatorNorm: operatorNorm,
+                        initialGuess: previousSolution, workspace: workspace)
+                    preconditioner = kind
+                    return finish(solution, products: products)
+                } catch let error as LinearAlgebraError {
+                    if case .iterationLimit(_, let spent, _) = error { products += spent }
+                    failure = error
+                }
             }
+            throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega) (pair models with U^sing(0) and with ū, \(products) products): \(failure?.description ?? ""); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: [])
+        }
+
+        /// D_cur from the solution z = 𝕃⁻¹j.
+        func finish(_ solution: IterativeSolution, products: Int) -> Result {
             previousSolution = solution.solution
             operatorNorm = solution.operatorNorm
             let s = fields.root
             let value = Complex(0, -1) * bilinearSum(current, solution.solution) / bilinearSum(s, s)
-            return Result(diffusion: value, products: solution.iterations, residual: solution.residual,
+            return Result(diffusion: value, products: products + solution.iterations, residual: solution.residual,
                           backwardError: solution.backwardError)
         }
     }
