@@ -49,6 +49,39 @@ public enum ConjugateOrthogonalGradient {
         }
     }
 
+    /// A solve stopped above its tolerance is accepted when its backward error is within this
+    /// multiple of the product's own rounding floor (`productFloor`): nothing better exists
+    /// in the arithmetic.
+    public static let floorMultiple = 10.0
+
+    /// The rounding floor of the product at x: ‖A(x + y) − Ax − Ay‖/(‖A‖(‖x‖ + ‖y‖)) for a
+    /// fixed spread-out y with ‖y‖ = ‖x‖ (3 products). A linear A in exact arithmetic gives 0;
+    /// what remains is the rounding of the product (e.g. of an FFT, ε log N relative to the
+    /// largest kernel value), below which no residual can be certified.
+    static func productFloor(_ x: [Complex<Double>], norm: Double,
+                             apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void,
+                             scratch ax: inout [Complex<Double>], _ ay: inout [Complex<Double>],
+                             _ sum: inout [Complex<Double>]) throws -> Double {
+        let n = x.count
+        let xNorm = euclideanNorm(x)
+        guard xNorm > 0, norm > 0 else { return 0 }
+        var y = spreadVector(order: n)
+        let scale = xNorm / euclideanNorm(y)
+        for i in 0..<n { y[i] = y[i] * Complex(scale) }
+        try apply(x, &ax)
+        try apply(y, &ay)
+        for i in 0..<n { y[i] += x[i] }
+        try apply(y, &sum)
+        var defect = 0.0
+        for i in 0..<n { defect += (sum[i] - ax[i] - ay[i]).magnitudeSquared }
+        return defect.squareRoot() / (norm * 2 * xNorm)
+    }
+
+    /// A fixed vector with every component nonzero and no structure of the grid.
+    static func spreadVector(order n: Int) -> [Complex<Double>] {
+        (0..<n).map { Complex(Double.cos(0.7 * Double($0) + 0.3), Double.sin(1.3 * Double($0) + 0.1)) }
+    }
+
     /// Products with A of `estimateNorm`.
     public static let normEstimateProducts = 3
 
@@ -61,7 +94,7 @@ public enum ConjugateOrthogonalGradient {
     public static func estimateNorm(order n: Int,
                                     apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void) throws -> Double {
         guard n > 0 else { return 0 }
-        var v = (0..<n).map { Complex(Double.cos(0.7 * Double($0) + 0.3), Double.sin(1.3 * Double($0) + 0.1)) }
+        var v = spreadVector(order: n)
         var w = v
         var estimate = 0.0
         for step in 0..<2 {
@@ -90,8 +123,10 @@ public enum ConjugateOrthogonalGradient {
     ///     product); nil starts from 0.
     ///   - workspace: the five work vectors, kept between solves of the same order so a
     ///     sequence of solves allocates only its solutions; nil allocates them here.
-    /// - Throws: `.iterationLimit` with the backward error reached (also after a breakdown,
-    ///   rᵀz or pᵀAp = 0, that restarts cannot cure, or at the floor of the arithmetic),
+    ///   A solve that stalls above `tolerance` returns its best iterate when that is within
+    ///   `floorMultiple` of the product's rounding floor (the reported backward error says so).
+    /// - Throws: `.iterationLimit` with the backward error reached and the floor (also after a
+    ///   breakdown, rᵀz or pᵀAp = 0, that restarts cannot cure),
     ///   `.nonFiniteInput` for a NaN or infinite b.
     public static func solve(_ b: [Complex<Double>],
                              apply: ([Complex<Double>], inout [Complex<Double>]) throws -> Void,
@@ -137,7 +172,7 @@ public enum ConjugateOrthogonalGradient {
             for i in 0..<n { x[i] = .zero; r[i] = b[i] }
         }
         var error = 1.0
-        var bestError = Double.infinity
+        var best: (x: [Complex<Double>], error: Double, residual: Double)? = nil
         if fromGuess {
             try apply(x, &w)
             products += 1
@@ -148,7 +183,7 @@ public enum ConjugateOrthogonalGradient {
             error = backwardError()
             if error <= tolerance { return converged() }
             if fromGuess {
-                bestError = error                       // a sweep must improve on the guess
+                best = (x, error, euclideanNorm(r) / bNorm)     // a sweep must improve on the guess
                 fromGuess = false
             }
             if let precondition { try precondition(r, &z) } else { for i in 0..<n { z[i] = r[i] } }
@@ -186,11 +221,24 @@ public enum ConjugateOrthogonalGradient {
             error = backwardError()
             if error <= tolerance { return converged() }
             // A restart that did not improve on the best iterate cannot help: noise has won.
-            guard error < bestError else { error = bestError; break }
-            bestError = error
+            if let best, error >= best.error { break }
+            best = (x, error, euclideanNorm(r) / bNorm)
             if products >= maximumIterations { break }
         }
-        throw LinearAlgebraError.iterationLimit(solver: "COCG (normwise backward error ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖), ‖A‖ ≈ \(norm))",
-                                                iterations: products, lastChange: error)
+        guard let best else {
+            throw LinearAlgebraError.iterationLimit(solver: "COCG (normwise backward error ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖), ‖A‖ ≈ \(norm))",
+                                                    iterations: products, lastChange: error)
+        }
+        // Stopped above the tolerance: accept the best iterate if it is at the floor of the
+        // arithmetic of the product itself (`productFloor`), else report both.
+        for i in 0..<n { x[i] = best.x[i] }
+        let floor = try productFloor(x, norm: norm, apply: apply, scratch: &w, &z, &p)
+        products += 3
+        if best.error <= floorMultiple * floor {
+            return IterativeSolution(solution: best.x, iterations: products, residual: best.residual,
+                                     backwardError: best.error, operatorNorm: norm)
+        }
+        throw LinearAlgebraError.iterationLimit(solver: "COCG (normwise backward error ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖), ‖A‖ ≈ \(norm), floor of the product ≈ \(floor))",
+                                                iterations: products, lastChange: best.error)
     }
 }
