@@ -75,8 +75,17 @@ public struct ClosureAnalysis: Sendable {
                 progress?(index, evaluations, result.diffusion)
                 return result.diffusion
             }
-            let solved = try Self.fixedPoint(start: guess, omega: omega, map: current)
-            let residual = (try current(solved) - solved).length / solved.length
+            let solved: Complex<Double>, residual: Double
+            do {
+                solved = try Self.fixedPoint(start: guess, omega: omega, map: current)
+                residual = (try current(solved) - solved).length / solved.length
+            } catch DiffusionSolverError.krylovFailure(let detail, let advice) where !points.isEmpty {
+                // Name the smallest ω of the ladder that ran: the largest one known to work.
+                let reached = points.last!
+                throw DiffusionSolverError.krylovFailure(
+                    detail: "\(detail); the ladder ran down to ω = \(reached.omega) (D* = \(reached.diffusion)): take ω ≥ \(reached.omega) on this grid",
+                    advice: advice)
+            }
             points.append(Point(omega: omega, diffusion: solved, iterations: evaluations, residual: residual,
                                 thouless: omega / (solved.length * spacing * spacing), products: products,
                                 currentBackwardError: backwardError, currentResidual: currentResidual))
