@@ -181,9 +181,16 @@ public struct CollisionModel: Sendable {
         // u = 𝕊s, the projection's rank-one vector, by FFT: O(N log N) instead of O(N²).
         let u = try singular.map { try Self.projectedVectorByFourierTransform(grid: grid, fields: fields, kernel: $0) }
             ?? [Complex<Double>](repeating: .zero, count: grid.count)
+        // ū: the vertex's weight within the Green functions' momentum width 1/l, the part that
+        // couples k to −k alone (docs/closure.md §1); the tail beyond 1/l is left out.
+        let l = resolution.meanFreePath.isFinite ? resolution.meanFreePath : Double(grid.size)
+        let weight = vertex.values(on: grid, omega: omega, amplitude: amplitude, d0: cooperonDiffusion).map { whole in
+            let momenta = SingularVertex.latticeMomentaSquared(on: grid)
+            return compensatedSum((0..<grid.count).map { whole[$0] / Complex(1 + l * l * momenta[$0]) }) / Complex(Double(grid.count))
+        } ?? .zero
         return CollisionOperator(grid: grid, fields: fields, u0: parameters.u0, regularKernel: regular,
                                  singularKernel: singular, singularScale: singularScale(fields: fields, omega: omega),
-                                 wardProjection: project, projectedVector: u)
+                                 singularWeight: weight, wardProjection: project, projectedVector: u)
     }
 
     /// The size of the unprojected singular operator, max_Q |U^sing(Q)|·(1/N)Σ_k |ΔG_k|

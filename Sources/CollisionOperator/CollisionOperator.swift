@@ -23,6 +23,11 @@ public struct CollisionOperator: Sendable {
     /// max_Q |U^sing(Q)|·(1/N)Σ|ΔG_k| of the unprojected vertex: the scale of 𝕊, against
     /// which a (nearly) vanishing 𝕃sing is measured.
     public let singularScale: Double
+    /// ū = (1/N)Σ_Q U^sing(Q)/(1 + l²Q̂²) of the whole vertex (its Q-constant part included):
+    /// the weight with which 𝕊 couples k to −k, the vertex within the Green functions'
+    /// momentum width 1/l (docs/closure.md §1, the pair-diagonal model, where U^sing is
+    /// concentrated at Q ≪ 1/l and this is (1/N)Σ_Q U^sing(Q)); 0 without a singular vertex.
+    public let singularWeight: Complex<Double>
     /// u = 𝕊 s.
     let projectedVector: [Complex<Double>]
     /// σ = sᵀs and τ = sᵀ𝕊s.
@@ -37,8 +42,8 @@ public struct CollisionOperator: Sendable {
     /// The operator from its kernels, fields and u = 𝕊s (computed by FFT in
     /// `CollisionModel.operator(at:)`).
     init(grid: MomentumGrid, fields: KineticFields, u0: Double, regularKernel: [Double]?,
-         singularKernel: [Complex<Double>]?, singularScale: Double, wardProjection: Bool,
-         projectedVector: [Complex<Double>]) {
+         singularKernel: [Complex<Double>]?, singularScale: Double, singularWeight: Complex<Double>,
+         wardProjection: Bool, projectedVector: [Complex<Double>]) {
         self.grid = grid
         self.fields = fields
         self.u0 = u0
@@ -46,6 +51,7 @@ public struct CollisionOperator: Sendable {
         self.singularKernel = singularKernel
         self.wardProjection = wardProjection
         self.singularScale = singularScale
+        self.singularWeight = singularWeight
         self.projectedVector = projectedVector
         sigma = bilinearSum(fields.root, fields.root)
         tau = bilinearSum(fields.root, projectedVector)

@@ -8,6 +8,12 @@ public enum PreconditionerKind: String, Sendable, CaseIterable {
     /// The 2 × 2 blocks on {k, −k}, which hold the cooperon's Q = 0 pole and the
     /// k − k' = 2k and k + k' = 2k couplings.
     case pairs
+    /// The 2 × 2 blocks on {k, −k} with the whole weight ū = (1/N)Σ_Q U^sing(Q) of the
+    /// singular vertex on the k ↔ −k coupling, not its Q = 0 term alone: the pair-diagonal
+    /// model of docs/closure.md §1, (𝕃j)_k ≈ ΔΣ(1 + ū|G_k|²) j_k on odd j, nearly exact when
+    /// U^sing is concentrated at Q ≪ 1/l — the cooperon at small ω, where ū ∝ 1/ω
+    /// (d = 1: 1/√ω above the Thouless scale) carries the operator's ill-conditioning.
+    case singularPairs
 }
 
 /// The block-diagonal model B of 𝕃 on the pairs {k, −k} (1 × 1 where k = −k), without the
@@ -18,6 +24,8 @@ public enum PreconditionerKind: String, Sendable, CaseIterable {
 ///   B_kk = M_k + ΔΣ_k − (1/N)(U0 C(0) + U^sing(2k)) s_k²,
 ///   B_{k,−k} = −(1/N)(U0 C(2k) + U^sing(0)) s_k s_{−k}           (Suslov (75), (76) on the pair)
 ///
+/// `singularPairs` puts ū = (1/N)Σ_Q U^sing(Q) in place of U^sing(0)/N on the k ↔ −k
+/// coupling (and of U^sing(2k)/N on a self-paired k = −k), the peak's whole weight;
 /// `diagonal` keeps B_kk = M_k + ΔΣ_k only — exact for white noise with the `none` vertex.
 /// B is complex symmetric, as COCG needs.
 public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
@@ -33,7 +41,7 @@ public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
         let base = op.fields.regularDiagonal
         self.kind = kind
         partner = grid.negatedIndex.map(Int.init)
-        guard kind == .pairs else {
+        guard kind != .diagonal else {
             diagonal = base
             offDiagonal = [Complex<Double>](repeating: .zero, count: n)
             return
@@ -42,11 +50,14 @@ public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
         let inverseN = 1 / Double(n)
         func regular(_ index: Int) -> Complex<Double> { Complex(op.regularKernel?[index] ?? op.u0) }
         func singular(_ index: Int) -> Complex<Double> { op.singularKernel?[index] ?? .zero }
+        // The vertex's weight on the coupling of k to −k, in units of 1/N.
+        let pairWeight = kind == .singularPairs ? Complex(Double(n)) * op.singularWeight : singular(0)
         var d = base, o = base
         for k in 0..<n {
             let m = partner[k]
-            d[k] = base[k] - Complex(inverseN) * (regular(0) + singular(grid.sumIndex(k, k))) * s[k] * s[k]
-            o[k] = m == k ? .zero : -Complex(inverseN) * (regular(grid.differenceIndex(k, m)) + singular(0)) * s[k] * s[m]
+            let self2k = m == k ? pairWeight : singular(grid.sumIndex(k, k))
+            d[k] = base[k] - Complex(inverseN) * (regular(0) + self2k) * s[k] * s[k]
+            o[k] = m == k ? .zero : -Complex(inverseN) * (regular(grid.differenceIndex(k, m)) + pairWeight) * s[k] * s[m]
         }
         diagonal = d
         offDiagonal = o

@@ -67,12 +67,16 @@ struct ClosureCommand: ParsableCommand {
         report.add("closure_thouless_ratio", last.thouless)
         report.add("closure_finite_size_dominated", last.thouless < 1 ? "yes" : "no")
         report.add("operator_products", closure.points.reduce(0) { $0 + $1.products })
-        var table = Table(name: "closure", columns: ["omega", "D_re", "D_im", "iterations", "residual", "thouless", "vw_re", "vw_im"])
+        report.add("current_tolerance", .parameter(CurrentRelaxation.tolerance))
+        report.add("current_backward_error", closure.points.map(\.currentBackwardError).max() ?? 0)
+        report.add("current_residual", closure.points.map(\.currentResidual).max() ?? 0)
+        var table = Table(name: "closure", columns: ["omega", "D_re", "D_im", "iterations", "residual", "thouless", "vw_re", "vw_im",
+                                                     "backward_error"])
         for point in closure.points {
             let v = vwByOmega[point.omega] ?? Complex(.nan, .nan)
             table.rows.append([.parameter(point.omega), .number(point.diffusion.real), .number(point.diffusion.imaginary),
                                .integer(point.iterations), .number(point.residual), .number(point.thouless),
-                               .number(v.real), .number(v.imaginary)])
+                               .number(v.real), .number(v.imaginary), .number(point.currentBackwardError)])
         }
         report.tables.append(table)
         if last.thouless < 1 {

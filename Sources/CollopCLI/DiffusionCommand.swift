@@ -44,6 +44,7 @@ struct DiffusionCommand: ParsableCommand {
             report.add("D_current_re", current.diffusion.real)
             report.add("D_current_im", current.diffusion.imaginary)
             report.add("D_current_residual", current.residual)
+            report.add("D_current_backward_error", current.backwardError)
         } catch {
             report.add("D_current", "not computed: \(describeFailure(error))")
         }

@@ -53,5 +53,6 @@ func krylovHeader(_ report: KrylovReport) -> [(key: String, value: Cell)] {
      ("krylov_operator_products", .integer(report.products)),
      ("krylov_inner_residual", .number(report.worstInnerResidual)),
      ("krylov_inner_tolerance", .parameter(KrylovDiffusion.innerTolerance)),
+     ("krylov_inner_backward_error", .number(report.worstInnerBackwardError)),
      ("krylov_eigen_residual", .number(report.worstEigenResidual))]
 }

@@ -23,6 +23,10 @@ public struct ClosureAnalysis: Sendable {
         public var thouless: Double
         /// Products with 𝕃 over all the iterations.
         public var products: Int
+        /// The largest normwise backward error ‖j − 𝕃z‖/(‖𝕃‖‖z‖ + ‖j‖) of the current
+        /// solves at this ω, and the largest relative residual ‖j − 𝕃z‖/‖j‖ (`CurrentRelaxation`).
+        public var currentBackwardError: Double
+        public var currentResidual: Double
     }
 
     public let points: [Point]
@@ -39,10 +43,14 @@ public struct ClosureAnalysis: Sendable {
 
     /// Solves the fixed point at every ω of `omegas`, from the largest down, each starting from
     /// the previous D* (the first from D_RA, or `start`).
-    /// - Parameter progress: (ω index, iteration, current D).
+    /// - Parameters:
+    ///   - preconditioner: the pair model the first current solve tries; each ω starts with
+    ///     the one the previous ω converged with (`CurrentRelaxation.Channel.preconditioner`).
+    ///   - progress: (ω index, iteration, current D).
     /// - Throws: `ParameterError` unless the model's vertex is `cooperon`;
     ///   `ClosureError.notConverged` with the last iterates.
     public init(model: CollisionModel, omegas: [Double], start: Complex<Double>? = nil,
+                preconditioner: PreconditionerKind = .pairs,
                 progress: ((Int, Int, Complex<Double>) -> Void)? = nil) throws {
         guard model.parameters.singular == .cooperon else {
             throw ParameterError(.singular, value: model.parameters.singular.rawValue,
@@ -52,22 +60,37 @@ public struct ClosureAnalysis: Sendable {
         let spacing = model.grid.spacing
         var guess = start ?? Complex(model.kuboGreenwood.onShellDiffusion)
         var points: [Point] = []
+        var preferred = preconditioner
         for (index, omega) in ladder.enumerated() {
             var products = 0
             var evaluations = 0
-            let channel = try CurrentRelaxation.Channel(model: model, omega: omega)
+            var backwardError = 0.0, currentResidual = 0.0
+            let channel = try CurrentRelaxation.Channel(model: model, omega: omega, preconditioner: preferred)
             func current(_ d: Complex<Double>) throws -> Complex<Double> {
                 let result = try channel.diffusion(cooperonDiffusion: d)
                 products += result.products
+                backwardError = max(backwardError, result.backwardError)
+                currentResidual = max(currentResidual, result.residual)
                 evaluations += 1
                 progress?(index, evaluations, result.diffusion)
                 return result.diffusion
             }
-            let solved = try Self.fixedPoint(start: guess, omega: omega, map: current)
-            let residual = (try current(solved) - solved).length / solved.length
+            let solved: Complex<Double>, residual: Double
+            do {
+                solved = try Self.fixedPoint(start: guess, omega: omega, map: current)
+                residual = (try current(solved) - solved).length / solved.length
+            } catch DiffusionSolverError.krylovFailure(let detail, let advice) where !points.isEmpty {
+                // Name the smallest ω of the ladder that ran: the largest one known to work.
+                let reached = points.last!
+                throw DiffusionSolverError.krylovFailure(
+                    detail: "\(detail); the ladder ran down to ω = \(reached.omega) (D* = \(reached.diffusion)): take ω ≥ \(reached.omega) on this grid",
+                    advice: advice)
+            }
             points.append(Point(omega: omega, diffusion: solved, iterations: evaluations, residual: residual,
-                                thouless: omega / (solved.length * spacing * spacing), products: products))
+                                thouless: omega / (solved.length * spacing * spacing), products: products,
+                                currentBackwardError: backwardError, currentResidual: currentResidual))
             guess = solved
+            preferred = channel.preconditioner
         }
         self.points = points
         ending = DiffusionRegime.classify(points.map { ($0.omega, $0.diffusion) })

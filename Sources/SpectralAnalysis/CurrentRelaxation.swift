@@ -20,16 +20,18 @@ public enum CurrentRelaxation {
         public var products: Int
         /// True relative residual ‖j − 𝕃z‖/‖j‖.
         public var residual: Double
+        /// Normwise backward error ‖j − 𝕃z‖/(‖𝕃‖‖z‖ + ‖j‖), what the solve is judged on: at
+        /// small ω ‖𝕃‖ grows like F/ω and the relative residual cannot follow it below ε‖𝕃‖‖z‖/‖j‖.
+        public var backwardError: Double
     }
 
+    /// The normwise backward error the current solve reaches.
     public static let tolerance = 1e-12
-    /// The true residual accepted when 1e-12 is below the attainable accuracy (small ω on
-    /// large d = 1 grids, where 𝕃 in the odd sector is ill-conditioned); `residual` reports it.
-    public static let acceptableResidual = 1e-10
 
     /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
     /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}
-    /// (`PairPreconditioner`, `.pairs`: the one of λ0's Krylov solve).
+    /// (`PairPreconditioner`, `.pairs` or `.singularPairs`, whichever models 𝕃 better on j:
+    /// `Channel.choosePreconditioner`).
     /// - Throws: `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
     public static func currentDiffusion(model: CollisionModel, omega: Double,
                                         maximumIterations: Int = 3000) throws -> Result {
@@ -44,19 +46,33 @@ public enum CurrentRelaxation {
     public final class Channel {
         public let model: CollisionModel
         public let omega: Double
+        /// The pair model of 𝕃 tried first (the one that converged last): `.pairs` (the
+        /// vertex's Q = 0 term on the k ↔ −k coupling) is the better model while the
+        /// cooperon's peak √(ω/|D0|) is not small against 1/l, `.singularPairs` (its weight ū,
+        /// docs/closure.md §1) once it is — at small ω, where the 1/ω weight makes 𝕃
+        /// ill-conditioned (d = 1, W = 1.2, L = 2048: `.pairs` stalls below ω = 1e-5,
+        /// `.singularPairs` needs 80–130 products per solve down to 1e-8; docs/solvers.md).
+        /// A solve that fails with it is repeated with the other, which then leads.
+        public private(set) var preconditioner: PreconditionerKind
+        /// Products a first attempt may take before the other model is tried.
+        public static let firstAttemptProducts = 600
         let fields: KineticFields
         /// j = v_x s.
         let current: [Complex<Double>]
         let workspace = ConjugateOrthogonalGradient.Workspace()
         var previousSolution: [Complex<Double>]? = nil
+        /// ‖𝕃‖ estimated by the first solve: D0 moves the cooperon's Q ≠ 0 terms only, while
+        /// ‖𝕃‖ is set by U^sing(0) = iF/ω and ΔΣ, so one estimate serves every D0 at this ω.
+        var operatorNorm: Double? = nil
 
         /// - Throws: `ParameterError` for an ω the model cannot take, `ModelComputationError`
         ///   when the SCBA fails.
-        public init(model: CollisionModel, omega: Double) throws {
+        public init(model: CollisionModel, omega: Double, preconditioner: PreconditionerKind = .pairs) throws {
             let probe = Probe(dimension: model.parameters.dimension, omega: omega)
             try model.validate(probe)
             self.model = model
             self.omega = omega
+            self.preconditioner = preconditioner
             fields = try model.fields(at: probe)
             let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
             let velocity = model.band.velocities(on: model.grid, shiftedBy: probe.q, direction: axis)
@@ -66,25 +82,42 @@ public enum CurrentRelaxation {
 
         /// D_cur with the cooperon's D0 set to `d0`.
         /// - Throws: `ParameterError` (`d0`) outside the physical half plane,
-        ///   `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
+        ///   `DiffusionSolverError.krylovFailure` when COCG does not reach the backward error
+        ///   `tolerance`.
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
-            let blocks = op.preconditioner(.pairs)
-            let solution: IterativeSolution
-            do {
-                solution = try ConjugateOrthogonalGradient.solve(
-                    current, apply: { x, y in try action.apply(x, into: &y) },
-                    precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
-                    tolerance: tolerance, maximumIterations: maximumIterations, acceptable: acceptableResidual,
-                    initialGuess: previousSolution, workspace: workspace)
-            } catch let error as LinearAlgebraError {
-                throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega): \(error.description); not even 1e-10 is attainable here: a larger ω, or a smaller L", advice: [])
+            var products = 0
+            var failure: LinearAlgebraError? = nil
+            let other: PreconditionerKind = preconditioner == .pairs ? .singularPairs : .pairs
+            for kind in op.singularKernel == nil ? [preconditioner] : [preconditioner, other] {
+                let blocks = op.preconditioner(kind)
+                let limit = kind == preconditioner && op.singularKernel != nil
+                    ? min(maximumIterations, Self.firstAttemptProducts) : maximumIterations
+                do {
+                    let solution = try ConjugateOrthogonalGradient.solve(
+                        current, apply: { x, y in try action.apply(x, into: &y) },
+                        precondition: { v, z in blocks.solve(v, shift: .zero, into: &z) },
+                        tolerance: tolerance, maximumIterations: limit, operatorNorm: operatorNorm,
+                        initialGuess: previousSolution, workspace: workspace)
+                    preconditioner = kind
+                    return finish(solution, products: products)
+                } catch let error as LinearAlgebraError {
+                    if case .iterationLimit(_, let spent, _) = error { products += spent }
+                    failure = error
+                }
             }
+            throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega) (pair models with U^sing(0) and with ū, \(products) products): \(failure?.description ?? ""); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: [])
+        }
+
+        /// D_cur from the solution z = 𝕃⁻¹j.
+        func finish(_ solution: IterativeSolution, products: Int) -> Result {
             previousSolution = solution.solution
+            operatorNorm = solution.operatorNorm
             let s = fields.root
             let value = Complex(0, -1) * bilinearSum(current, solution.solution) / bilinearSum(s, s)
-            return Result(diffusion: value, products: solution.iterations, residual: solution.residual)
+            return Result(diffusion: value, products: products + solution.iterations, residual: solution.residual,
+                          backwardError: solution.backwardError)
         }
     }
 }

@@ -232,6 +232,8 @@ public struct KrylovReport: Sendable, Equatable {
     public var products = 0
     /// The largest true relative residual of an inner COCG solve.
     public var worstInnerResidual = 0.0
+    /// The largest normwise backward error of an inner COCG solve (what they are judged on).
+    public var worstInnerBackwardError = 0.0
     /// The largest eigen-residual ‖𝕃v − λv‖/(‖v‖·max(|λ|, scale)) over the ladder.
     public var worstEigenResidual = 0.0
 
@@ -244,6 +246,7 @@ public struct KrylovReport: Sendable, Equatable {
         merged.newtonSteps += other.newtonSteps
         merged.products += other.products
         merged.worstInnerResidual = max(worstInnerResidual, other.worstInnerResidual)
+        merged.worstInnerBackwardError = max(worstInnerBackwardError, other.worstInnerBackwardError)
         merged.worstEigenResidual = max(worstEigenResidual, other.worstEigenResidual)
         return merged
     }
@@ -253,6 +256,7 @@ public struct KrylovReport: Sendable, Equatable {
         newtonSteps += mode.newtonSteps
         products += mode.products
         worstInnerResidual = max(worstInnerResidual, mode.innerResidual)
+        worstInnerBackwardError = max(worstInnerBackwardError, mode.innerBackwardError)
         worstEigenResidual = max(worstEigenResidual, mode.eigenResidual)
     }
 }

@@ -31,11 +31,14 @@ public enum KrylovDiffusion {
         public var products: Int
         /// The largest true relative residual of an inner solve.
         public var innerResidual: Double
+        /// The largest normwise backward error ‖r − Ay‖/(‖A‖‖y‖ + ‖r‖) of an inner solve
+        /// (A = P𝕃P − λ), what the inner solves are judged on.
+        public var innerBackwardError: Double
         /// ‖𝕃v − λv‖ / (‖v‖ · max(|λ|, scale)), scale = max_k |M_k + ΔΣ_k|: recomputed from 𝕃.
         public var eigenResidual: Double
     }
 
-    /// Relative accuracy of the inner solves and the Newton step.
+    /// Normwise backward error of the inner solves; relative accuracy of the Newton step.
     public static let innerTolerance = 1e-12
     public static let newtonTolerance = 1e-13
     /// A Newton step that no longer shrinks (by half) but is below this relative size has
@@ -77,7 +80,8 @@ public enum KrylovDiffusion {
 
         var lambda = start
         var y = [Complex<Double>](repeating: .zero, count: n)
-        var worstInner = 0.0
+        var worstInner = 0.0, worstBackward = 0.0
+        var operatorNorm: Double? = nil      // ‖P𝕃P − λ‖, estimated once: λ0 is small against ‖𝕃‖
         var steps = 0
         var converged = false
         var previousStep = Double.infinity
@@ -95,13 +99,15 @@ public enum KrylovDiffusion {
                     project(&work)
                     for k in 0..<n { out[k] = work[k] - lambda * projected[k] }
                 }, precondition: { v, z in shifted.apply(v, into: &z) },
-                   tolerance: innerTolerance, maximumIterations: innerIterations,
+                   tolerance: innerTolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
                    initialGuess: steps > 1 ? y : nil, workspace: workspace)
             } catch let error as LinearAlgebraError {
                 throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description)",
                                                          advice: [.denseOnSmallerGridOrLargerOmega])
             }
             worstInner = max(worstInner, solution.residual)
+            worstBackward = max(worstBackward, solution.backwardError)
+            operatorNorm = solution.operatorNorm
             y = solution.solution
             project(&y)
             let f = lambda - a + bilinearSum(r, y)
@@ -132,7 +138,8 @@ public enum KrylovDiffusion {
         let overlap = hermitianSum(s, v).length / (euclideanNorm(s) * euclideanNorm(v))
         let norm = Complex.sqrt(bilinearSum(v, v) / Complex(Double(n)))
         return Mode(value: lambda, vector: v.map { $0 / norm }, zeroModeOverlap: min(overlap, 1), newtonSteps: steps,
-                    products: products, innerResidual: worstInner, eigenResidual: eigenResidual)
+                    products: products, innerResidual: worstInner, innerBackwardError: worstBackward,
+                    eigenResidual: eigenResidual)
     }
 
     /// z = B⁻¹v − g (eᵀB⁻¹v)/(eᵀg), g = B⁻¹e.

@@ -11,10 +11,11 @@ struct ClosureCommandTests {
     @Test func closureTableAndTheCheckFromOutside() throws {
         let result = try runCollop(["closure"] + Self.model + ["--omegas", "1e-2,1e-3"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("\nomega\tD_re\tD_im\titerations\tresidual\tthouless\tvw_re\tvw_im\n"))
+        #expect(result.stdout.contains("\nomega\tD_re\tD_im\titerations\tresidual\tthouless\tvw_re\tvw_im\tbackward_error\n"))
+        #expect(headerValue(result.stdout, "current_backward_error").flatMap(Double.init).map { $0 <= 1e-12 } == true)
         let rows = dataRows(result.stdout)
         #expect(rows.count == 2 && rows[0][0] == "0.01" && rows[1][0] == "0.001")
-        for row in rows { #expect(Double(row[4])! <= 1e-8) }
+        for row in rows { #expect(Double(row[4])! <= 1e-8 && Double(row[8])! <= 1e-12) }
         #expect(headerValue(result.stdout, "ends") != nil)
         #expect(headerValue(result.stdout, "D_RA") != nil && headerValue(result.stdout, "D_RR") != nil)
         // D* at ω = 1e-3, fed back as --d0: the current channel reproduces it.

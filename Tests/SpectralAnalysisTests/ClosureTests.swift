@@ -11,12 +11,12 @@ import Testing
 /// correction, the linearization of VW.
 @Suite struct ClosureTests {
     /// d = 1, L = 512, E = −0.35, W = 1.6: l ≈ 9 lattice spacings.
-    static func model(amplitude: Double? = nil, size: Int = 512) throws -> CollisionModel {
+    static func model(amplitude: Double? = nil, size: Int = 512, disorder: Double = 1.6) throws -> CollisionModel {
         var p = ModelParameters()
         p.dimension = 1
         p.size = size
         p.energy = -0.35
-        p.disorder = .width(1.6)
+        p.disorder = .width(disorder)
         p.singular = .cooperon
         p.amplitude = amplitude
         return try CollisionModel(parameters: p)
@@ -50,6 +50,24 @@ import Testing
         #expect(moduli[0] < model.kuboGreenwood.onShellDiffusion && moduli[2] < moduli[0])
         let other = try ClosureAnalysis(model: model, omegas: [1e-3], start: Complex(0.5, -0.5))
         #expect((other.points[0].diffusion - closure.points[2].diffusion).length <= 1e-8 * closure.points[2].diffusion.length)
+    }
+
+    /// The docs' ladder down to ω = 1e-8 at W = 1.2 on L = 512 (issue 24: a relative-residual
+    /// target stopped such ladders with exit 3): every current solve reaches the backward
+    /// error 1e-12, D* is a fixed point there, and the ladder ends localized, D* → −iωξ²
+    /// (Im D*/ω constant to 1e-4 over the last two decades, Re D* ≪ |D*|).
+    @Test func smallFrequencyLadderReachesItsBackwardError() throws {
+        let model = try Self.model(disorder: 1.2)
+        let omegas = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
+        let closure = try ClosureAnalysis(model: model, omegas: omegas)
+        for point in closure.points {
+            #expect(point.currentBackwardError <= CurrentRelaxation.tolerance, "ω = \(point.omega)")
+            #expect(point.residual <= 1e-8, "ω = \(point.omega): fixed-point residual \(point.residual)")
+        }
+        let last = closure.points.suffix(2).map { -$0.diffusion.imaginary / $0.omega }
+        #expect(abs(last[0] - last[1]) <= 1e-4 * last[1])
+        #expect(closure.points.last!.diffusion.real < 1e-3 * closure.points.last!.diffusion.length)
+        #expect(closure.localizationLength != nil)
     }
 
     /// Weak coupling, d = 1: with a small F, D_cur − D_RA(ω) is linear in F and its ω^{−1/2}

@@ -57,7 +57,7 @@ import Testing
                 "λ0 krylov \(mode.value) dense \(reference.value)")
         #expect(abs(mode.zeroModeOverlap - (reference.zeroModeOverlap ?? 0)) < 1e-8)
         #expect(mode.eigenResidual < 1e-11)
-        #expect(mode.innerResidual <= KrylovDiffusion.innerTolerance)
+        #expect(mode.innerBackwardError <= KrylovDiffusion.innerTolerance)
     }
 
     /// White noise with `none`: 𝕃 is diagonal plus rank one, and the projected diagonal
@@ -77,8 +77,9 @@ import Testing
         let mode = try KrylovDiffusion.diffusionMode(of: op, start: .zero)
         #expect((mode.value - secular.value).length <= 1e-11 * secular.value.length)
         // Exact preconditioner: each inner solve converges in its first step (2 products
-        // with the final true-residual check), plus the initial and final products.
-        #expect(mode.products <= 3 * mode.newtonSteps + 2)
+        // with the final true-residual check), plus the initial and final products and the
+        // one estimate of ‖P𝕃P − λ‖ for the backward error.
+        #expect(mode.products <= 3 * mode.newtonSteps + 2 + ConjugateOrthogonalGradient.normEstimateProducts)
     }
 
     /// What a solver needs is what the operator provides: the fully symmetric block of 𝕃
@@ -121,7 +122,7 @@ import Testing
     }
 
     /// An inner solve that cannot converge is a numerical failure (a DiffusionSolverError,
-    /// which the CLI maps to exit status 3) naming the residual it reached, with its advice.
+    /// which the CLI maps to exit status 3) naming the backward error it reached, with its advice.
     @Test func innerFailureIsReported() throws {
         var p = ModelSetup()
         p.size = 12
@@ -132,7 +133,7 @@ import Testing
             _ = try KrylovDiffusion.diffusionMode(of: op, start: .zero, innerIterations: 2)
         } throws: { error in
             guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, let advice) = error else { return false }
-            return detail.contains("residual") && advice == [.denseOnSmallerGridOrLargerOmega] && !error.isInputError
+            return detail.contains("backward error") && advice == [.denseOnSmallerGridOrLargerOmega] && !error.isInputError
         }
     }
 }
