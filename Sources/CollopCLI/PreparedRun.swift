@@ -94,7 +94,7 @@ struct PreparedRun {
     func write(_ report: Report) throws {
         var report = report
         report.header = withConnection(report.header) + resourceHeader
-        try destination.write(try output.render(report))
+        try output.write(report, to: destination)
         if timing {
             let (seconds, attoseconds) = (ContinuousClock.now - start).components
             let wall = Double(seconds) + Double(attoseconds) * 1e-18

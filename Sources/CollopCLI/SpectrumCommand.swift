@@ -112,17 +112,15 @@ struct SpectrumCommand: ParsableCommand {
         report.tables.append(table)
 
         if vectors > 0 {
+            // Written as produced, one eigenvector at a time: never held as cells or text.
             let grid = built.grid
-            var vectorTable = Table(name: "vectors", columns: ["s", "k_index"] + (1...grid.dimension).map { "n\($0)" } + ["re", "im"])
-            for s in 0..<vectors {
-                let vector = spectrum.vector(s) ?? []
-                for k in 0..<vector.count {
-                    let e = vector[k]
-                    vectorTable.rows.append([.integer(s), .integer(k)] + (0..<grid.dimension).map { .integer(grid.digit(k, axis: $0)) }
-                                            + [.number(e.real), .number(e.imaginary)])
+            report.stream = RowStream(name: "vectors", columns: ["s", "k_index"] + (1...grid.dimension).map { "n\($0)" } + ["re", "im"],
+                                      groups: vectors) { s in
+                (spectrum.vector(s) ?? []).enumerated().map { k, e in
+                    [.integer(s), .integer(k)] + (0..<grid.dimension).map { .integer(grid.digit(k, axis: $0)) }
+                        + [.number(e.real), .number(e.imaginary)]
                 }
             }
-            report.tables.append(vectorTable)
         }
         try run.write(report)
     }
