@@ -50,6 +50,7 @@ struct CheckCommand: ParsableCommand {
         let (results, skipped) = matrixFree ? try checker.runMatrixFree { progress.stage($0) }
                                             : (try checker.run { progress.stage($0) }, [])
         let failed = results.filter { $0.status == .fail }
+        let unresolved = results.filter { $0.status == .unresolved }
 
         var report = Report(command: "check")
         report.header = run.modelHeader()
@@ -57,6 +58,7 @@ struct CheckCommand: ParsableCommand {
         if !skipped.isEmpty { report.add("skipped", skipped.joined(separator: ",") + " (they need the spectrum; use --method dense where N allows)") }
         report.add("identities", results.count)
         report.add("failed", failed.count)
+        report.add("unresolved", unresolved.count)
         for result in results { report.add("statement_\(result.name)", result.statement) }
         var table = Table(name: "identities", columns: ["identity", "residual", "tolerance", "status", "detail"])
         for result in results {
@@ -65,6 +67,6 @@ struct CheckCommand: ParsableCommand {
         }
         report.tables.append(table)
         try run.write(report)
-        if !failed.isEmpty { throw ChecksFailed(names: failed.map(\.name)) }
+        if !failed.isEmpty || !unresolved.isEmpty { throw ChecksFailed(names: failed.map(\.name), unresolved: unresolved.map(\.name)) }
     }
 }

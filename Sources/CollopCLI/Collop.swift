@@ -123,7 +123,16 @@ public struct Collop: ParsableCommand {
 
 /// `collop check` found a failing identity (exit status 1).
 public struct ChecksFailed: Error, CustomStringConvertible {
-    public init(names: [String]) { self.names = names }
+    public init(names: [String], unresolved: [String] = []) {
+        self.names = names
+        self.unresolved = unresolved
+    }
     public var names: [String]
-    public var description: String { "check failed: \(names.joined(separator: ", "))" }
+    /// Identities below the round-off floor (status UNRESOLVED).
+    public var unresolved: [String]
+    public var description: String {
+        let parts = (names.isEmpty ? [] : ["check failed: \(names.joined(separator: ", "))"])
+            + (unresolved.isEmpty ? [] : ["unresolved below the round-off floor (see the detail column): \(unresolved.joined(separator: ", "))"])
+        return parts.joined(separator: "; ")
+    }
 }

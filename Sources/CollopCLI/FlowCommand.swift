@@ -32,11 +32,12 @@ struct FlowCommand: ParsableCommand {
         } workload: { _ in .flow }
         if try run.finishDryRun(resources, command: "flow") { return }
         let built = run.model
+        let floor = try run.resolutionFloor(consequence: "the M0 and M1 eigenvalues at t = 1 lose their digits")
         let progress = run.progress(threshold: 512)
         let flow = try FlowAnalysis(model: built, at: run.probe, steps: k, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "flow")
-        report.header = run.modelHeader()
+        report.header = run.modelHeader() + resolutionFloorHeader(floor)
         report.add("steps", k)
         // 𝕃1 = ω𝕃sing exists only for the ω-independent correlators (localized, lorentzian);
         // the cooperon's 𝕃sing depends on ω through its pole, so it has no rank 𝕃1.

@@ -41,23 +41,6 @@ struct HierarchyCommand: ParsableCommand {
         return values
     }
 
-    /// Relative round-off of 𝕃sing against the M1 scale 2γ above which M1 eigenvalues keep
-    /// fewer than six significant digits.
-    static let precisionLimit = 1e-6
-
-    /// A warning when at the smallest ω of the ladder the round-off of 𝕃sing,
-    /// ε·‖𝕃sing‖ ≈ ε·(scale of 𝕊), is not small against the regular scale 2γ of M1: there
-    /// the M1 eigenvalues drown in the round-off of the 1/ω part and their exponents mean
-    /// nothing (they get labelled M0 or X).
-    static func precisionWarning(model: CollisionModel, at probe: Probe, omega: Double) throws -> String? {
-        guard model.parameters.singular != .none else { return nil }
-        let fields = try model.fields(at: probe.at(omega: omega))
-        let roundOff = Double.ulpOfOne * model.singularScale(fields: fields, omega: omega)
-        let relative = roundOff / (2 * model.gamma)
-        guard relative > precisionLimit else { return nil }
-        return "at ω = \(format(omega)) the round-off of 𝕃sing (ε·‖𝕃sing‖ ≈ \(String(format: "%.2g", roundOff))) is \(String(format: "%.2g", relative)) of the M1 scale 2γ = \(String(format: "%.4g", 2 * model.gamma)): M1 eigenvalues lose their digits and their classification is not reliable; keep the smallest ω above \(String(format: "%.2g", omega * relative / precisionLimit))"
-    }
-
     func run() throws {
         let ladder = try Self.parseLadder(omegas)
         guard let delta = Double(delta.trimmingCharacters(in: .whitespaces)), delta > 0, delta <= 0.5 else {
@@ -68,14 +51,12 @@ struct HierarchyCommand: ParsableCommand {
         } workload: { _ in .hierarchy }
         if try run.finishDryRun(resources, command: "hierarchy", omegas: ladder) { return }
         let built = run.model
-        if let warning = try Self.precisionWarning(model: built, at: run.probe, omega: ladder.min()!) {
-            Progress.warn("warning: " + warning, quiet: output.quiet)
-        }
+        let floor = try run.resolutionFloor(at: ladder.min()!, consequence: "M1 eigenvalues lose their digits and their classification is not reliable")
         let progress = run.progress(threshold: 512)
         let analysis = try HierarchyAnalysis(model: built, probes: run.probe.ladder(omegas: ladder), delta: delta, symmetry: run.symmetry) { progress.stage($0) }
 
         var report = Report(command: "hierarchy")
-        report.header = run.modelHeader()
+        report.header = run.modelHeader() + resolutionFloorHeader(floor)
         report.add("omegas", analysis.omegas.map(format).joined(separator: ","))
         report.add("table_omega", .parameter(analysis.omegas.last!))
         report.add("delta", .parameter(delta))

@@ -25,6 +25,8 @@ struct LadderRun {
     let options: LadderOptions.Resolved
     let progress: Progress
     let quiet: Bool
+    /// The round-off floor of the solves at the model's ω (warned about when it swamps λ0).
+    let floor: ResolutionFloor
 
     /// Validates the options and prepares the model; nil after a dry run (already written).
     static func prepare(_ kind: LadderCommandKind, model: ModelOptions, reads use: ModelUse, output: OutputOptions,
@@ -37,7 +39,8 @@ struct LadderRun {
             options!.workload(parameters, denseUpTo: kind.denseUpTo, dense: kind.denseWorkload)
         }
         if try run.finishDryRun(resources, command: kind.rawValue) { return nil }
-        return LadderRun(kind: kind, run: run, options: options!, progress: run.progress(), quiet: output.quiet)
+        let floor = try run.resolutionFloor(consequence: "λ0 at small q (|λ0| ≈ Dq² < 2γ) loses its digits")
+        return LadderRun(kind: kind, run: run, options: options!, progress: run.progress(), quiet: output.quiet, floor: floor)
     }
 
     /// The ladder q_j = qmax·j/nq along the direction at the model's ω; without --qmax,
@@ -74,11 +77,12 @@ struct LadderRun {
         let diagnostics = LadderDiagnostics(points: ladder.points, model: built)
         for warning in diagnostics.warnings { Progress.warn("warning: " + warning, quiet: quiet) }
         var report = Report(command: kind.rawValue)
-        report.header = run.modelHeader() + diagnostics.header
+        report.header = run.modelHeader() + diagnostics.header + resolutionFloorHeader(floor)
         report.add("direction", ladder.direction.map(format).joined(separator: ","))
         report.add("qmax", ladder.points.last?.q ?? 0)
         report.add("nq", ladder.points.count)
         report.add("method", ladder.method.rawValue)
+        report.add("method_rule", ladder.choice.reason)
         if let krylov { report.header += krylovHeader(krylov) }
         return report
     }

@@ -11,7 +11,7 @@ struct LadderOptions: ParsableArguments {
     var qmax: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Number of q points: an integer 1…1000. [default: diffusion 5, dispersion 10]", valueName: "n"))
     var nq: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("λ0 solver: auto (secular when 𝕃 is diagonal plus rank one, i.e. white noise with \(ParameterName.singular.flag) none — for dispersion only above N = 2048; otherwise dense up to N = 4096 and krylov above), secular, dense, or krylov (Newton on the projected secular equation with COCG on the matrix-free FFT action of 𝕃: O(N log N) per product, no N × N matrix; docs/model.md §4).", valueName: "method"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("λ0 solver: auto (secular when 𝕃 is diagonal plus rank one, i.e. white noise with \(ParameterName.singular.flag) none; otherwise the cheaper of dense and krylov by estimated cost — krylov on all but the smallest grids — except where krylov is not trusted: dispersion up to N = 2048, the lorentzian vertex up to N = 4096; the header's method_rule says which rule chose), secular, dense, or krylov (Newton on the projected secular equation with COCG on the matrix-free FFT action of 𝕃: O(N log N) per product, no N × N matrix; docs/model.md §4).", valueName: "method"))
     var method: String = "auto"
 
     struct Resolved {

@@ -71,13 +71,25 @@ struct OutputOptions: ParsableArguments {
         case .json: return report.json()
         }
     }
+
+    /// Writes `report` to `destination` chunk by chunk as it is rendered (a streamed table
+    /// is never held as text).
+    func write(_ report: Report, to destination: OutputDestination) throws(InputError) {
+        let format = try resolvedFormat()
+        try destination.write { (emit: (String) throws(InputError) -> Void) throws(InputError) in
+            switch format {
+            case .tsv: try report.tsv(into: emit)
+            case .json: try report.json(into: emit)
+            }
+        }
+    }
 }
 
 /// strerror(code), e.g. "No such file or directory", "Read-only file system".
 func systemReason(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-/// Where a table goes: stdout in one write, a file written through temp + rename, or
-/// an existing device or pipe written in place.
+/// Where a table goes: stdout, a file written through temp + rename, or an existing device
+/// or pipe written in place.
 enum OutputDestination {
     case standardOutput
     case file(URL)
@@ -90,18 +102,27 @@ enum OutputDestination {
     /// Writes `text`; every failure is an `InputError` naming --output, the path and the
     /// system's reason, and never leaves a partial or temporary file behind.
     func write(_ text: String) throws(InputError) {
-        let data = Array(text.utf8)
+        try write { (emit: (String) throws(InputError) -> Void) throws(InputError) in try emit(text) }
+    }
+
+    /// Writes the chunks `produce` hands to its argument, in order, as they come; failures as
+    /// in `write(_:)`.
+    func write(_ produce: ((String) throws(InputError) -> Void) throws(InputError) -> Void) throws(InputError) {
         switch self {
         case .standardOutput:
-            if let code = Self.writeAll(data, to: STDOUT_FILENO) {
-                throw InputError("--output: cannot write the table to stdout: \(systemReason(code))")
+            try produce { (chunk: String) throws(InputError) in
+                if let code = Self.writeAll(chunk, to: STDOUT_FILENO) {
+                    throw InputError("--output: cannot write the table to stdout: \(systemReason(code))")
+                }
             }
         case .special(let path):
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw InputError("--output: cannot open \(path) for writing: \(systemReason(errno))") }
             defer { close(fd) }
-            if let code = Self.writeAll(data, to: fd) {
-                throw InputError("--output: cannot write \(path): \(systemReason(code))")
+            try produce { (chunk: String) throws(InputError) in
+                if let code = Self.writeAll(chunk, to: fd) {
+                    throw InputError("--output: cannot write \(path): \(systemReason(code))")
+                }
             }
         case .file(let url):
             let temporary = Self.temporaryPath(for: url)
@@ -113,25 +134,37 @@ enum OutputDestination {
             defer { SignalGuard.setTemporaryFile(nil) }
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
             guard fd >= 0 else { throw fail("creating the temporary file \(temporary)", errno) }
-            if let code = Self.writeAll(data, to: fd) { close(fd); throw fail("writing", code) }
+            do {
+                try produce { (chunk: String) throws(InputError) in
+                    if let code = Self.writeAll(chunk, to: fd) { throw fail("writing", code) }
+                }
+            } catch {
+                close(fd)
+                unlink(temporary)
+                throw error
+            }
             guard fsync(fd) == 0 else { let code = errno; close(fd); throw fail("flushing", code) }
             guard close(fd) == 0 else { throw fail("closing", errno) }
             guard rename(temporary, url.path) == 0 else { throw fail("renaming the temporary file onto it", errno) }
         }
     }
 
-    /// Writes every byte (retrying short writes and EINTR); the errno on failure.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
+    /// Writes every byte of `text`'s UTF-8 (retrying short writes and EINTR), without a
+    /// copy; the errno on failure.
+    private static func writeAll(_ text: String, to fd: Int32) -> Int32? {
+        var text = text
+        return text.withUTF8 { bytes -> Int32? in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
             }
-            offset += written
+            return nil
         }
-        return nil
     }
 }
 

@@ -97,7 +97,7 @@ struct PreparedRun {
     func write(_ report: Report) throws {
         var report = report
         report.header = withConnection(report.header) + resourceHeader
-        try destination.write(try output.render(report))
+        try output.write(report, to: destination)
         if timing {
             let (seconds, attoseconds) = (ContinuousClock.now - start).components
             let wall = Double(seconds) + Double(attoseconds) * 1e-18
@@ -107,4 +107,28 @@ struct PreparedRun {
             FileHandle.standardError.write(Data(line.utf8))
         }
     }
+}
+
+extension PreparedRun {
+    /// The round-off floor of this run's eigen-solves at `omega` (default the probe's ω; a
+    /// ladder passes its smallest): warns on stderr when it swamps the modes below 2γ,
+    /// naming what that costs this command (`consequence`), and returns the floor for the
+    /// header (`resolutionFloorHeader`).
+    func resolutionFloor(at omega: Double? = nil, consequence: String) throws -> ResolutionFloor {
+        let floor = try ResolutionFloor(model: model, at: omega.map { probe.at(omega: $0) } ?? probe)
+        if !floor.isResolved {
+            Progress.warn("warning: at ω = \(format(floor.omega)) the round-off of 𝕃sing (ε·‖𝕃sing‖ ≈ \(String(format: "%.2g", floor.absolute))) is \(String(format: "%.2g", floor.relative)) of the M1 scale 2γ = \(String(format: "%.4g", floor.regularScale)): \(consequence); keep the smallest ω above \(String(format: "%.2g", floor.smallestResolvedOmega))", quiet: output.quiet)
+        }
+        return floor
+    }
+}
+
+/// The header keys of a round-off floor: `resolution_floor` = ε·‖𝕃sing‖ (eigenvalues below it
+/// carry no digits), `resolution_floor_over_2gamma` and `resolution_floor_rule` (resolved or not, and the rule).
+func resolutionFloorHeader(_ floor: ResolutionFloor) -> [(key: String, value: Cell)] {
+    [("resolution_floor", .number(floor.absolute)),
+     ("resolution_floor_over_2gamma", .number(floor.relative)),
+     ("resolution_floor_rule", .text(floor.isResolved
+        ? "resolved: eps*|L_sing| <= \(format(ResolutionFloor.relativeLimit)) * 2 gamma"
+        : "unresolved: eps*|L_sing| > \(format(ResolutionFloor.relativeLimit)) * 2 gamma; eigenvalues below the floor (the zero mode, M1) carry no digits"))]
 }

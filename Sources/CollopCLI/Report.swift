@@ -42,12 +42,26 @@ struct Table: Sendable {
     var rows: [[Cell]] = []
 }
 
+/// A table too large to hold as cells (K eigenvectors of N components): its rows are
+/// produced while it is written, in `groups` groups (one eigenvector each), group g by `rows(g)`.
+struct RowStream: Sendable {
+    var name: String
+    var columns: [String]
+    var groups: Int
+    var rows: @Sendable (Int) -> [[Cell]]
+}
+
 /// What a subcommand prints: `# key = value` header lines (every parameter used and the
-/// derived quantities), then its tables. Rendered as TSV or JSON with the same fields.
+/// derived quantities), then its tables (the streamed one last). Rendered as TSV or JSON with
+/// the same fields, in chunks of about `chunkSize` characters.
 struct Report: Sendable {
     var command: String
     var header: [(key: String, value: Cell)] = []
     var tables: [Table] = []
+    var stream: RowStream? = nil
+
+    /// Characters handed to the writer at a time while rows are rendered.
+    static let chunkSize = 1 << 20
 
     /// Header keys that are fixed constants or inputs, whichever cell their producer
     /// chose: tolerances and thresholds print in shortest round-trip form (1e-12, not
@@ -89,37 +103,67 @@ struct Report: Sendable {
     mutating func add(_ key: String, _ value: Double) { header.append((key, .number(value))) }
     mutating func add(_ key: String, _ value: Int) { header.append((key, .integer(value))) }
 
-    /// Comment header, header row, data rows; further tables follow after two blank
-    /// lines (gnuplot's `index` separator) with a `# table = name` line.
-    func tsv() -> String {
-        var out = "# collop \(collopVersion) \(command)\n"
-        for (key, value) in canonicalHeader { out += "# \(key) = \(value.tsv)\n" }
-        for (position, table) in tables.enumerated() {
-            if position > 0 { out += "\n\n# table = \(table.name)\n" }
-            out += table.columns.joined(separator: "\t") + "\n"
-            for row in table.rows {
-                out += zip(table.columns, row).map { Self.canonical($1, column: $0).tsv }.joined(separator: "\t") + "\n"
-            }
-        }
-        return out
+    /// The held tables (one group of rows each), then the streamed one, as (name, columns,
+    /// group count, rows of group g).
+    private var allTables: [(name: String, columns: [String], groups: Int, rows: (Int) -> [[Cell]])] {
+        tables.map { table in (table.name, table.columns, 1, { _ in table.rows }) }
+            + (stream.map { [($0.name, $0.columns, $0.groups, $0.rows)] } ?? [])
     }
 
-    /// {"tool", "version", "command", "header": {…}, "<table>": {"columns": […], "rows": [{…}]}}.
-    func json() -> String {
+    /// Comment header, header row, data rows; further tables follow after two blank
+    /// lines (gnuplot's `index` separator) with a `# table = name` line. Handed to `emit`
+    /// in chunks.
+    func tsv<E: Error>(into emit: (String) throws(E) -> Void) throws(E) {
+        var out = "# collop \(collopVersion) \(command)\n"
+        for (key, value) in canonicalHeader { out += "# \(key) = \(value.tsv)\n" }
+        for (position, table) in allTables.enumerated() {
+            if position > 0 { out += "\n\n# table = \(table.name)\n" }
+            out += table.columns.joined(separator: "\t") + "\n"
+            for group in 0..<table.groups {
+                for row in table.rows(group) {
+                    out += zip(table.columns, row).map { Self.canonical($1, column: $0).tsv }.joined(separator: "\t") + "\n"
+                    if out.utf8.count >= Self.chunkSize { try emit(out); out = "" }
+                }
+            }
+        }
+        try emit(out)
+    }
+
+    /// {"tool", "version", "command", "header": {…}, "<table>": {"columns": […], "rows": [{…}]}},
+    /// handed to `emit` in chunks.
+    func json<E: Error>(into emit: (String) throws(E) -> Void) throws(E) {
         var out = "{\n  \"tool\": \"collop\",\n  \"version\": \(jsonString(collopVersion)),\n  \"command\": \(jsonString(command)),\n  \"header\": {"
         out += canonicalHeader.map { "\n    \(jsonString($0.key)): \($0.value.json)" }.joined(separator: ",")
         out += "\n  }"
-        for table in tables {
+        for table in allTables {
             let columns = table.columns.map(jsonString).joined(separator: ", ")
             out += ",\n  \(jsonString(table.name)): {\n    \"columns\": [\(columns)],\n    \"rows\": ["
-            let rows: [String] = table.rows.map { row in
-                let fields: [String] = zip(table.columns, row).map { pair in "\(jsonString(pair.0)): \(Self.canonical(pair.1, column: pair.0).json)" }
-                return "\n      {" + fields.joined(separator: ", ") + "}"
+            var empty = true
+            for group in 0..<table.groups {
+                for row in table.rows(group) {
+                    let fields: [String] = zip(table.columns, row).map { pair in "\(jsonString(pair.0)): \(Self.canonical(pair.1, column: pair.0).json)" }
+                    out += (empty ? "" : ",") + "\n      {" + fields.joined(separator: ", ") + "}"
+                    empty = false
+                    if out.utf8.count >= Self.chunkSize { try emit(out); out = "" }
+                }
             }
-            out += rows.joined(separator: ",")
-            out += table.rows.isEmpty ? "]\n  }" : "\n    ]\n  }"
+            out += empty ? "]\n  }" : "\n    ]\n  }"
         }
-        return out + "\n}\n"
+        try emit(out + "\n}\n")
+    }
+
+    /// The whole TSV text.
+    func tsv() -> String {
+        var text = ""
+        tsv { text += $0 }
+        return text
+    }
+
+    /// The whole JSON text.
+    func json() -> String {
+        var text = ""
+        json { text += $0 }
+        return text
     }
 }
 

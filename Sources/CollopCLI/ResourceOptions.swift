@@ -109,7 +109,9 @@ enum Workload: Sendable {
 
     /// Bytes per grid point of fields, tables and work vectors: the O(N) paths keep a few
     /// dozen complex vectors (measured: 480 B per point for the Krylov λ0 at d = 3, L = 128);
-    /// the dense and blocked paths keep more tables per point.
+    /// the dense and blocked paths keep more tables per point. `spectrum --vectors K` adds
+    /// nothing that grows with K: its table is written one eigenvector (N rows, ≈ 250 B per
+    /// point) and one 1 MiB chunk at a time, within this allowance.
     var bytesPerPoint: Double {
         switch self {
         case .diffusionSecular, .diffusionKrylov: return 1024

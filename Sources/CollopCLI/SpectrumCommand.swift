@@ -43,6 +43,7 @@ struct SpectrumCommand: ParsableCommand {
         } workload: { _ in sector.map { .sector(label: $0, vectors: !valuesOnly) } ?? (valuesOnly ? .eigenvalues : .eigenvectors) }
         if try run.finishDryRun(resources, command: "spectrum") { return }
         let built = run.model
+        let floor = try run.resolutionFloor(consequence: "the zero mode and the eigenvalues below the floor lose their digits (the zero mode comes out at |λ| ≈ the floor and merges with the ΔΣ cluster)")
         let n = built.grid.count
         let progress = run.progress()
         progress.stage("building the operator's kernels and the symmetry-adapted basis (N = \(n))")
@@ -64,7 +65,7 @@ struct SpectrumCommand: ParsableCommand {
         progress.stage("writing the table")
 
         var report = Report(command: "spectrum")
-        report.header = run.modelHeader(fields: op.fields)
+        report.header = run.modelHeader(fields: op.fields) + resolutionFloorHeader(floor)
         report.add("lapack_routine", spectrum.routine)
         report.add("symmetry_sectors", sectors.isNontrivial
                    ? sectors.sectors.map { "\($0.label):\($0.dimension)" }.joined(separator: ",")
@@ -111,17 +112,15 @@ struct SpectrumCommand: ParsableCommand {
         report.tables.append(table)
 
         if vectors > 0 {
+            // Written as produced, one eigenvector at a time: never held as cells or text.
             let grid = built.grid
-            var vectorTable = Table(name: "vectors", columns: ["s", "k_index"] + (1...grid.dimension).map { "n\($0)" } + ["re", "im"])
-            for s in 0..<vectors {
-                let vector = spectrum.vector(s) ?? []
-                for k in 0..<vector.count {
-                    let e = vector[k]
-                    vectorTable.rows.append([.integer(s), .integer(k)] + (0..<grid.dimension).map { .integer(grid.digit(k, axis: $0)) }
-                                            + [.number(e.real), .number(e.imaginary)])
+            report.stream = RowStream(name: "vectors", columns: ["s", "k_index"] + (1...grid.dimension).map { "n\($0)" } + ["re", "im"],
+                                      groups: vectors) { s in
+                (spectrum.vector(s) ?? []).enumerated().map { k, e in
+                    [.integer(s), .integer(k)] + (0..<grid.dimension).map { .integer(grid.digit(k, axis: $0)) }
+                        + [.number(e.real), .number(e.imaginary)]
                 }
             }
-            report.tables.append(vectorTable)
         }
         try run.write(report)
     }

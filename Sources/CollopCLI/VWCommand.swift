@@ -13,7 +13,7 @@ struct VWCommand: ParsableCommand {
         discussion: """
             Continuum (default), units τ = 1, l = v_Fτ = 1 (D0 = 1/d): D0/D(ω) = 1 + (1/πN_F) ∫_{|k|<k0} dᵈk/(2π)ᵈ 1/(−iω + 1/τ_s + D(ω)k²) (★), VW (42) multiplied by −iτ with D = D0(i/τ)/M. λ = 1/(2πE_Fτ) = 1/(πk_F l), k0 = x0·k_F (--cutoff x0), τ/τ_s by --tau-s-ratio. Rows: D/D0, M(0,ω)τ = iD0/D and Re σ(ω)/σ0 = Re i/(ωτ + Mτ) (VW (32)), solved on the physical branch Re D ≥ 0 by Newton continuation from large ω. Header: localization_length ξ (in l; D = −iωξ² + O(ω²)), omega0 (ω0² = v_F²/(dξ²)), gamma_M (M = −ω0²/ω + iΓ_M), in d = 3 critical_lambda = 1/(3x0), the exponents s and ν fitted near λ_c (pure power law and with the analytic correction) and a second table with the Suslov (112) form of the same equation.
 
-            --lattice: the same equation on the grid of the model options (docs/model.md §2): N_F → ρ(E), τ = 1/(2γ), D0 → D_RA, the Q-integral → (1/N)Σ_Q with Q̂² = Σ 2(1 − cos Q_i), the whole zone or |Q̂| < x_l/l (--lattice-cutoff x_l). ω in t; D/D_RA; D_RR is added unrenormalized in D_total (VW's theory has no Fermi-sea part).
+            --lattice: the same equation on the grid of the model options (docs/model.md §2): N_F → ρ(E), τ = 1/(2γ), D0 → D_RA, the Q-integral → (1/N)Σ_Q with Q̂² = Σ 2(1 − cos Q_i), the whole zone or |Q̂| < x_l/l (--lattice-cutoff x_l). ω in t; columns D_over_D0_re D_over_D0_im = D/D_RA (a ratio), D_total_re D_total_im absolute (D_RR added unrenormalized); localization_length in lattice spacings a (localization_length_over_l in l). VW's theory has no Fermi-sea part.
             Examples:
               collop vw --dim 2 --lambda 0.2 --omegas 1e-2,1e-6,1e-12
               collop vw --dim 3 --lambda 0.34 --cutoff 1
@@ -151,7 +151,9 @@ struct VWCommand: ParsableCommand {
     }
 
     func solutionTable(_ solution: VollhardtWoelfleSolution, lattice: LatticeVollhardtWoelfle?) -> Table {
-        var columns = ["omega", "D_re", "D_im", "M_re", "M_im", "sigma_re"]
+        // On the lattice the model header declares absolute units (D in a²t/ħ), so the ratio
+        // D/D_RA is named as a ratio; the continuum header declares D in units of D0.
+        var columns = ["omega"] + (lattice == nil ? ["D_re", "D_im"] : ["D_over_D0_re", "D_over_D0_im"]) + ["M_re", "M_im", "sigma_re"]
         if lattice != nil { columns += ["D_total_re", "D_total_im"] }
         var table = Table(name: "vw", columns: columns)
         for row in solution.rows {
@@ -195,6 +197,9 @@ struct VWCommand: ParsableCommand {
         report.add("distinct_momenta", kernel.momentumSquared.count)
         addSolutionHeader(&report, solution, dimension: kernel.dimension, ratio: ratio, critical: false)
         if let xi = solution.staticLimit.localizationLength {
+            // ξ from D = −iωξ² with D and ω absolute: in lattice spacings, as in closure.
+            report.add("localization_length_unit", "a (lattice spacings)")
+            report.add("localization_length_over_l", xi / built.resolution.meanFreePath)
             report.add("localized_by", DiffusionRegime.isLocalizedByDisorder(length: xi, size: kernel.size)
                        ? "disorder (xi < L)"
                        : "the grid's Q = 0 term (xi >= L): a finite-size effect, not localization by disorder")

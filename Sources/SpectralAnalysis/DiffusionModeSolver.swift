@@ -1,11 +1,12 @@
 import CollisionOperator
 import DenseLinearAlgebra
+import Foundation
 import Numerics
 
 /// How λ0(q) is computed.
 public enum DiffusionMethod: String, Sendable, CaseIterable {
-    /// `secular` when the operator is diagonal plus rank one, else `dense` (or `krylov` on
-    /// large grids); the choice and its reason are `DiffusionMethodChoice`.
+    /// `secular` when the operator is diagonal plus rank one, else the cheaper of `dense` and
+    /// `krylov` where Krylov can be trusted; the choice and its reason are `DiffusionMethodChoice`.
     case auto
     /// Newton on the secular equation of 𝕃 = diag(M + ΔΣ) − (U0/N) s sᵀ: O(N) per q,
     /// exact for white noise without a singular vertex.
@@ -23,22 +24,45 @@ public struct DiffusionMethodChoice: Sendable, Equatable {
     public let requested: DiffusionMethod
     /// What runs (never `auto`).
     public let method: DiffusionMethod
-    /// Why this method, in words (for `auto`: the rule that chose it).
+    /// Why this method, in words (for `auto`: the rule that chose it, with the estimated costs).
     public let reason: String
 
-    /// With `auto`, grids above this N take the matrix-free Krylov path instead of a dense
-    /// eigen-solve (where the operator is not diagonal plus rank one).
-    public static let krylovAutoThreshold = 4096
     /// `dispersion` resolves `auto` with `denseUpTo` = this N: its ladder reaches large q,
     /// where only the dense solve can pick the mode of largest w0 out of the continuum.
     public static let largeMomentumDenseLimit = 2048
+    /// The largest N on which `auto` still takes the dense solve for the `lorentzian` vertex,
+    /// whose gapless continuum of O(η/ω) eigenvalues stalls COCG below ω ≈ 1e-4.
+    public static let lorentzianDenseLimit = 4096
+    /// Operator products assumed per Krylov λ0 (Newton steps × COCG products): an upper
+    /// bound of the measured 11–49 per solve (docs/benchmarks-krylov.md), so that `auto`
+    /// errs toward the dense solve on small grids.
+    public static let assumedKrylovProducts = 100.0
+
+    /// Estimated floating-point operations of one dense λ0: zgeev with vectors, ≈ 100 m³
+    /// real flops, on the fully symmetric sector of the group that fixes an axis direction
+    /// (the signed permutations of the other d − 1 axes: m ≈ N/(2^{d−1}(d−1)!)).
+    public static func denseCost(gridPoints n: Int, dimension d: Int) -> Double {
+        let order = (1..<max(d, 1)).reduce(1.0) { $0 * 2 * Double($1) }
+        let m = max(Double(n) / order, 1)
+        return 100 * m * m * m
+    }
+
+    /// Estimated floating-point operations of one Krylov λ0: `assumedKrylovProducts`
+    /// products of the matrix-free action, each ≈ 50 N log₂N (a few FFTs of N points and
+    /// their O(N) diagonal scalings), plus a fixed 1e6 for the FFT plans and the Newton set-up.
+    public static func krylovCost(gridPoints n: Int) -> Double {
+        let points = Double(max(n, 2))
+        return assumedKrylovProducts * 50 * points * log2(points) + 1e6
+    }
 
     /// Resolves `requested` for a model with these parameters (before the model is built,
     /// e.g. for the memory estimate, as well as after). `auto`:
     /// - 𝕃 diagonal plus rank one (white noise, no singular vertex): `secular`, unless
     ///   N ≤ `denseUpTo` (`dispersion` reaches large q, where only the dense solve can pick the
     ///   mode of largest w0 out of the continuum): then `dense`;
-    /// - otherwise `dense` up to N = `krylovAutoThreshold`, `krylov` above.
+    /// - otherwise `dense` where Krylov cannot be trusted and the matrix fits: N ≤ `denseUpTo`
+    ///   (the same large-q reason), or the `lorentzian` vertex with N ≤ `lorentzianDenseLimit`;
+    /// - otherwise the cheaper of `dense` and `krylov` by `denseCost` and `krylovCost`.
     /// - Throws: `DiffusionSolverError.secularNeedsRankOne` when `secular` is asked for an
     ///   operator that is not diagonal plus rank one.
     public init(_ requested: DiffusionMethod, parameters: ModelParameters, denseUpTo: Int = 0) throws(DiffusionSolverError) {
@@ -56,10 +80,14 @@ public struct DiffusionMethodChoice: Sendable, Equatable {
             (method, reason) = n > denseUpTo
                 ? (.secular, "auto: diagonal plus rank one (white noise, no singular vertex), N = \(n) > \(denseUpTo)")
                 : (.dense, "auto: diagonal plus rank one, but N = \(n) <= \(denseUpTo), where the dense solve picks the mode of largest w0")
+        case .auto where n <= denseUpTo:
+            (method, reason) = (.dense, "auto: krylov not chosen: the ladder reaches large q, where only the dense solve picks the mode of largest w0 out of the continuum (N = \(n) <= \(denseUpTo))")
+        case .auto where parameters.singular == .lorentzian && n <= Self.lorentzianDenseLimit:
+            (method, reason) = (.dense, "auto: krylov not chosen: the lorentzian vertex has a gapless continuum of O(eta/omega) eigenvalues that stalls COCG below omega = 1e-4 (N = \(n) <= \(Self.lorentzianDenseLimit))")
         case .auto:
-            (method, reason) = n > Self.krylovAutoThreshold
-                ? (.krylov, "auto: not diagonal plus rank one, N = \(n) > \(Self.krylovAutoThreshold)")
-                : (.dense, "auto: not diagonal plus rank one, N = \(n) <= \(Self.krylovAutoThreshold)")
+            let dense = Self.denseCost(gridPoints: n, dimension: parameters.dimension), krylov = Self.krylovCost(gridPoints: n)
+            let costs = String(format: "estimated flops per lambda0: dense %.2g, krylov %.2g", dense, krylov)
+            (method, reason) = krylov < dense ? (.krylov, "auto: the cheaper, \(costs)") : (.dense, "auto: the cheaper, \(costs)")
         }
     }
 

@@ -49,7 +49,7 @@ struct TheoryCommandTests {
     @Test func vwLatticeRuns() throws {
         let result = try runCollop(["vw", "--lattice", "--dim", "2", "--size", "24", "--omegas", "1e-2,1e-3", "--quiet"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("\nomega\tD_re\tD_im\tM_re\tM_im\tsigma_re\tD_total_re\tD_total_im\n"))
+        #expect(result.stdout.contains("\nomega\tD_over_D0_re\tD_over_D0_im\tM_re\tM_im\tsigma_re\tD_total_re\tD_total_im\n"))
         #expect(headerValue(result.stdout, "mode") == "lattice")
         #expect(headerValue(result.stdout, "D0") == headerValue(result.stdout, "D_RA"))
         #expect(dataRows(result.stdout).count == 2)

@@ -69,19 +69,47 @@ struct DiffusionTests {
     }
 
     /// auto's choice is the documented rule, and says why: rank one → secular (dense up to
-    /// the dispersion's limit), otherwise dense up to N = 4096 and Krylov above.
-    @Test(arguments: [(SingularModel.none, 24, 0, DiffusionMethod.secular), (.none, 24, 2048, .dense),
-                      (.none, 64, 2048, .secular), (.cooperon, 64, 0, .dense), (.cooperon, 65, 0, .krylov)])
-    func autoChoiceIsExplicit(singular: SingularModel, size: Int, denseUpTo: Int, expected: DiffusionMethod) throws {
+    /// the dispersion's limit); otherwise dense where Krylov is not trusted (the dispersion's
+    /// large q up to its limit, the lorentzian continuum up to its limit), else the cheaper
+    /// by the estimated cost — Krylov on all but the smallest grids.
+    @Test(arguments: [(SingularModel.none, 2, 24, 0, DiffusionMethod.secular, "N = 576 > 0"),
+                      (.none, 2, 24, 2048, .dense, "largest w0"), (.none, 2, 64, 2048, .secular, "N = 4096 > 2048"),
+                      (.cooperon, 2, 64, 0, .krylov, "cheaper"), (.cooperon, 2, 65, 0, .krylov, "cheaper"),
+                      (.localized, 1, 1024, 0, .krylov, "cheaper"), (.cooperon, 3, 16, 0, .krylov, "cheaper"),
+                      (.cooperon, 2, 4, 0, .dense, "cheaper"), (.cooperon, 2, 40, 2048, .dense, "largest w0"),
+                      (.lorentzian, 2, 32, 0, .dense, "stalls COCG"), (.lorentzian, 2, 72, 0, .krylov, "cheaper")])
+    func autoChoiceIsExplicit(singular: SingularModel, dimension: Int, size: Int, denseUpTo: Int,
+                              expected: DiffusionMethod, because: String) throws {
         var p = ModelParameters()
-        p.dimension = 2
+        p.dimension = dimension
         p.size = size
         p.singular = singular
         let choice = try DiffusionMethodChoice(.auto, parameters: p, denseUpTo: denseUpTo)
         #expect(choice.method == expected)
         #expect(choice.requested == .auto)
         #expect(choice.reason.hasPrefix("auto: "))
+        #expect(choice.reason.contains(because), "\(choice.reason)")
         #expect(try DiffusionMethodChoice(.dense, parameters: p).method == .dense)
+    }
+
+    /// Where auto takes Krylov by cost (here on grids of N = 256–512, every vertex model the
+    /// rule sends there), its λ0 ladder and D(ω) agree with the dense solve to the 1e-9
+    /// relative tolerance the solvers hold against each other.
+    @Test(arguments: [(SingularModel.cooperon, 2, 16), (.localized, 2, 16), (.cooperon, 1, 256), (.localized, 3, 8)])
+    func autoKrylovAgreesWithDense(singular: SingularModel, dimension: Int, size: Int) throws {
+        var p = ModelSetup()
+        p.dimension = dimension
+        p.size = size
+        p.singular = singular
+        let model = try p.model()
+        let auto = try DiffusionAnalysis(model: model)
+        let dense = try DiffusionAnalysis(model: model, method: .dense)
+        #expect(auto.method == .krylov)
+        #expect(dense.method == .dense)
+        for (a, b) in zip(auto.points, dense.points) {
+            #expect((a.lambda0 - b.lambda0).length <= 1e-9 * b.lambda0.length, "q = \(a.q): auto \(a.lambda0) dense \(b.lambda0)")
+        }
+        #expect((auto.diffusionAtOmega - dense.diffusionAtOmega).length <= 1e-9 * dense.diffusionAtOmega.length)
     }
 
     /// The three conformers of `DiffusionModeSolver` on the same probe of seeded models:
