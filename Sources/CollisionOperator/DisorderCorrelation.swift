@@ -19,8 +19,12 @@ public struct DisorderCorrelation: Sendable, Equatable {
         self.radius = radius
         if radius > 0 {
             let envelope = LatticeVectorSet.ball(dimension: dimension, radius: Self.envelopeRadius(radius))
-            // e^{−|x|²/r_c²} ≥ e^{−9/2} on the envelope: never zero, so the construction cannot fail.
-            let g = envelope.lengths.map { exp(-$0 * $0 / (radius * radius)) }
+            // e^{−(|x|/r_c)²} ≥ e^{−9/2} on the envelope: never zero, so the construction cannot fail.
+            // (|x|/r_c, not |x|²/r_c²: a subnormal r_c squares to 0, and 0/0 would be NaN.)
+            let g = envelope.lengths.map { length -> Double in
+                let scaled = length / radius
+                return exp(-scaled * scaled)
+            }
             let c = LatticeAutocorrelation(envelope: envelope, weights: g)!
             autocorrelation = c
             vectors = c.support

@@ -48,7 +48,9 @@ struct ResolutionDiagnostics {
             header.append(("thouless_ratio", .number(probe.omega / thouless)))
             header.append(("finite_size_dominated", .text(dominated ? "yes" : "no")))
             if dominated {
-                let size = Int((2 * Double.pi * (model.cooperonDiffusion.length / probe.omega).squareRoot()).rounded(.up))
+                // A Double: at subnormal ω the needed L overflows Int.
+                let needed = (2 * Double.pi * (model.cooperonDiffusion.length / probe.omega).squareRoot()).rounded(.up)
+                let size = needed < 1e15 ? "\(Int(needed))" : short(needed)
                 warnings.append("ω = \(format(probe.omega)) < D0(2π/L)² = \(short(thouless)): the cooperon pole at Q = 0 dominates (finite-size / Thouless regime); for the diffusive regime take \(ParameterName.omega.flag) ≥ \(short(thouless)) or \(ParameterName.size.flag) > \(size) (L > 2π√(D0/ω))")
             }
         }

@@ -68,3 +68,17 @@ struct SmallInputDefectTests {
         #expect(flat.range(of: #"\[default: [^\]]*\] \(default:"#, options: .regularExpression) == nil, "\(command)")
     }
 }
+
+/// A subnormal correlation radius squared to 0 made the Gaussian envelope 0/0 = NaN and trapped
+/// on a force-unwrap (found by fuzzing with r_c = 1e-320): it is white noise on the lattice.
+@Suite("subnormal correlation radius")
+struct SubnormalCorrelationTests {
+    @Test func tinyRadiusIsWhiteNoise() throws {
+        let tiny = try runCollop(["spectrum", "--size", "6", "--correlation", "1e-320", "--values-only"])
+        #expect(tiny.status == 0, "\(tiny.stderr)")
+        let white = try runCollop(["spectrum", "--size", "6", "--correlation", "0", "--values-only"])
+        let a = dataRows(tiny.stdout).map { Double($0[1])! }, b = dataRows(white.stdout).map { Double($0[1])! }
+        #expect(a.count == 36 && a.count == b.count)
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 })
+    }
+}
