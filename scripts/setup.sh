@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what collop needs on a Debian machine, only when it is missing: LAPACKE over OpenBLAS
-# (liblapacke-dev, libopenblas-dev), FFTW (libfftw3-dev), pkg-config, and for the sweep driver and
-# its figures GNU parallel and gnuplot-nox, and GNU time (the memory-estimate test measures peak RSS with it).
+# (liblapacke-dev, libopenblas-dev), FFTW (libfftw3-dev), pkg-config, for the sweep driver and
+# its figures GNU parallel and gnuplot-nox, and GNU time (the tests measure peak memory with it).
 # Safe to run repeatedly; uses sudo when not root.
 set -euo pipefail
 
