@@ -240,7 +240,7 @@ extension ParameterName {
                 if r.isVW { m.vwRequests[.d0] = r.label } else { m.parameters.d0 = try r.complexNumber() }
             }
         case .wardProjection:
-            return ModelOption(\.wardProjection, key: "ward-projection", allowed: "on or off", readBy: Self.singularOnly) { r, m throws(InputError) in m.parameters.wardProjection = try r.switchValue() }
+            return ModelOption(\.wardProjection, key: "ward-projection", allowed: "on or off (in a config file also true or false)", readBy: Self.singularOnly) { r, m throws(InputError) in m.parameters.wardProjection = try r.switchValue() }
         case .scbaMaxIterations:
             return ModelOption(\.scbaMaxIterations, key: "scba-max-iterations", allowed: "an integer ≥ 1",
                                readBy: { $0.selfEnergy == .scba ? nil : "\(ParameterName.selfEnergy, value: "scba")" }) { r, m throws(InputError) in
@@ -400,9 +400,10 @@ struct ValueReader {
         switch value {
         case .boolean(let b): return b
         case .text(let raw):
+            // One rule: on or off as text (flag or config string); a config file's boolean too.
             switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
-            case "on", "true", "yes": return true
-            case "off", "false", "no": return false
+            case "on": return true
+            case "off": return false
             default: throw fail("is not on or off")
             }
         default: throw wrongType("a boolean or \"on\"/\"off\"")

@@ -24,8 +24,8 @@ struct ResourceOptions: ParsableArguments {
     /// Whether the symmetry blocks are used.
     func symmetryEnabled() throws(InputError) -> Bool {
         switch symmetry.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "on", "true", "yes": return true
-        case "off", "false", "no": return false
+        case "on": return true
+        case "off": return false
         default: throw InputError("--symmetry: value \(symmetry.isEmpty ? "\"\"" : symmetry) is not on or off (allowed: on or off)")
         }
     }

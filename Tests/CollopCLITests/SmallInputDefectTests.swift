@@ -82,3 +82,26 @@ struct SubnormalCorrelationTests {
         #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 })
     }
 }
+
+/// --ward-projection and --symmetry take on or off, as their help says; yes/true were accepted
+/// silently (issue 23 item 8). A config file's boolean stays a boolean.
+@Suite("on/off switches")
+struct SwitchValueTests {
+    @Test(arguments: [["--ward-projection", "yes"], ["--ward-projection", "true"], ["--symmetry", "yes"], ["--symmetry", "false"]])
+    func onlyOnOrOff(arguments: [String]) throws {
+        let result = try runCollop(["spectrum", "--size", "6", "--values-only"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("Error: \(arguments[0]): value \(arguments[1]) is not on or off"))
+    }
+
+    @Test func configBooleanAndOnOffAgree() throws {
+        let directory = try makeTemporaryDirectory(prefix: "collop-switch")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("model.toml")
+        try "size = 6\nward-projection = false\n".write(to: config, atomically: true, encoding: .utf8)
+        let fromConfig = try runCollop(["spectrum", "--config", config.path, "--values-only"])
+        let fromFlag = try runCollop(["spectrum", "--size", "6", "--ward-projection", "off", "--values-only"])
+        #expect(fromConfig.status == 0 && fromFlag.status == 0)
+        #expect(dataRows(fromConfig.stdout) == dataRows(fromFlag.stdout))
+    }
+}
