@@ -41,8 +41,8 @@ struct VWCommand: ParsableCommand {
     var lattice = false
     @Option(name: .customLong("lattice-cutoff"), parsing: .unconditional, help: ArgumentHelp("With --lattice: sum only |Q̂| < x_l/l (default: the whole zone).", valueName: "x_l"))
     var latticeCutoff: String?
-    @Option(name: .customLong("fit-omega"), parsing: .unconditional, help: ArgumentHelp("Continuum d = 3: ωτ at which s and ν are fitted.", valueName: "ω"))
-    var fitOmega: String = "1e-20"
+    @Option(name: .customLong("fit-omega"), parsing: .unconditional, help: ArgumentHelp("Continuum d = 3: ωτ at which s and ν are fitted. [default: 1e-20]", valueName: "ω"))
+    var fitOmega: String?
 
     func run() throws {
         _ = try output.resolvedFormat()
@@ -66,7 +66,10 @@ struct VWCommand: ParsableCommand {
         let dimension = try Int(parseTheoryNumber(model.dim ?? "2", flag: ParameterName.dim.flag, allowed: "1, 2 or 3") { [1, 2, 3].contains($0) })
         let lambdaValue = try parseTheoryNumber(lambda ?? "0.2", flag: "--lambda", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         let cutoffValue = try parseTheoryNumber(cutoff ?? "1", flag: "--cutoff", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
-        let fitOmegaValue = try parseTheoryNumber(fitOmega, flag: "--fit-omega", allowed: "a number in [1e-250, 1e-6]") { $0.isFinite && $0 >= 1e-250 && $0 <= 1e-6 }
+        if let fitOmega, dimension != 3 {
+            throw InputError("--fit-omega: value \(fitOmega) has no effect in d = \(dimension) (allowed: only in the continuum d = 3, where s and ν are fitted)")
+        }
+        let fitOmegaValue = try parseTheoryNumber(fitOmega ?? "1e-20", flag: "--fit-omega", allowed: "a number in [1e-250, 1e-6]") { $0.isFinite && $0 >= 1e-250 && $0 <= 1e-6 }
         let kernel = try theoryCall { try VollhardtWoelfleContinuum(dimension: dimension, lambda: lambdaValue, cutoff: cutoffValue) }
 
         var report = Report(command: "vw")
@@ -171,6 +174,7 @@ struct VWCommand: ParsableCommand {
     func runLattice(ladder: [Double], ratio: Double) throws {
         if lambda != nil { throw InputError("--lambda: value \(lambda!) has no effect with --lattice (allowed: only without --lattice; the grid's coupling is printed as lambda_effective)") }
         if cutoff != nil { throw InputError("--cutoff: value \(cutoff!) has no effect with --lattice (allowed: only without --lattice; use --lattice-cutoff)") }
+        if let fitOmega { throw InputError("--fit-omega: value \(fitOmega) has no effect with --lattice (allowed: only in the continuum d = 3, without --lattice)") }
         let xl = try latticeCutoff.map { text throws(InputError) in
             try parseTheoryNumber(text, flag: "--lattice-cutoff", allowed: "a finite number > 0") { $0.isFinite && $0 > 0 }
         }

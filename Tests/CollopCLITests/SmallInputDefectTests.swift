@@ -105,3 +105,21 @@ struct SwitchValueTests {
         #expect(dataRows(fromConfig.stdout) == dataRows(fromFlag.stdout))
     }
 }
+
+/// `vw --fit-omega` is read only by the continuum d = 3 exponent fits: elsewhere it is refused,
+/// as --lambda is with --lattice, instead of being ignored (issue 23 item 8).
+@Suite("vw --fit-omega where it is not read")
+struct FitOmegaTests {
+    @Test(arguments: [["--dim", "2"], ["--dim", "1"], ["--lattice", "--size", "16"]])
+    func refusedOutsideTheContinuumThreeDimensions(arguments: [String]) throws {
+        let result = try runCollop(["vw", "--fit-omega", "1e-12", "--omegas", "1e-2,1e-3", "--quiet"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("Error: --fit-omega: value 1e-12 has no effect"))
+    }
+
+    @Test func readInThreeDimensions() throws {
+        let result = try runCollop(["vw", "--dim", "3", "--lambda", "0.2", "--fit-omega", "1e-12", "--omegas", "1e-2", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(headerValue(result.stdout, "fit_omega").flatMap(Double.init) == 1e-12)
+    }
+}
