@@ -66,6 +66,19 @@ public struct InputText: Sendable, Equatable, CustomStringConvertible, Expressib
         worded { input, value in value.map { "\(input.quantity) = \($0)" } ?? input.quantity }
     }
 
+    /// The two texts one after the other.
+    public static func + (lhs: InputText, rhs: InputText) -> InputText {
+        var joined = lhs
+        for part in rhs.parts {
+            if case .text(let next) = part, case .text(let previous)? = joined.parts.last {
+                joined.parts[joined.parts.count - 1] = .text(previous + next)
+            } else {
+                joined.parts.append(part)
+            }
+        }
+        return joined
+    }
+
     /// True when the text has no parts (an empty reason).
     public var isEmpty: Bool { parts.isEmpty }
 }

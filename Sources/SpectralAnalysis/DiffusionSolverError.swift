@@ -1,9 +1,10 @@
+import CollisionOperator
 import Numerics
 
 /// Failures of the diffusion-mode solvers (`DiffusionModeSolver`) and of the matrix-free
-/// current solve (`CurrentRelaxation`). They name the quantity and the reason; what a user
-/// can do about it is the typed `advice`, which the CLI spells in its own options.
-public enum DiffusionSolverError: Error, Equatable, Sendable, CustomStringConvertible {
+/// current solve (`CurrentRelaxation`). They name the quantity and the reason; the settings a
+/// user can change are `InputText` references, which the CLI spells as its flags.
+public enum DiffusionSolverError: InputNamingError, Equatable, Sendable {
     /// The secular method needs 𝕃 diagonal plus rank one (white noise, no singular vertex):
     /// bad input.
     case secularNeedsRankOne
@@ -27,7 +28,7 @@ public enum DiffusionSolverError: Error, Equatable, Sendable, CustomStringConver
         }
     }
 
-    public var description: String {
+    public var message: InputText {
         switch self {
         case .secularNeedsRankOne:
             return "the secular method needs a diagonal-plus-rank-one operator (white noise without a singular vertex)"
@@ -36,27 +37,28 @@ public enum DiffusionSolverError: Error, Equatable, Sendable, CustomStringConver
         case let .noRootFromStart(detail, _):
             return "the secular equation has no root near the start: \(detail)"
         case let .branchLost(q, detail):
-            return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail))"
+            return "the diffusion branch λ0(q) was lost at |q| = \(q): the mode has merged with the continuum M_k + ΔΣ (\(detail)); use \(AnalysisSetting.diffusionMethod, value: "dense"), whose λ0 is the mode of largest w0, or a smaller \(AnalysisSetting.maximumMomentum)"
         case let .krylovFailure(detail, advice):
-            return "the matrix-free Krylov solve did not converge: \(detail)" + advice.map(\.description).joined()
+            return advice.reduce("the matrix-free Krylov solve did not converge: \(detail)") { $0 + $1.message }
         }
     }
 }
 
 /// What to do after a failed solve, as the library knows it.
-public enum DiffusionSolverAdvice: Equatable, Sendable, CustomStringConvertible {
+public enum DiffusionSolverAdvice: Equatable, Sendable {
     /// The dense method on a smaller grid, or a larger ω.
     case denseOnSmallerGridOrLargerOmega
     /// The lorentzian vertex's gapless continuum of O(η/ω) eigenvalues at ω defeats the
     /// preconditioner: ω ≥ 1e-4, or the dense method on a grid that fits.
     case lorentzianContinuum(omega: Double)
 
-    public var description: String {
+    /// The advice as it follows the failure's text.
+    public var message: InputText {
         switch self {
         case .denseOnSmallerGridOrLargerOmega:
-            return "; try the dense method on a smaller grid, or a larger ω"
+            return "; try \(AnalysisSetting.diffusionMethod, value: "dense") on a smaller grid, or a larger ω"
         case let .lorentzianContinuum(omega):
-            return ". The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or the dense method on a grid that fits"
+            return ". The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or \(AnalysisSetting.diffusionMethod, value: "dense") on a grid that fits"
         }
     }
 }
