@@ -59,13 +59,13 @@ scaling_args=(--dim 3 --omegas "1e-3,1e-5,1e-7,1e-9" --taus "-0.1,-0.05,-0.02,-0
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
-docs=0 outdir="" jobs=() sweepdir="" sweep_x=()
+docs=0 outdir="" jobs=() sweepdir="" x_key=()
 while [ "$#" -gt 0 ]; do
     case $1 in
         -h | --help) usage; exit 0 ;;
         --docs) docs=1; shift ;;
         --sweep) [ "$#" -ge 2 ] || { echo "figures: $1 needs the directory of a sweep" >&2; exit 2; }; sweepdir=$2; shift 2 ;;
-        --x) [ "$#" -ge 2 ] || { echo "figures: $1 needs a swept key" >&2; exit 2; }; sweep_x=("$2"); shift 2 ;;
+        --x) [ "$#" -ge 2 ] || { echo "figures: $1 needs a swept key" >&2; exit 2; }; x_key=("$2"); shift 2 ;;
         -j | --jobs) [ "$#" -ge 2 ] || { echo "figures: $1 needs a number" >&2; exit 2; }; jobs=(-j "$2"); shift 2 ;;
         -*) echo "figures: unknown option $1 (see scripts/figures.sh -h)" >&2; exit 2 ;;
         *) [ -z "$outdir" ] || { usage >&2; exit 2; }; outdir=$1; shift ;;
@@ -108,13 +108,13 @@ if [ -n "$sweepdir" ]; then
     data=$outdir/figure-data
     rm -rf "$data"
     mkdir -p "$data"
-    swept_command=$(python3 "$here/plots/prepare_sweep.py" "$outdir" "$data" "${sweep_x[@]}")
+    swept_command=$(python3 "$here/plots/prepare_sweep.py" "$outdir" "$data" "${x_key[@]}")
     plot sweep.gp "sweep-$swept_command" "$png" png
     plot sweep.gp "sweep-$swept_command" svg svg
     echo "$outdir/sweep-$swept_command.png"
     exit 0
 fi
-[ "${#sweep_x[@]}" -eq 0 ] || { echo "figures: --x goes with --sweep DIR" >&2; exit 2; }
+[ "${#x_key[@]}" -eq 0 ] || { echo "figures: --x goes with --sweep DIR" >&2; exit 2; }
 
 if [ -z "${COLLOP:-}" ]; then
     [ -x /opt/swift/usr/bin/swift ] && export PATH="$PATH:/opt/swift/usr/bin"
