@@ -16,7 +16,7 @@ curve each combination of their values. The figure of each command:
                      smallest ω (D = −iωξ², nan where Im D ≥ 0)
     exact            Λ_M against W, one curve per width M (d = 2, 3);
                      d = 1: the Lyapunov length against W
-    hierarchy        the family sizes |M0|, |M1|, |M∞|, |X| (scaling classes) against X
+    hierarchy        the family sizes |M0|, |M1|, |M∞|, |X| (scaling classes) against X, a panel each
     dos              ρ(E), γ(E) and l(E), one curve per point (rows with scba = none are gaps)
 """
 
@@ -222,13 +222,11 @@ def exact(merged, units, figure):
 
 
 def hierarchy(merged, units, figure):
-    families = [(key, label) for key, label in FAMILIES]
-    rows = one_per_point(merged, *(key for key, _ in families))
-    series = []
-    for f, (_, label) in enumerate(families):
-        for group, points in grouped([r[0] for r in rows], [r[1] for r in rows], [r[2 + f] for r in rows]):
-            series.append((", ".join(p for p in (label, group) if p), points))
-    figure.panel("sizes of the scaling families", axis_label(merged.x, units), "number of eigenvalues", series)
+    """One panel per scaling family, one curve per value of the other swept keys."""
+    rows = one_per_point(merged, *(key for key, _ in FAMILIES))
+    for f, (_, label) in enumerate(FAMILIES):
+        figure.panel(label, axis_label(merged.x, units), "number of eigenvalues",
+                     grouped([r[0] for r in rows], [r[1] for r in rows], [r[2 + f] for r in rows]))
 
 
 def dos(merged, units, figure):
@@ -253,8 +251,9 @@ def main(argv):
     sweepdir, datadir = argv[1], argv[2]
     merged = Merged(os.path.join(sweepdir, "merged.tsv"), argv[3] if len(argv) == 4 else None)
     if merged.command not in FIGURES:
-        raise SystemExit(f"prepare_sweep: a {merged.command} sweep has no figure (figures.sh --sweep draws "
-                         f"{', '.join(FIGURES)})")
+        sys.stderr.write(f"figures: a {merged.command} sweep has no figure (--sweep draws {', '.join(FIGURES)} sweeps; "
+                         "read its merged tables with python/collop_io.py)\n")
+        return 2
     meta = first_point_meta(sweepdir, merged.path)
     units = Units(meta.get("units", ""))
     os.makedirs(datadir, exist_ok=True)

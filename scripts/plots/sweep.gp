@@ -3,9 +3,10 @@
 # writes datadir/sweep.gp (panels, titles, axis labels with units, log scales, series names)
 # and datadir/p<panel>-<series>.dat (x, y[, error]).
 load datadir."/sweep.gp"
-w = 560 * panels + 200; h = 520
+columns = panels > 3 ? 2 : panels; rows = (panels + columns - 1) / columns
+w = 560 * columns + 200; h = 470 * rows + 60
 load common
-set multiplot layout 1, panels title title."\n{/=10 ".model."}" font ",13"
+set multiplot layout rows, columns title title."\n{/=10 ".model."}" font ",13"
 set key outside bottom center horizontal maxcols 3 samplen 2 font ",9"
 set bmargin 9
 do for [p = 1:panels] {
