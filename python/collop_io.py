@@ -235,7 +235,7 @@ def _read_json(path, text):
     return CollopOutput(path, "json", document["command"], document["version"], header, tables)
 
 
-# ---------------------------------------------------------------- HDF5 (docs/guide/python.md, layout format_version 1)
+# ---------------------------------------------------------------- HDF5 (the layout of collop --format hdf5, format_version 1)
 
 def _text(value):
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)

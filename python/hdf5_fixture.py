@@ -1,4 +1,4 @@
-"""Writes a collop TSV output as HDF5 in the layout of docs/guide/python.md (format_version 1),
+"""Writes a collop TSV output as HDF5 in the layout of `collop --format hdf5` (format_version 1),
 with h5py, straight from the TSV text — a stand-in for `collop --format hdf5` in
 python/test_collop_io.py while the binary cannot write HDF5 itself.
 

@@ -271,9 +271,12 @@ class Refusals(unittest.TestCase):
         self.assertEqual(frame["class"].tolist(), ["M0", "-"])
 
 
-@unittest.skipUnless(shutil.which("parallel") and shutil.which("gnuplot"), "GNU parallel or gnuplot missing (scripts/setup.sh)")
-class SweepsReadAndPlotted(unittest.TestCase):
-    """A diffusion and a closure sweep: merged (one file per table), read back, and drawn."""
+NEEDS_TOOLS = unittest.skipUnless(shutil.which("parallel") and shutil.which("gnuplot"),
+                                  "GNU parallel or gnuplot missing (scripts/setup.sh)")
+
+
+class SweepScripts(unittest.TestCase):
+    """Runs scripts/*.sh in a scratch directory (the helpers of the sweep tests)."""
 
     def setUp(self):
         self.work = tempfile.mkdtemp(prefix="collop-io-sweeps.")
@@ -305,6 +308,11 @@ class SweepsReadAndPlotted(unittest.TestCase):
         self.assertGreater(len(data), 5000, png)
         return png
 
+
+@NEEDS_TOOLS
+class SweepsReadAndPlotted(SweepScripts):
+    """A diffusion and a closure sweep: merged (one file per table), read back, and drawn."""
+
     def test_diffusion_sweep(self):
         outdir = self.sweep("diffusion", 'command = "diffusion"\n[base]\ndim = 2\nsingular = "cooperon"\n'
                                          '[vary]\nsize = [8, 10]\nomega = [1e-2, 1e-3]\n')
@@ -328,6 +336,58 @@ class SweepsReadAndPlotted(unittest.TestCase):
         self.assertEqual(list(merged.tables), ["closure"])
         self.assertEqual(merged.tables["closure"]["disorder"].tolist(), [1.6] * 3 + [2.0] * 3)
         self.assertTrue(self.figure(outdir).endswith("closure.png"))
+
+
+@NEEDS_TOOLS
+class SweepFiguresOfComingTables(SweepScripts):
+    """The figures of `dos` and `diffusion --omegas` sweeps, from point tables laid out as
+    those commands write them (issue 25: table dos with energy, scba, rho, sigma_re,
+    sigma_im, gamma, l, D_RA, D_RR; diffusion's long table with an omega column and a fit
+    table omega, D_fit_re, D_fit_im), for as long as this collop has neither."""
+
+    def handmade_sweep(self, name, command, key, points):
+        """A sweep directory as scripts/sweep.sh leaves it: points = {value: TSV text}."""
+        outdir = os.path.join(self.work, name)
+        os.makedirs(os.path.join(outdir, "points"))
+        with open(os.path.join(outdir, "points.tsv"), "w") as handle:
+            handle.write(f"point\t{key}\n" + "".join(f"{key}={v}\t{v}\n" for v in points))
+        with open(os.path.join(outdir, "sweep.json"), "w") as handle:
+            handle.write(f'{{"command": "{command}", "sweep_file": "{name}.toml"}}\n')
+        for value, text in points.items():
+            with open(os.path.join(outdir, "points", f"{key}={value}.tsv"), "w") as handle:
+                handle.write(text)
+        self.script("merge.sh", outdir)
+        return outdir
+
+    def test_dos_sweep(self):
+        units = "# units = t = 1, lattice spacing a = 1, hbar = 1 (energies and rates in t, q in 1/a, D in a^2 t/hbar)\n"
+        def point(w):
+            rows = [f"{e}\tok\t{0.1 + 0.01 * w * e * e!r}\t0.0\t{-0.1 * w!r}\t{0.1 * w!r}\t{1 / w!r}\t1.0\t0.1" for e in (-1.0, 0.0, 1.0)]
+            rows.append("5.0\tnone\tnan\tnan\tnan\tnan\tnan\tnan\tnan")
+            return (f"# collop 0.1.0 dos\n{units}# dim = 2\n# disorder = {w}\nenergy\tscba\trho\tsigma_re\tsigma_im\tgamma\tl\tD_RA\tD_RR\n"
+                    + "\n".join(rows) + "\n")
+        outdir = self.handmade_sweep("dos", "dos", "disorder", {"1.0": point(1.0), "2.0": point(2.0)})
+        merged = collop_io.read(os.path.join(outdir, "merged.tsv"))
+        frame = merged.tables["dos"]
+        self.assertEqual(frame["scba"].tolist(), ["ok", "ok", "ok", "none"] * 2)
+        self.assertTrue(np.isnan(frame["rho"][3]))
+        self.assertTrue(self.figure(outdir).endswith("dos.png"))
+
+    def test_diffusion_omegas_sweep(self):
+        def point(size):
+            long_rows = [f"{w}\t{q}\t-1e-05\t-0.001\t1.0\t{3.0 - 1 / size!r}\t{-w * size!r}" for w in (0.01, 0.001) for q in (0.01, 0.02)]
+            fit_rows = [f"{w}\t{3.0 - 1 / size!r}\t{-w * size!r}" for w in (0.01, 0.001)]
+            return (f"# collop 0.1.0 diffusion\n# dim = 2\n# size = {size}\n# omegas = 0.01,0.001\n"
+                    "omega\tq\tlambda0_re\tlambda0_im\tw0\tD_re\tD_im\n" + "\n".join(long_rows)
+                    + "\n\n\n# table = fit\nomega\tD_fit_re\tD_fit_im\n" + "\n".join(fit_rows) + "\n")
+        outdir = self.handmade_sweep("omegas", "diffusion", "size", {"8": point(8), "12": point(12)})
+        fit = collop_io.read(os.path.join(outdir, "merged-fit.tsv"))
+        self.assertEqual(list(fit.tables), ["fit"])
+        self.assertEqual(list(fit.tables["fit"].columns), ["size", "omega", "D_fit_re", "D_fit_im"])
+        self.assertTrue(self.figure(outdir).endswith("diffusion.png"))
+        with open(os.path.join(outdir, "figure-data", "sweep.gp")) as handle:
+            variables = handle.read()
+        self.assertIn('names[1] = "ω = 10^{-2}"', variables)  # one curve per ω
 
 
 if __name__ == "__main__":
