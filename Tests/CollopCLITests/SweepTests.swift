@@ -598,6 +598,11 @@ struct SweepTests {
              ["vary.xi: collop spectrum does not read --xi for the points with singular=cooperon"]),
             ("command = \"flow\"\nargs = [\"--d0\", \"2\"]\n[base]\nsize = 6\n[vary]\nxi = [1.0, 2.0]\n",
              ["args: --d0: collop flow does not read --d0"]),
+            // The theories sweep too, with the same refusals (issue 25, item 5).
+            ("command = \"closure\"\n[base]\ndim = 1\nsize = 64\nsingular = \"cooperon\"\nxi = 2.0\n[vary]\ndisorder = [1.6, 2.0]\n",
+             ["[base] key xi: collop closure does not read --xi", "has no effect without --singular localized or lorentzian"]),
+            ("command = \"vw\"\n[base]\ndim = 2\n[vary]\nlambda = [0.1, 0.2]\nxi = [1.0, 2.0]\n",
+             ["vary.xi: collop vw does not read --xi", "identical"]),
         ]
         for (index, (description, phrases)) in cases.enumerated() {
             let file = "refused\(index).toml"
