@@ -110,14 +110,20 @@ def typed_value(key, text):
     return text
 
 
+INTEGERS = re.compile(r"(?:[-+]?[0-9]+\n)*")
+NUMBERS = re.compile(r"(?:(?:%s)\n)*" % NUMBER.pattern, re.IGNORECASE)
+
+
 def _typed_column(cells):
-    """A column from the TSV spellings of its cells: int64, float64, or object (the spellings)."""
-    cells = np.asarray(cells, dtype=object)
-    if all(INTEGER.fullmatch(c) for c in cells):
-        return np.array([int(c) for c in cells], dtype=np.int64)
-    if all(NUMBER.fullmatch(c) for c in cells):
+    """A column from the TSV spellings of its cells: int64, float64, or object (the spellings).
+    (One pattern match over the joined cells decides, far faster than one per cell.)"""
+    cells = list(cells)
+    joined = "\n".join(cells) + "\n" if cells else ""
+    if INTEGERS.fullmatch(joined):
+        return np.array(cells, dtype=np.int64) if cells else np.zeros(0, dtype=np.int64)
+    if NUMBERS.fullmatch(joined):
         return np.array([float(c) for c in cells], dtype=np.float64)
-    return cells
+    return np.array(cells, dtype=object)
 
 
 def _frame(columns, cells, path, name):
@@ -140,57 +146,59 @@ def _first_table_name(command, columns, header):
 # ---------------------------------------------------------------- TSV
 
 def _read_tsv(path, text):
-    lines = text.split("\n")
-    first = lines[0].split()
-    if len(first) == 3 and first[1] == "collop-merge":
-        version, command = None, first[2]
-    elif len(first) == 4 and first[1] == "collop":
-        version, command = first[2], first[3]
+    first, _, rest = text.partition("\n")
+    words = first.split()
+    if len(words) == 3 and words[1] == "collop-merge":
+        version, command = None, words[2]
+    elif len(words) == 4 and words[1] == "collop":
+        version, command = words[2], words[3]
     else:
-        raise ValueError(f"{path} is not collop output: its first line {lines[0][:80]!r} is not "
+        raise ValueError(f"{path} is not collop output: its first line {first[:80]!r} is not "
                          "'# collop VERSION COMMAND' or '# collop-merge COMMAND'")
-    header = {}
-    blocks = []  # [name or None, first line index of the column row, number of lines]
-    name = None
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            if blocks and blocks[-1][2] is None:
-                blocks[-1][2] = number - 1 - blocks[-1][1]
-            continue
-        if line.startswith("#"):
-            match = re.match(r"#\s*([^=]+?)\s*=\s?(.*)$", line)
+    header, tables, name = {}, {}, None
+    number = 2  # the line number of the chunk's first line
+    # Paragraphs between blank lines: comment lines (the header, `# table = NAME`), then a table.
+    for chunk in rest.split("\n\n"):
+        lines = chunk.split("\n")
+        i = 0
+        while i < len(lines) and (lines[i].startswith("#") or not lines[i].strip()):
+            line = lines[i]
+            match = re.match(r"#\s*([^=]+?)\s*=\s?(.*)$", line) if line.startswith("#") else None
             if match and match.group(1) == "table":
                 name = match.group(2).strip()
-            elif not blocks and match:
+            elif line.strip() and not tables:
+                if not match:
+                    raise ValueError(f"{path}, line {number + i}: a header line is '# key = value', got {line[:80]!r}")
                 key = match.group(1)
                 if key in header:
-                    raise ValueError(f"{path}, line {number}: header key {key!r} appears twice")
+                    raise ValueError(f"{path}, line {number + i}: header key {key!r} appears twice")
                 header[key] = typed_value(key, match.group(2))
-            elif not blocks:
-                raise ValueError(f"{path}, line {number}: a header line is '# key = value', got {line[:80]!r}")
-            continue
-        if not blocks or blocks[-1][2] is not None:
-            if blocks and name is None:
-                raise ValueError(f"{path}, line {number}: a second table without a '# table = NAME' line")
-            blocks.append([name, number - 1, None])
+            i += 1
+        body = lines[i:]
+        while body and not body[-1].strip():
+            body.pop()
+        if body:
+            if tables and name is None:
+                raise ValueError(f"{path}, line {number + i}: a second table without a '# table = NAME' line")
+            columns = body[0].split("\t")
+            name = name or _first_table_name(command, columns, header)
+            if name in tables:
+                raise ValueError(f"{path}: two tables named {name!r}")
+            tables[name] = _tsv_table(path, name, columns, body[1:], number + i)
             name = None
-    if blocks and blocks[-1][2] is None:
-        blocks[-1][2] = len(lines) - blocks[-1][1]
-    tables = {}
-    for name, start, count in blocks:
-        rows = [line.split("\t") for line in lines[start:start + count]]
-        columns = rows[0]
-        for offset, row in enumerate(rows[1:], start=1):
-            if len(row) != len(columns):
-                raise ValueError(f"{path}, line {start + offset + 1}: {len(row)} fields, but the column row "
-                                 f"(line {start + 1}) names {len(columns)}")
-        if name is None:
-            name = _first_table_name(command, columns, header)
-        if name in tables:
-            raise ValueError(f"{path}: two tables named {name!r}")
-        cells = list(zip(*rows[1:])) if len(rows) > 1 else [() for _ in columns]
-        tables[name] = _frame(columns, cells, path, name)
+        number += chunk.count("\n") + 2
     return CollopOutput(path, "tsv", command, version, header, tables)
+
+
+def _tsv_table(path, name, columns, rows, number):
+    """The frame of a TSV table whose column row is line `number` and whose rows follow."""
+    n = len(columns)
+    for offset, row in enumerate(rows, start=1):
+        if row.count("\t") != n - 1:
+            raise ValueError(f"{path}, line {number + offset}: {row.count(chr(9)) + 1} fields, but the column row "
+                             f"(line {number}) names {n}")
+    fields = "\t".join(rows).split("\t") if rows else []
+    return _frame(columns, [fields[j::n] for j in range(n)], path, name)
 
 
 # ---------------------------------------------------------------- JSON
