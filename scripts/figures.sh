@@ -24,7 +24,7 @@ top of this script. --docs also copies the PNGs of figures 1–3, 6 and 8 into d
 -j N is passed to scripts/sweep.sh for the sweep of figure 5.
 
 --sweep DIR draws the figure of a user's sweep (scripts/sweep.sh -o DIR) from DIR/merged.tsv
-(merged first by scripts/merge.sh if it is missing) into DIR/sweep-COMMAND.png and .svg and
+(merged first by scripts/merge.sh if it is missing or older than a point table) into DIR/sweep-COMMAND.png and .svg and
 prints the PNG's path; the data handed to gnuplot go to DIR/figure-data/. The figure belongs
 to the swept command: diffusion — Re and Im D_fit against the swept parameter, one curve per
 value of the other swept parameters; closure and vw — |D(ω)| per point and ξ against the
@@ -104,7 +104,11 @@ if [ -n "$sweepdir" ]; then
     [ -z "$given_outdir" ] && [ "$docs" -eq 0 ] || { echo "figures: --sweep DIR takes no OUTDIR or --docs" >&2; exit 2; }
     [ -f "$sweepdir/points.tsv" ] || { echo "figures: $sweepdir is not a sweep directory (no points.tsv; run scripts/sweep.sh -o $sweepdir)" >&2; exit 2; }
     outdir=$(cd "$sweepdir" && pwd)
-    if [ ! -f "$outdir/merged.tsv" ]; then "$here/merge.sh" "$outdir"; fi
+    # Merged again when a point table is newer than the merged table (the sweep went on).
+    if [ ! -f "$outdir/merged.tsv" ] ||
+        [ -n "$(find "$outdir/points" -name '*.tsv' -newer "$outdir/merged.tsv" -print -quit)" ]; then
+        "$here/merge.sh" "$outdir"
+    fi
     data=$outdir/figure-data
     rm -rf "$data"
     mkdir -p "$data"
