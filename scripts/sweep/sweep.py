@@ -358,7 +358,9 @@ def validate(path, collop, command, args, base, vary, kinds, points):
                     result = subprocess.run(fixed + flags + ["--dry-run"], stdout=subprocess.PIPE,
                                             stderr=subprocess.PIPE, env=environment)
                 else:
-                    result = probe(fixed + flags + ["--output", os.path.join(scratch, "probe.out")], environment)
+                    # Without --quiet: the progress line is the sign the input was accepted.
+                    result = probe([a for a in fixed if a != "--quiet"] + flags + ["--output", os.path.join(scratch, "probe.out")],
+                                   environment)
             except OSError as error:
                 raise BadInput(f"cannot run collop at {collop}: {error.strerror}")
             lines = result.stderr.decode("utf-8", errors="replace").replace(base_path, f"[base] of {path}").splitlines()
