@@ -292,16 +292,15 @@ def _read_hdf5(path):
         for name in _texts(attributes["table_names"]):
             group = handle[name]
             columns = _texts(group.attrs["columns"])
-            pairs = set(_texts(group.attrs["complex_pairs"])) if "complex_pairs" in group.attrs else set()
-            if name == "vectors" and "vector" in group:
-                tables[name] = _vectors_frame(group, columns)
+            pairs = _texts(group.attrs["complex_pairs"]) if "complex_pairs" in group.attrs else []
+            matrices = [key for key in group if group[key].ndim == 2]
+            if matrices:
+                tables[name] = _stream_frame(path, group, columns, matrices[0])
                 continue
             data = {}
-            for dataset in pairs:
-                values = group[dataset][()]
-                prefix = "" if dataset == "value" and "value_re" not in columns else dataset + "_"
-                data[prefix + "re"] = np.ascontiguousarray(values["r"] if values.dtype.names else values.real)
-                data[prefix + "im"] = np.ascontiguousarray(values["i"] if values.dtype.names else values.imag)
+            for pair in pairs:
+                real, imaginary = _pair_columns(path, name, pair, columns)
+                data[real], data[imaginary] = _parts(group[pair][()])
             for column in columns:
                 if column not in data:
                     data[column] = _hdf5_column(group[column])
@@ -309,17 +308,36 @@ def _read_hdf5(path):
         return CollopOutput(path, "hdf5", _text(attributes["command"]), _text(attributes["version"]), header, tables)
 
 
-def _vectors_frame(group, columns):
-    """The long form of the streamed eigenvectors (s, k_index, n1..nd, re, im; K groups of N
-    rows) from the K × N `vector` dataset and its index datasets."""
-    s = group["s"][()]
-    vectors = group["vector"][()]
-    k, n = vectors.shape
-    data = {"s": np.repeat(s, n), "k_index": np.tile(group["k_index"][()], k)}
+def _pair_columns(path, table, pair, columns):
+    """The TSV columns of the complex dataset `pair`: pair_re, pair_im, or re, im (named `value`,
+    or the matrix of a streamed table)."""
+    for real, imaginary in ((pair + "_re", pair + "_im"), ("re", "im")):
+        if real in columns and imaginary in columns:
+            return real, imaginary
+    raise ValueError(f"{path}: table {table!r}: the complex dataset {pair!r} matches no X_re, X_im pair of {columns}")
+
+
+def _parts(values):
+    """Real and imaginary parts of a {r, i} compound (or complex) array, as float64 arrays."""
+    if values.dtype.names:
+        return np.ascontiguousarray(values["r"]), np.ascontiguousarray(values["i"])
+    return np.ascontiguousarray(values.real), np.ascontiguousarray(values.imag)
+
+
+def _stream_frame(path, group, columns, pair):
+    """The long form of a streamed table (spectrum's eigenvectors: s, k_index, n1..nd, re, im;
+    K groups of N rows) from its K × N complex matrix `pair` and the columns beside it, one
+    value per group (`X = X[j]` in the `layout` attribute) or per row of a group (`X = X[k]`)."""
+    matrix = group[pair][()]
+    k, n = matrix.shape
+    layout = _text(group.attrs["layout"]) if "layout" in group.attrs else ""
+    per_group = set(re.findall(r"(\w+) = \1\[j\]", layout))
+    real, imaginary = _pair_columns(path, group.name, pair, columns)
+    data = dict(zip((real, imaginary), _parts(matrix.reshape(-1))))
     for column in columns:
-        if re.fullmatch(r"n[0-9]+", column):
-            data[column] = np.tile(group[column][()], k)
-    flat = vectors.reshape(-1)
-    data["re"] = np.ascontiguousarray(flat["r"] if flat.dtype.names else flat.real)
-    data["im"] = np.ascontiguousarray(flat["i"] if flat.dtype.names else flat.imag)
+        if column in data:
+            continue
+        values = _hdf5_column(group[column])
+        grouped = column in per_group if layout else (len(values) == k and k != n)
+        data[column] = np.repeat(values, n) if grouped else np.tile(values, k)
     return pd.DataFrame({c: data[c] for c in columns}, columns=columns)

@@ -97,7 +97,9 @@ def write(tsv, target, names):
                 vector["i"] = data["im"].reshape(-1, n)
                 group.create_dataset("vector", data=vector, chunks=(1, n), shuffle=True, compression="gzip",
                                      compression_opts=1)
-                group.attrs["layout"] = "vector[j, k] is the TSV row (s = s[j], k_index = k)"
+                group.attrs["layout"] = "vector[j, k] is the TSV row (s = s[j], " + \
+                    ", ".join(f"{c} = {c}[k]" for c in columns[1:-2]) + ")"
+                group.attrs["complex_pairs"] = strings(["vector"])
                 continue
             pairs, j = [], 0
             while j < len(columns):
