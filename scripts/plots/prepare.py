@@ -265,6 +265,7 @@ SWEPT_LABELS = {
     "disorder": ("W", "units of t"), "energy": ("E", "units of t"), "omega": ("ω", "units of t"),
     "gamma": ("γ", "units of t"), "hopping": ("t", "energy unit"), "u0": ("U_0", "units of t^2"),
     "amplitude": ("F", "units of t^3"), "zeta": ("ζ", "dimensionless"), "d0": ("D_0", "units of a^2t/ħ"),
+    "lambda": ("λ", "dimensionless"), "tau": ("τ", "dimensionless"),
 }
 
 

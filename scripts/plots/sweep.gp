@@ -14,7 +14,7 @@ do for [p = 1:panels] {
     set xlabel xlabels[p]
     set ylabel ylabels[p]
     if (logx[p]) { set logscale x; set format x "10^{%L}" } else { unset logscale x; set format x "% h" }
-    if (logy[p]) { set logscale y } else { unset logscale y }
+    if (logy[p]) { set logscale y; set format y "10^{%L}" } else { unset logscale y; set format y "% h" }
     n = counts[p]; f = firsts[p]
     if (errors[p]) {
         plot for [i = 1:n] datadir.sprintf("/p%d-%d.dat", p, i) using 1:2:3 with yerrorlines lw 1.5 pt 7 ps 0.7 lc i title names[f + i]

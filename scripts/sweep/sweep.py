@@ -401,6 +401,11 @@ def validate(path, collop, command, args, base, vary, kinds, points):
             raise BadInput(f"{path}: `collop {command}{' --dry-run' if has_dry_run else ''}` refuses {which}: {failure} — nothing was run")
 
 
+def for_points(model):
+    """' for the points with singular=cooperon, …' (the swept text values of a model class)."""
+    return " for the points with " + ", ".join(f"{k}={v}" for k, v in model) if model else ""
+
+
 def refuse_ignored(path, command, header, warnings, model, vary, base):
     """Refuses an option a dry run's header lists in `ignored_options`, naming where the
     description sets it and the reason collop's warning gives."""
@@ -408,11 +413,15 @@ def refuse_ignored(path, command, header, warnings, model, vary, base):
     if not ignored:
         return
     key = ignored[0]
+    if key == "config" and base:  # the sweep passes [base] as --config
+        reason = next((w.split("warning:", 1)[1].strip() for w in warnings if "--config" in w), "")
+        raise BadInput(f"{path}: [base]: collop {command} reads no config file{for_points(model)}"
+                       f"{f' ({reason})' if reason else ''}; give those options in args or [vary] (nothing was run)")
     swept = dict(vary)
     where = f"vary.{key}" if key in swept else (f"[base] key {key}" if key in base else f"args: --{key}")
     reason = next((w.split("warning:", 1)[1].strip() for w in warnings
                    if "has no effect" in w and (f"--{key} " in w or f"'{key}'" in w)), "")
-    for_model = " for the points with " + ", ".join(f"{k}={v}" for k, v in model) if model else ""
+    for_model = for_points(model)
     if key not in swept:
         advice = "it would change nothing — remove it"
     elif model:
