@@ -601,8 +601,11 @@ struct SweepTests {
             // The theories sweep too, with the same refusals (issue 25, item 5).
             ("command = \"closure\"\n[base]\ndim = 1\nsize = 64\nsingular = \"cooperon\"\nxi = 2.0\n[vary]\ndisorder = [1.6, 2.0]\n",
              ["[base] key xi: collop closure does not read --xi", "has no effect without --singular localized or lorentzian"]),
-            ("command = \"vw\"\n[base]\ndim = 2\n[vary]\nlambda = [0.1, 0.2]\nxi = [1.0, 2.0]\n",
+            ("command = \"vw\"\nargs = [\"--dim\", \"2\"]\n[vary]\nlambda = [0.1, 0.2]\nxi = [1.0, 2.0]\n",
              ["vary.xi: collop vw does not read --xi", "identical"]),
+            // The continuum vw reads no config file, so it has no [base].
+            ("command = \"vw\"\n[base]\ndim = 2\n[vary]\nlambda = [0.1, 0.2]\n",
+             ["[base]: collop vw reads no config file", "--config has no effect without --lattice", "args or [vary]"]),
         ]
         for (index, (description, phrases)) in cases.enumerated() {
             let file = "refused\(index).toml"
