@@ -283,6 +283,9 @@ def check_keys(path, command, args, base, vary, options):
         if options[key] == "flag":
             raise BadInput(f"{path}: vary.{key}: --{key} is a flag of collop {command} (it takes no value), so it cannot "
                            f"be swept; to set it for every point put \"--{key}\" in args")
+    if base and "config" not in options:
+        raise BadInput(f"{path}: [base]: collop {command} reads no config file (it has no --config); "
+                       "give those options in args or [vary]")
     for key in base:
         if key not in options:
             raise BadInput(f"{path}: [base] key {unknown_option(key, options, command)}; "
