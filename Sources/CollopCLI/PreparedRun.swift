@@ -80,7 +80,9 @@ struct PreparedRun {
     /// grids shifted by ±q/2 for each ω of `omegas`, default the probe's ω), writes the
     /// model's header as the real run writes it and returns true; the caller then stops
     /// before any diagonalization. A failure there is the real run's failure, reported now.
-    func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil) throws -> Bool {
+    /// `extra`: the command's own lines (e.g. the count of its solves), before `dry_run`.
+    func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil,
+                      extra: [(key: String, value: Cell)] = []) throws -> Bool {
         guard resources.dryRun else { return false }
         var fields: KineticFields?
         for omega in omegas ?? [probe.omega] {
@@ -88,7 +90,7 @@ struct PreparedRun {
             if fields == nil { fields = solved }
         }
         var report = Report(command: command)
-        report.header = withConnection(modelHeader(fields: fields)) + resourceHeader
+        report.header = withConnection(modelHeader(fields: fields)) + resourceHeader + extra
         report.add("dry_run", "yes: input valid, SCBA solved at E and E + omega, nothing diagonalized")
         try destination.write(try output.render(report))
         return true

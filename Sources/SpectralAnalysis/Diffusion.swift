@@ -239,8 +239,8 @@ public struct KrylovReport: Sendable, Equatable {
 
     public init() {}
 
-    /// The report of both ladders together.
-    func merging(_ other: KrylovReport) -> KrylovReport {
+    /// The report of both ladders (or of the ladders of several ω) together.
+    public func merging(_ other: KrylovReport) -> KrylovReport {
         var merged = self
         merged.solves += other.solves
         merged.newtonSteps += other.newtonSteps
