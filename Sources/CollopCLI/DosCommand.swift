@@ -11,7 +11,7 @@ struct DosCommand: ParsableCommand {
         commandName: "dos",
         abstract: "ρ(E), Σ(E), γ(E), the mean free path l(E), D_RA(E) and D_RR(E) across the band, from the SCBA of the model.",
         discussion: """
-            At each E of --energies (default: \(defaultPointCount) points from −E_max to E_max, E_max = 2d·t + tail, tail = W/2 with W = √(12 U0), the reach of box disorder beyond the bare band; with --self-energy fixed tail = 10γ) the model's SCBA is solved on the grid as every other command solves it at --energy (CollisionModel), and the row gives: rho = ρ(E) = −(1/πN) Σ_k Im G^R_k; sigma_re, sigma_im = (1/N) Σ_k Σ^R_k(E) (Σ itself for white noise); gamma = −sigma_im; l = v_F/(2γ), the mean free path of the header's mean_free_path, with v_F² the mean square velocity on the broadened Fermi surface (v_F column); D_RA, D_RR and D_KG = D_RA + D_RR, the Kubo–Greenwood parts along axis 1 (docs/model.md §3.7). Each row equals the header of `spectrum --energy E` (gamma, D_RA, D_RR, mean_free_path) to the last bit.
+            At each E of --energies (default: \(defaultPointCount) points from −E_max to E_max, E_max = 2d·t + tail, tail = W/2 with W = √(12 U0), the reach of box disorder beyond the bare band; with --self-energy fixed tail = 10γ) the model's SCBA is solved on the grid as every other command solves it at --energy (CollisionModel), and the row gives: rho = ρ(E) = −(1/πN) Σ_k Im G^R_k; sigma_re, sigma_im = (1/N) Σ_k Σ^R_k(E) (Σ itself for white noise); gamma = −(1/N) Σ_k Im Σ^R_k(E); l = v_F/(2γ), the mean free path of the header's mean_free_path, with v_F² the mean square velocity on the broadened Fermi surface (v_F column); D_RA, D_RR and D_KG = D_RA + D_RR, the Kubo–Greenwood parts along axis 1 (docs/model.md §3.7). Each row equals the header of `spectrum --energy E` (gamma, D_RA, D_RR, mean_free_path) to the last bit.
             Where the grid's SCBA has no solution with γ > 0 (beyond the broadened band, or a level spacing above γ) the row has scba = none and NaN in every derived column; where the iteration does not converge within --scba-max-iterations, scba = unconverged. Neither stops the run.
             Model options read: --dim, --size, --hopping, --disorder or --u0, --correlation, --self-energy, --gamma, --scba-max-iterations. --energy is replaced by --energies (warned about); the probe and the singular vertex (--omega, --q, --singular and its parameters) do not enter the SCBA and are passed over (ignored_options). The energies run in parallel on --threads workers (default all cores); the rows do not depend on the count.
             Examples:
@@ -67,6 +67,7 @@ struct DosCommand: ParsableCommand {
     }
 
     func run() throws {
+        let start = ContinuousClock.now, lapackAtStart = LapackClock.seconds
         _ = try output.resolvedFormat()
         let destination = try output.destination()
         try resources.applyThreads()
@@ -119,7 +120,8 @@ struct DosCommand: ParsableCommand {
         var table = Table(name: "dos", columns: ["energy", "scba"] + DensityOfStatesPoint.columns)
         table.rows = zip(grid, rows).map { energy, point in [.parameter(energy)] + point.cells }
         report.tables = [table]
-        try destination.write(try output.render(report))
+        try output.write(report, to: destination)
+        if resources.timing { printTiming(since: start, lapackAtStart: lapackAtStart) }
     }
 
     /// The header: the parameters of the SCBA as `modelHeader` writes them, and the back end.

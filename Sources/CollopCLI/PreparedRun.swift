@@ -100,15 +100,18 @@ struct PreparedRun {
         var report = report
         report.header = withConnection(report.header) + resourceHeader
         try output.write(report, to: destination)
-        if timing {
-            let (seconds, attoseconds) = (ContinuousClock.now - start).components
-            let wall = Double(seconds) + Double(attoseconds) * 1e-18
-            let lapack = LapackClock.seconds - lapackAtStart
-            let line = String(format: "collop: timing: wall %.3f s, LAPACK/BLAS %.3f s (%.1f%%), outside %.3f s, %d LAPACK/BLAS calls\n",
-                              wall, lapack, 100 * lapack / max(wall, 1e-9), wall - lapack, LapackClock.callCount)
-            FileHandle.standardError.write(Data(line.utf8))
-        }
+        if timing { printTiming(since: start, lapackAtStart: lapackAtStart) }
     }
+}
+
+/// --timing: the wall time since `start` and the part of it inside LAPACK/BLAS, on stderr.
+func printTiming(since start: ContinuousClock.Instant, lapackAtStart: Double) {
+    let (seconds, attoseconds) = (ContinuousClock.now - start).components
+    let wall = Double(seconds) + Double(attoseconds) * 1e-18
+    let lapack = LapackClock.seconds - lapackAtStart
+    let line = String(format: "collop: timing: wall %.3f s, LAPACK/BLAS %.3f s (%.1f%%), outside %.3f s, %d LAPACK/BLAS calls\n",
+                      wall, lapack, 100 * lapack / max(wall, 1e-9), wall - lapack, LapackClock.callCount)
+    FileHandle.standardError.write(Data(line.utf8))
 }
 
 extension PreparedRun {
