@@ -157,6 +157,18 @@ struct DensityOfStatesCommandTests {
         }
     }
 
+    /// For white noise the SCBA is Σ = U0·(1/N)Σ_k G_k, so γ = −Im Σ = πU0ρ: the SCBA's γ
+    /// and the Green-function sum ρ of the same row agree to its tolerance (1e-14).
+    @Test func dampingIsPiU0Rho() throws {
+        let dos = try Self.table(["--dim", "2", "--size", "24", "--u0", "0.5", "--points", "31"])
+        let rho = Self.column(dos, "rho"), gamma = Self.column(dos, "gamma"), sigma = Self.column(dos, "sigma_im")
+        #expect(rho.filter { !$0.isNaN }.count >= 20)
+        for i in rho.indices where !rho[i].isNaN {
+            #expect(abs(gamma[i] - Double.pi * 0.5 * rho[i]) <= 1e-12 * gamma[i])
+            #expect(abs(gamma[i] + sigma[i]) <= 1e-14 * gamma[i])
+        }
+    }
+
     /// A row is what `spectrum --energy E` prints in its header, to the last bit: γ, D_RA, D_RR,
     /// the mean free path, and ρ through states_in_broadening = N·ρ·2γ. White noise and
     /// correlated disorder (a Σ_k that varies with k).
