@@ -101,7 +101,9 @@ struct DiffusionCommand: ParsableCommand {
         var results: [DiffusionAtOmega] = []
         for (index, omega) in omegas.enumerated() {
             ladderRun.progress.stage("ω = \(format(omega)) (\(index + 1) of \(omegas.count))")
-            results.append(try DiffusionAtOmega(ladderRun, omega: omega, several: true))
+            // The metallic ladder's ω = 0 ladder (for D_fit) is solved once, at the first ω ≠ 0.
+            let staticLadder = results.lazy.compactMap(\.analysis.staticLadder).first
+            results.append(try DiffusionAtOmega(ladderRun, omega: omega, several: true, reusing: staticLadder))
         }
         let first = results[0].analysis
         let krylov = results.compactMap(\.analysis.krylovReport).reduce(nil as KrylovReport?) { ($0 ?? KrylovReport()).merging($1) }
@@ -157,15 +159,17 @@ struct DiffusionAtOmega {
         analysis.relativeDifference <= DiffusionAnalysis.einsteinTolerance ? "PASS" : "FAIL"
     }
 
-    /// - Parameter several: one of several ω (`--omegas`): the ladder's warnings name ω.
-    init(_ ladderRun: LadderRun, omega: Double, several: Bool) throws {
+    /// - Parameters:
+    ///   - several: one of several ω (`--omegas`): the ladder's warnings name ω.
+    ///   - staticLadder: the ω = 0 ladder of the metallic ladder, solved at another ω.
+    init(_ ladderRun: LadderRun, omega: Double, several: Bool, reusing staticLadder: DiffusionLadder? = nil) throws {
         let built = ladderRun.run.model
         let probe = ladderRun.run.probe.at(omega: omega)
         floor = omega == ladderRun.floor.omega ? ladderRun.floor : try ladderRun.run.resolutionFloor(at: omega, consequence: LadderRun.floorConsequence)
         let probes = try ladderRun.probes(at: omega, defaultMaximum: (DiffusionAnalysis.defaultMaximumMomentum(model: built), "0.1·γ/t"))
         analysis = try DiffusionAnalysis(model: built, probes: probes, method: ladderRun.options.method,
                                          symmetry: ladderRun.run.symmetry, progress: ladderRun.beforeSolve,
-                                         newtonProgress: ladderRun.newtonStep)
+                                         newtonProgress: ladderRun.newtonStep, reusing: staticLadder)
         current = Result { try CurrentRelaxation.currentDiffusion(model: built, omega: omega) }
         fitLines = [("D_omega_re", .number(analysis.diffusionAtOmega.real)), ("D_omega_im", .number(analysis.diffusionAtOmega.imaginary)),
                     ("fit_residual", .number(analysis.fitResidual)),

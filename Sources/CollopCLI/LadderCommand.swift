@@ -19,13 +19,14 @@ enum LadderCommandKind: String {
 
 extension LadderOptions.Resolved {
     /// `diffusion --omegas`: the header lines of the ω ladder — the frequencies, the number
-    /// of λ0 solves (one q ladder per ω, and for the `none` vertex its ω = 0 ladder once per
-    /// ω ≠ 0, as `DiffusionAnalysis` solves them) and, for the dense and Krylov paths, that
+    /// of λ0 solves (one q ladder per ω, and for the `none` vertex its ω = 0 ladder once,
+    /// shared by every ω ≠ 0) and, for the dense and Krylov paths, that
     /// number times the estimated flops per λ0 by which `auto` chose (the choice itself does
     /// not depend on the count: both costs grow with it alike).
     func omegaLadderLines(_ parameters: ModelParameters, omegas: [Double]) throws -> [(key: String, value: Cell)] {
         let choice = try DiffusionMethodChoice(method, parameters: parameters)
-        let solves = omegas.reduce(0) { $0 + count * (parameters.singular == .none && $1 != 0 ? 2 : 1) }
+        let staticLadder = parameters.singular == .none && omegas.contains { $0 != 0 }
+        let solves = count * (omegas.count + (staticLadder ? 1 : 0))
         var lines: [(key: String, value: Cell)] = [("omegas", .parameters(omegas)), ("lambda0_solves", .integer(solves))]
         switch choice.method {
         case .dense: lines.append(("estimated_flops", .number(Double(solves) * DiffusionMethodChoice.denseCost(gridPoints: parameters.gridPointCount, dimension: parameters.dimension))))
