@@ -61,7 +61,7 @@ struct LadderRun {
     /// Validates the options and prepares the model; nil after a dry run (already written).
     /// - Parameter omegas: `diffusion --omegas`: the frequencies of the ladders (each checked
     ///   as --omega is, an error naming --omegas); the probe takes the smallest, and the dry
-    ///   run solves the SCBA at each and counts the λ0 solves of them all (`solveCount`).
+    ///   run solves the SCBA at each and counts the λ0 solves of them all (`omegaLadderLines`).
     static func prepare(_ kind: LadderCommandKind, model: ModelOptions, reads use: ModelUse, output: OutputOptions,
                         resources: ResourceOptions, ladder: LadderOptions, omegas: [Double]? = nil) throws -> LadderRun? {
         var options: LadderOptions.Resolved?
@@ -75,9 +75,11 @@ struct LadderRun {
         } workload: { parameters in
             options!.workload(parameters, denseUpTo: kind.denseUpTo, dense: kind.denseWorkload)
         }
+        /// With --omegas, an error about ω names --omegas.
+        func naming<T>(_ body: () throws -> T) throws -> T { omegas == nil ? try body() : try namingOmegas(body) }
         let ladderLines = try omegas.map { try options!.omegaLadderLines(run.model.parameters, omegas: $0) } ?? []
-        if try namingOmegas({ try run.finishDryRun(resources, command: kind.rawValue, omegas: omegas, extra: ladderLines) }) { return nil }
-        let floor = try run.resolutionFloor(consequence: floorConsequence)
+        if try naming({ try run.finishDryRun(resources, command: kind.rawValue, omegas: omegas, extra: ladderLines) }) { return nil }
+        let floor = try naming { try run.resolutionFloor(consequence: floorConsequence) }
         return LadderRun(kind: kind, run: run, options: options!, progress: run.progress(), quiet: output.quiet, floor: floor)
     }
 

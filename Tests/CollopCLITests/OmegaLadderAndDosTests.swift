@@ -88,7 +88,9 @@ struct DiffusionOmegaLadderTests {
         #expect(fromConfig.status == 2 && fromConfig.stderr.contains("config key 'omega'") && fromConfig.stderr.contains("--omegas"))
     }
 
-    @Test(arguments: ["nan", "", "1e-3,1e-3", "-1e-3", "0", "abc", "1e-3,inf", "1e-3,"])
+    /// Malformed lists, and values the model refuses at its first or a later ω (0 for a
+    /// singular vertex; z = E + ω beyond the band).
+    @Test(arguments: ["nan", "", "1e-3,1e-3", "-1e-3", "0", "abc", "1e-3,inf", "1e-3,", "1e-3,10", "10,20"])
     func badOmegasAreRefused(value: String) throws {
         let result = try runCollop(["diffusion", "--size", "6", "--omegas", value])
         #expect(result.status == 2, "--omegas \(value)")
@@ -110,6 +112,11 @@ struct DiffusionOmegaLadderTests {
         let metallic = try runCollop(["diffusion", "--dry-run", "--size", "6", "--nq", "4", "--singular", "none", "--omegas", "1e-3,1e-2"])
         #expect(headerValue(metallic.stdout, "lambda0_solves") == "12")      // the ω = 0 ladder once
         #expect(headerValue(vertex.stdout, "estimated_flops").flatMap(Double.init).map { $0 > 0 } == true)
+        // A one-ω dry run still names --omega.
+        let single = try runCollop(["diffusion", "--dry-run", "--size", "6", "--omega", "10"])
+        #expect(single.status == 2 && single.stderr.contains("--omega:") && !single.stderr.contains("--omegas"))
+        let ladder = try runCollop(["diffusion", "--dry-run", "--size", "6", "--omegas", "1e-3,10"])
+        #expect(ladder.status == 2 && ladder.stderr.contains("--omegas: value 10"))
     }
 }
 
