@@ -95,7 +95,8 @@ struct DosCommand: ParsableCommand {
 
         var report = Report(command: "dos")
         report.header = Self.header(p, ignored: resolved.ignored)
-        report.add("energies", gridRule)
+        report.add("energies", .parameters(grid))
+        report.add("energies_rule", gridRule)
         report.add("l_rule", "l = v_F/(2 gamma), v_F^2 = sum_k |v_k|^2 A_k / sum_k A_k, A_k = -Im G^R_k (as mean_free_path)")
         report.add("sigma_rule", "(1/N) sum_k Sigma^R_k(E) on the unshifted grid; gamma = -(1/N) sum_k Im Sigma^R_k(E)")
         report.add("scba_rule", "ok; none: no SCBA solution with gamma > 0 on this grid (NaN columns); unconverged: no fixed point within scba-max-iterations (NaN columns)")

@@ -147,6 +147,7 @@ struct DensityOfStatesCommandTests {
         for i in 1..<energies.count { integral += (energies[i] - energies[i - 1]) * (rho[i] + rho[i - 1]) / 2 }
         #expect(abs(integral - 1) < 2e-3, "∫ρ dE = \(integral)")
         #expect(energies.first == -5 && energies.last == 5)      // 2d·t + W/2
+        #expect(headerValue(dos.stdout, "energies")?.split(separator: ",").compactMap { Double($0) } == energies)
         #expect(dos.rows.first?[1] == "none" && dos.rows[100][1] == "ok")
     }
 
