@@ -93,6 +93,8 @@ public struct Collop: ParsableCommand {
         case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
         case let e as DiffusionSolverError: return e.isInputError ? (2, "\(errorPrefix)\(e.cliMessage)") : (3, "\(errorPrefix)numerical failure: \(e.cliMessage)")
         case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(flaggedDescription(e))")
+        case LinearAlgebraError.allocationFailed(let bytes, let purpose):
+            return (3, "\(errorPrefix)out of memory: the system refused \(LinearAlgebraError.describe(bytes: bytes)) for \(purpose) (a limit such as ulimit -v, or memory taken by other processes); nothing was written (allowed: a smaller --size or --dim, fewer --threads, --values-only, or one --sector at a time)")
         case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as SpectrumError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as ClosureError: return (3, "\(errorPrefix)numerical failure: \(e.description)")

@@ -320,7 +320,7 @@ func exactExitStatus(_ error: ExactModelError) -> (Int32, String) {
     case let .precisionNotReached(width, disorder, requested, reached, steps):
         return (3, "Error: numerical failure: --precision: value \(format(requested)) not reached for width M = \(width) at disorder W = \(format(disorder)): relative error \(String(format: "%.3g", reached)) after \(steps) steps (allowed: raise --max-steps or loosen --precision)")
     case let .linearAlgebra(inner):
-        return (3, "Error: numerical failure: \(inner.description)")
+        return Collop.exitStatus(for: inner)
     case let .emptyWindow(energy, window, samples):
         return (2, "Error: --window: value \(format(window)) holds no eigenvalue around E = \(format(energy)) in \(samples) chains (allowed: a wider window, or an energy inside the spectrum)")
     case .invalidParameter:

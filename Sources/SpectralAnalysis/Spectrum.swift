@@ -179,7 +179,7 @@ public struct Spectrum: Sendable {
             return
         }
         let trace = matrix.trace
-        let blocks = TakeOnce(decomposition.sectors.map { $0.gather(matrix) })
+        let blocks = TakeOnce(try decomposition.sectors.map { try $0.gather(matrix) })
         _ = consume matrix
         try self.init(blocked: decomposition, sectors: Array(decomposition.sectors.indices), trace: trace, zeroMode: zeroMode,
                       computeVectors: computeVectors, progress: progress) { blocks.take($0) }
@@ -316,9 +316,9 @@ public struct Spectrum: Sendable {
         var skipped: [[Int]] = []
         var rebuilt: [[Int]] = []
         if decomposition.vectors != nil {
-            // Sort the columns, releasing LAPACK's buffer before the basis is normalized in place.
-            let sorted = decomposition.vectors!.columns(at: order)
-            decomposition.vectors = nil
+            // Sort the columns in LAPACK's buffer (no second copy), then normalize it in place.
+            var sorted = decomposition.vectors.take()!
+            sorted.permuteColumns(order)
             let basis = BilinearEigenbasis(values: sortedValues, vectors: consume sorted, weight: weight,
                                            clusterTolerance: Self.clusterTolerance(norm: norm))
             let zeroNorm = zeroMode.map(euclideanNorm)
