@@ -57,7 +57,7 @@ struct PreparedRun {
 
     /// Header lines about the run's resources.
     var resourceHeader: [(key: String, value: Cell)] {
-        [("memory_estimate", .text("\(MemoryPlan.describe(plan.bytes)) (\(plan.explanation))"))]
+        [("memory_estimate", .text(plan.headerDescription))]
     }
 
     /// The header with the VW connection's lines after the parameter they set (`d0_im` or

@@ -156,11 +156,30 @@ struct MemoryPlan: Sendable {
         let points = Double(gridPoints)
         let matrices: Double
         switch workload {
-        case .eigenvalues, .sector(_, false): matrices = 1.2 * concurrent
-        case .eigenvectors, .sector(_, true): matrices = 2.3 * concurrent + all
-        default: matrices = 2.3 * concurrent + 3.5 * all
+        case .eigenvalues, .sector(_, false): matrices = blockBuffers * concurrent
+        case .eigenvectors, .sector(_, true): matrices = blockBuffers * concurrent + all
+        default: matrices = blockBuffers * concurrent + 3.5 * all
         }
         return matrices + 8 * Double(groupOrder + 8) * points + workload.bytesPerPoint * points + 64 * 1_048_576
+    }
+
+    /// m × m buffers per block being solved: 1.2 for values, 2.3 with vectors.
+    private var blockBuffers: Double {
+        switch workload {
+        case .eigenvalues, .sector(_, false): return 1.2
+        default: return 2.3
+        }
+    }
+
+    /// The header's `memory_estimate`, the same at any --threads (tables are byte-identical
+    /// at any thread count): a blocked run's estimate with one block solved at a time, and
+    /// what each further thread solving a block at once adds at most; a dense run's estimate.
+    var headerDescription: String {
+        guard let blocks, let largest = blocks.max() else { return "\(Self.describe(bytes)) (\(explanation))" }
+        var alone = self
+        alone.workers = 1
+        let perThread = blockBuffers * 16 * Double(largest) * Double(largest)
+        return "\(Self.describe(alone.bytes)) with one block solved at a time, up to \(Self.describe(perThread)) more per further --threads (\(explanation))"
     }
 
     static func bytes(_ workload: Workload, _ n: Int) -> Double {
