@@ -49,16 +49,20 @@ public struct Collop: ParsableCommand {
         // (warned about) but is not offered in its help.
         let path = arguments.first == "help" ? Array(arguments.dropFirst()) : arguments
         let visibility: ArgumentVisibility = path.first == HierarchyCommand.configuration.commandName ? .hidden : .default
+        // --dry-run's help says what the dry run of this subcommand does.
+        let dryRunHelp = ResourceOptions.dryRunHelp(for: path.first)
         return ModelOptions.$omegaVisibility.withValue(visibility) {
-            do {
-                var command = try parseAsRoot(arguments)
-                try command.run()
-                return (0, nil)
-            } catch let failed as ChecksFailed {
-                return (1, failed.description)
-            } catch {
-                let (status, message) = exitStatus(for: error)
-                return (status, message)
+            ResourceOptions.$dryRunHelp.withValue(dryRunHelp) { () -> (status: Int32, message: String?) in
+                do {
+                    var command = try parseAsRoot(arguments)
+                    try command.run()
+                    return (0, nil)
+                } catch let failed as ChecksFailed {
+                    return (1, failed.description)
+                } catch {
+                    let (status, message) = exitStatus(for: error)
+                    return (status, message)
+                }
             }
         }
     }

@@ -18,8 +18,25 @@ struct ResourceOptions: ParsableArguments {
     @Flag(help: "Print on stderr the wall time and the time spent inside LAPACK/BLAS when the run ends.")
     var timing = false
 
-    @Flag(name: .customLong("dry-run"), help: "Validate the input, solve the SCBA, print the header with the memory estimate and stop before any diagonalization.")
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(ResourceOptions.dryRunHelp))
     var dryRun = false
+
+    /// The help of --dry-run, true for the subcommand being parsed (`dryRunHelp(for:)`).
+    /// Set by `Collop.execute` around parsing and help generation.
+    @TaskLocal static var dryRunHelp = dryRunHelp(for: nil)
+
+    /// What --dry-run does in `command`: where it stops and what it solves first.
+    static func dryRunHelp(for command: String?) -> String {
+        let prefix = "Validate the input, solve the SCBA, print the header with the memory estimate and stop before"
+        switch command {
+        case "spectrum", "hierarchy", "flow": return "\(prefix) any diagonalization."
+        case "check": return "\(prefix) any identity is evaluated (no diagonalization, no Krylov solve)."
+        case "diffusion", "dispersion": return "\(prefix) the λ0(q) ladder is solved (no diagonalization, no Krylov solve)."
+        case "closure": return "Validate the input, solve the SCBA at every ω of --omegas, print the header with the memory estimate and stop before the closure is iterated."
+        case "vw": return "Validate the input, print the header and stop before the VW equation is solved (with --lattice after solving the SCBA, with the memory estimate; in the continuum nothing is solved)."
+        default: return "Validate the input, print the header and stop before the command's computation."
+        }
+    }
 
     /// Whether the symmetry blocks are used.
     func symmetryEnabled() throws(InputError) -> Bool {
