@@ -59,9 +59,7 @@ struct SpectrumCommand: ParsableCommand {
                        : "assembling 𝕃 and diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
         let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors,
                                     only: sector.map { [$0] }, progress: { progress.stage($0) })
-        if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
-            throw SpectrumError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
-        }
+        try spectrum.requireNormalizedVectors(count: vectors)
         progress.stage("writing the table")
 
         var report = Report(command: "spectrum")

@@ -448,6 +448,15 @@ public struct Spectrum: Sendable {
         bilinearSum(x, v).length / ((selfProduct ?? bilinearSum(x, x).length) * bilinearSum(v, v).length).squareRoot()
     }
 
+    /// Requires c-normalized eigenvectors of the `count` modes of smallest |λ|: throws
+    /// `.nearExceptionalPoint` for the first of them flagged at an exceptional point
+    /// (|vᵀv| < 1e-8, where (e, e) = 1 cannot be reached).
+    public func requireNormalizedVectors(count: Int) throws(SpectrumError) {
+        if let flagged = modes.prefix(count).first(where: \.nearExceptional) {
+            throw .nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
+        }
+    }
+
     /// The diffusion mode λ0: the mode of largest w0 (docs/model.md §4); nil without vectors.
     public var diffusionMode: Mode? {
         modes.filter { $0.zeroModeOverlap != nil }.max { $0.zeroModeOverlap! < $1.zeroModeOverlap! }
