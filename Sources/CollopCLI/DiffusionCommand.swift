@@ -24,7 +24,7 @@ struct DiffusionCommand: ParsableCommand {
     func run() throws {
         guard let ladderRun = try LadderRun.prepare(.diffusion, model: model, reads: Self.modelUse, output: output, resources: resources, ladder: ladder) else { return }
         let built = ladderRun.run.model
-        let probes = try ladderRun.probes(defaultMaximum: (DiffusionAnalysis.defaultMaximumMomentum(model: built), "0.1·γ/t"))
+        let probes = ladderRun.probes()
         let analysis = try DiffusionAnalysis(model: built, probes: probes, method: ladderRun.options.method,
                                              symmetry: ladderRun.run.symmetry, progress: ladderRun.beforeSolve,
                                              newtonProgress: ladderRun.newtonStep)

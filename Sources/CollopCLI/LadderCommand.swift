@@ -15,6 +15,10 @@ enum LadderCommandKind: String {
     /// `auto` resolves to dense up to this N even where the secular equation applies.
     var denseUpTo: Int { self == .diffusion ? 0 : DiffusionMethodChoice.largeMomentumDenseLimit }
     var denseWorkload: Workload { self == .diffusion ? .diffusionDense : .dispersionDense }
+    /// q_max without --qmax, with the rule that gives it: 0.1·γ/t for the small-q fit, 1 for the dispersion.
+    func defaultMaximum(_ model: CollisionModel) -> (value: Double, rule: String) {
+        self == .diffusion ? (DiffusionAnalysis.defaultMaximumMomentum(model: model), "0.1·γ/t") : (1, "1")
+    }
 }
 
 /// The shared part of `diffusion` and `dispersion`: options, dry run, the probes of the q
@@ -37,6 +41,8 @@ struct LadderRun {
             try options!.checkZone(dimension: parameters.dimension)
         } workload: { parameters in
             options!.workload(parameters, denseUpTo: kind.denseUpTo, dense: kind.denseWorkload)
+        } validate: { model, _ in
+            try options!.checkZone(dimension: model.parameters.dimension, defaultValue: kind.defaultMaximum(model))
         }
         if try run.finishDryRun(resources, command: kind.rawValue) { return nil }
         let floor = try run.resolutionFloor(consequence: "λ0 at small q (|λ0| ≈ Dq² < 2γ) loses its digits")
@@ -44,12 +50,10 @@ struct LadderRun {
     }
 
     /// The ladder q_j = qmax·j/nq along the direction at the model's ω; without --qmax,
-    /// qmax = `defaultValue` (checked against the zone like a given one).
-    func probes(defaultMaximum defaultValue: (value: Double, rule: String)) throws(InputError) -> [Probe] {
-        let dimension = run.model.parameters.dimension
-        try options.checkZone(dimension: dimension, defaultValue: defaultValue)
-        let unit = DiffusionAnalysis.unitDirection(options.direction, dimension: dimension)
-        return run.probe.ladder(direction: unit, maximum: options.qmax ?? defaultValue.value, count: options.count)
+    /// qmax = `kind.defaultMaximum` (checked against the zone like a given one in `prepare`).
+    func probes() -> [Probe] {
+        let unit = DiffusionAnalysis.unitDirection(options.direction, dimension: run.model.parameters.dimension)
+        return run.probe.ladder(direction: unit, maximum: options.qmax ?? kind.defaultMaximum(run.model).value, count: options.count)
     }
 
     /// The method `auto` resolves to for this command.
