@@ -49,10 +49,9 @@ public struct Collop: ParsableCommand {
         // (warned about) but is not offered in its help.
         let path = arguments.first == "help" ? Array(arguments.dropFirst()) : arguments
         let visibility: ArgumentVisibility = path.first == HierarchyCommand.configuration.commandName ? .hidden : .default
-        // --dry-run's help says what the dry run of this subcommand does.
-        let dryRunHelp = ResourceOptions.dryRunHelp(for: path.first)
+        // The help of --dry-run and --symmetry says what they do in this subcommand.
         return ModelOptions.$omegaVisibility.withValue(visibility) {
-            ResourceOptions.$dryRunHelp.withValue(dryRunHelp) { () -> (status: Int32, message: String?) in
+            ResourceOptions.$subcommand.withValue(path.first) { () -> (status: Int32, message: String?) in
                 do {
                     var command = try parseAsRoot(arguments)
                     try command.run()

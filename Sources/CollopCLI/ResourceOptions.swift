@@ -12,18 +12,28 @@ struct ResourceOptions: ParsableArguments {
             help: ArgumentHelp("Refuse grids with more than n points (N = L^d) before allocating: an integer ≥ 1. [default: the largest N whose memory estimate fits in the available memory]", valueName: "n"))
     var maxN: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Block-diagonalize by the irreducible representations of the signed axis permutations that fix q (all 2^d·d! at q = 0), each block assembled without the N × N matrix: on, or off for one dense N × N zgeev.", valueName: "on|off"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(ResourceOptions.symmetryHelp(for: ResourceOptions.subcommand), valueName: "on|off"))
     var symmetry: String = "on"
 
     @Flag(help: "Print on stderr the wall time and the time spent inside LAPACK/BLAS when the run ends.")
     var timing = false
 
-    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(ResourceOptions.dryRunHelp))
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(ResourceOptions.dryRunHelp(for: ResourceOptions.subcommand)))
     var dryRun = false
 
-    /// The help of --dry-run, true for the subcommand being parsed (`dryRunHelp(for:)`).
-    /// Set by `Collop.execute` around parsing and help generation.
-    @TaskLocal static var dryRunHelp = dryRunHelp(for: nil)
+    /// The subcommand being parsed, so that the help of --symmetry and --dry-run is true for
+    /// it. Set by `Collop.execute` around parsing and help generation.
+    @TaskLocal static var subcommand: String?
+
+    /// What --symmetry does in `command`: nothing where nothing is diagonalized.
+    static func symmetryHelp(for command: String?) -> String {
+        let blocks = "Block-diagonalize by the irreducible representations of the signed axis permutations that fix q (all 2^d·d! at q = 0), each block assembled without the N × N matrix: on, or off for one dense N × N zgeev."
+        switch command {
+        case "vw", "closure": return "on or off; no effect in \(command!), which solves no eigenvalue problem (accepted for a command line shared with the other subcommands)."
+        case "check": return "on or off; no effect in check, which solves the dense N × N matrix (--method dense) or no matrix (--method krylov)."
+        default: return blocks
+        }
+    }
 
     /// What --dry-run does in `command`: where it stops and what it solves first.
     static func dryRunHelp(for command: String?) -> String {

@@ -55,8 +55,9 @@ struct SmallInputDefectTests {
         #expect(!result.stderr.contains("steps per segment"))
     }
 
-    /// --dry-run's help says what the dry run of each command does: no diagonalization in
-    /// `vw` (which never diagonalizes) and in the ladders, one in `spectrum`.
+    /// --dry-run's help says what the dry run of each command does, and --symmetry's what
+    /// it does there: no diagonalization anywhere in `vw`'s help (which never diagonalizes),
+    /// the λ0(q) ladder in `diffusion`, a diagonalization in `spectrum`.
     @Test func dryRunHelpIsTruePerCommand() throws {
         let vw = try runCollop(["vw", "--help"])
         let spectrum = try runCollop(["spectrum", "--help"])
