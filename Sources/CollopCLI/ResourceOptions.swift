@@ -248,8 +248,5 @@ struct MemoryPlan: Sendable {
         return Double(ProcessInfo.processInfo.physicalMemory)
     }
 
-    static func describe(_ bytes: Double) -> String {
-        if bytes >= Double(1 << 30) { return String(format: "%.1f GiB", bytes / Double(1 << 30)) }
-        return String(format: "%.0f MiB", bytes / Double(1 << 20))
-    }
+    static func describe(_ bytes: Double) -> String { LinearAlgebraError.describe(bytes: bytes) }
 }
