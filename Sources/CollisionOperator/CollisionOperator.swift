@@ -59,15 +59,16 @@ public struct CollisionOperator: Sendable {
 
     /// a·𝕃reg + b·𝕃sing as a dense column-major matrix, checked element by element:
     /// a NaN or infinite element (inputs beyond double range, e.g. F/ω overflowing) is a
-    /// `.nonFiniteOperator` error, never a matrix handed on to LAPACK.
+    /// `.nonFiniteOperator` error, never a matrix handed on to LAPACK. A buffer the system
+    /// refuses is `LinearAlgebraError.allocationFailed`.
     public func matrix(regularWeight a: Complex<Double> = .one,
-                       singularWeight b: Complex<Double> = .one) throws(ModelComputationError) -> ComplexMatrix {
+                       singularWeight b: Complex<Double> = .one) throws -> ComplexMatrix {
         // Column j is row j of the complex-symmetric operator: `OperatorElements.row` forms it
         // with three complex products per element and one table lookup per index k ± k_j.
         let n = grid.count
         let elements = OperatorElements(operator: self, regularWeight: a, singularWeight: b)
         // Every element is written exactly once below, so the buffer starts uninitialized.
-        let result = ComplexMatrix(rows: n, columns: n, initializingWith: { buffer in
+        let result = try ComplexMatrix(rows: n, columns: n, for: "the N × N collision operator 𝕃 (N = \(n))", initializingWith: { buffer in
             let target = DisjointWriteBuffer(base: buffer.baseAddress!)
             parallelChunks(count: n, minimumChunk: 4) { columns in
                 for j in columns { elements.row(j, into: target.base + j * n) }
@@ -75,21 +76,21 @@ public struct CollisionOperator: Sendable {
         })
         if let bad = result.firstNonFiniteElement() {
             let largestVertex = singularKernel?.map(\.length).max() ?? 0
-            throw .nonFiniteOperator(row: bad.row, column: bad.column,
+            throw ModelComputationError.nonFiniteOperator(row: bad.row, column: bad.column,
                                      detail: "max |U^sing| = \(largestVertex), U0 = \(u0), max |s_k|² = \(fields.root.map(\.magnitudeSquared).max() ?? 0) — an input (amplitude F, ω, disorder) is beyond double precision")
         }
         return result
     }
 
     /// 𝕃 = 𝕃reg + 𝕃sing.
-    public var fullMatrix: ComplexMatrix { get throws(ModelComputationError) { try matrix() } }
+    public var fullMatrix: ComplexMatrix { get throws { try matrix() } }
     /// 𝕃reg alone (Suslov (75)).
-    public var regularMatrix: ComplexMatrix { get throws(ModelComputationError) { try matrix(regularWeight: .one, singularWeight: .zero) } }
+    public var regularMatrix: ComplexMatrix { get throws { try matrix(regularWeight: .one, singularWeight: .zero) } }
     /// 𝕃sing alone (Suslov (76)).
-    public var singularMatrix: ComplexMatrix { get throws(ModelComputationError) { try matrix(regularWeight: .zero, singularWeight: .one) } }
+    public var singularMatrix: ComplexMatrix { get throws { try matrix(regularWeight: .zero, singularWeight: .one) } }
     /// 𝕃1 = ω·𝕃sing (Suslov (77)), meaningful for the `localized` and `lorentzian` models.
     public var singularOneMatrix: ComplexMatrix {
-        get throws(ModelComputationError) { try matrix(regularWeight: .zero, singularWeight: Complex(omega)) }
+        get throws { try matrix(regularWeight: .zero, singularWeight: Complex(omega)) }
     }
     /// The operator's symmetry decomposition: the irreps of the lattice group fixing its own
     /// q (the full group of signed axis permutations at q = 0, the little group otherwise)

@@ -108,17 +108,18 @@ extension CollisionOperator {
 
     /// Uᵀ (a·𝕃reg + b·𝕃sing) U for one symmetry sector, assembled from the kernels without
     /// the N × N matrix: m pivot rows of O(N) each, contracted with the sparse basis.
-    /// - Throws: `.nonFiniteOperator` when an element is NaN or infinite.
+    /// - Throws: `.nonFiniteOperator` when an element is NaN or infinite;
+    ///   `LinearAlgebraError.allocationFailed` when the system refuses the m × m buffer.
     public func block(_ sector: SymmetrySector, regularWeight a: Complex<Double> = .one,
-                      singularWeight b: Complex<Double> = .one) throws(ModelComputationError) -> ComplexMatrix {
+                      singularWeight b: Complex<Double> = .one) throws -> ComplexMatrix {
         try block(sector, elements: elements(regularWeight: a, singularWeight: b))
     }
 
     /// Uᵀ A U for the elements A of `elements`.
-    public func block(_ sector: SymmetrySector, elements: OperatorElements) throws(ModelComputationError) -> ComplexMatrix {
-        let result = sector.block(gridPoints: grid.count) { p, buffer in elements.row(p, into: buffer) }
+    public func block(_ sector: SymmetrySector, elements: OperatorElements) throws -> ComplexMatrix {
+        let result = try sector.block(gridPoints: grid.count) { p, buffer in elements.row(p, into: buffer) }
         if let bad = result.firstNonFiniteElement() {
-            throw .nonFiniteOperator(row: bad.row, column: bad.column,
+            throw ModelComputationError.nonFiniteOperator(row: bad.row, column: bad.column,
                                      detail: "element of the \(sector.label) block — an input (amplitude F, ω, disorder) is beyond double precision")
         }
         return result

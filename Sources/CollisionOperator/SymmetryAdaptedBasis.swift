@@ -52,9 +52,10 @@ public struct SymmetrySector: Sendable {
     /// writes A_{p,k} for all k; only pivot rows are asked for (m of them): entry (a, b) =
     /// Σ_i T_ia (A u_b)_{k_i}, exact because P¹¹ is symmetric and commutes with A.
     /// Rows are evaluated in parallel, `rowWorkers` buffers of N at a time.
-    public func block(gridPoints n: Int, row: @Sendable (Int, UnsafeMutablePointer<Complex<Double>>) -> Void) -> ComplexMatrix {
+    /// - Throws: `.allocationFailed` when the system refuses the m × m buffer.
+    public func block(gridPoints n: Int, row: @Sendable (Int, UnsafeMutablePointer<Complex<Double>>) -> Void) throws(LinearAlgebraError) -> ComplexMatrix {
         let m = multiplicity
-        var block = ComplexMatrix(rows: m, columns: m)
+        var block = try ComplexMatrix(rows: m, columns: m, for: "the \(label) symmetry block of order m = \(m)")
         let segments = self.segments, points = self.orbitPoints
         block.withUnsafeMutableBufferPointer { target in
             let out = DisjointWriteBuffer(base: target.baseAddress!)
@@ -101,11 +102,11 @@ public struct SymmetrySector: Sendable {
 
     /// Uᵀ A U for a dense invariant matrix A (its columns are its rows: 𝕃 is symmetric, and
     /// so are 𝕃reg and 𝕃sing).
-    public func gather(_ a: ComplexMatrix) -> ComplexMatrix {
+    public func gather(_ a: ComplexMatrix) throws -> ComplexMatrix {
         let n = a.rows
-        return a.withUnsafeBufferPointer { source in
+        return try a.withUnsafeBufferPointer { source in
             let base = SendablePointer(source.baseAddress!)
-            return block(gridPoints: n) { p, buffer in
+            return try block(gridPoints: n) { p, buffer in
                 buffer.update(from: base.pointer + p * n, count: n)
             }
         }

@@ -49,16 +49,19 @@ public struct Collop: ParsableCommand {
         // (warned about) but is not offered in its help.
         let path = arguments.first == "help" ? Array(arguments.dropFirst()) : arguments
         let visibility: ArgumentVisibility = path.first == HierarchyCommand.configuration.commandName ? .hidden : .default
+        // The help of --dry-run and --symmetry says what they do in this subcommand.
         return ModelOptions.$omegaVisibility.withValue(visibility) {
-            do {
-                var command = try parseAsRoot(arguments)
-                try command.run()
-                return (0, nil)
-            } catch let failed as ChecksFailed {
-                return (1, failed.description)
-            } catch {
-                let (status, message) = exitStatus(for: error)
-                return (status, message)
+            ResourceOptions.$subcommand.withValue(path.first) { () -> (status: Int32, message: String?) in
+                do {
+                    var command = try parseAsRoot(arguments)
+                    try command.run()
+                    return (0, nil)
+                } catch let failed as ChecksFailed {
+                    return (1, failed.description)
+                } catch {
+                    let (status, message) = exitStatus(for: error)
+                    return (status, message)
+                }
             }
         }
     }
@@ -93,6 +96,8 @@ public struct Collop: ParsableCommand {
         case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
         case let e as DiffusionSolverError: return e.isInputError ? (2, "\(errorPrefix)\(e.cliMessage)") : (3, "\(errorPrefix)numerical failure: \(e.cliMessage)")
         case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(flaggedDescription(e))")
+        case LinearAlgebraError.allocationFailed(let bytes, let purpose):
+            return (3, "\(errorPrefix)out of memory: the system refused \(LinearAlgebraError.describe(bytes: bytes)) for \(purpose) (a limit such as ulimit -v, or memory taken by other processes); nothing was written (allowed: a smaller --size or --dim, fewer --threads, --values-only, or one --sector at a time)")
         case let e as LinearAlgebraError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as SpectrumError: return (3, "\(errorPrefix)numerical failure: \(e.description)")
         case let e as ClosureError: return (3, "\(errorPrefix)numerical failure: \(e.description)")

@@ -166,7 +166,7 @@ struct DiffusionAtOmega {
         let built = ladderRun.run.model
         let probe = ladderRun.run.probe.at(omega: omega)
         floor = omega == ladderRun.floor.omega ? ladderRun.floor : try ladderRun.run.resolutionFloor(at: omega, consequence: LadderRun.floorConsequence)
-        let probes = try ladderRun.probes(at: omega, defaultMaximum: (DiffusionAnalysis.defaultMaximumMomentum(model: built), "0.1·γ/t"))
+        let probes = ladderRun.probes(at: omega)
         analysis = try DiffusionAnalysis(model: built, probes: probes, method: ladderRun.options.method,
                                          symmetry: ladderRun.run.symmetry, progress: ladderRun.beforeSolve,
                                          newtonProgress: ladderRun.newtonStep, reusing: staticLadder)

@@ -22,7 +22,7 @@ struct DispersionCommand: ParsableCommand {
 
     func run() throws {
         guard let ladderRun = try LadderRun.prepare(.dispersion, model: model, reads: Self.modelUse, output: output, resources: resources, ladder: ladder) else { return }
-        let ladder = try DiffusionLadder(model: ladderRun.run.model, probes: try ladderRun.probes(defaultMaximum: (1, "1")),
+        let ladder = try DiffusionLadder(model: ladderRun.run.model, probes: ladderRun.probes(),
                                          choice: ladderRun.methodChoice(), symmetry: ladderRun.run.symmetry,
                                          beforeSolve: ladderRun.beforeEachSolve(of: ladderRun.options.count),
                                          newtonProgress: ladderRun.newtonStep)

@@ -76,7 +76,9 @@ struct ExactCommand: ParsableCommand {
         report.add("streams", "xoshiro256** per task, state from SplitMix64 at mix(seed) xor mix(purpose * 2^48 + index): Lyapunov segment, diagonalization sample, (W, M) bar run")
         report.add("threads", threadCount)
         if p.dimension == 1 {
-            try runChains(p, scan: scan, sizeGiven: resolved.sources.sources[.size] != nil, seed: seedValue, threads: threadCount, report: &report)
+            let disorderFlag = disorders != nil ? "--disorders" : resolved.sources.describe(resolved.sources.sources[.u0] != nil ? .u0 : .disorder)
+            try runChains(p, scan: scan, disorderFlag: disorderFlag, sizeGiven: resolved.sources.sources[.size] != nil,
+                          seed: seedValue, threads: threadCount, report: &report)
         } else {
             try runBars(p, scan: scan, seed: seedValue, threads: threadCount, report: &report)
         }
@@ -85,7 +87,12 @@ struct ExactCommand: ParsableCommand {
 
     // MARK: d = 1
 
-    private func runChains(_ p: ModelParameters, scan: [Double], sizeGiven: Bool, seed: UInt64, threads: Int, report: inout Report) throws {
+    /// The largest Lyapunov length the d = 1 run measures: the pilot's step count and the
+    /// chains of 80 ξ_L sites are sized for it.
+    static let largestLyapunovLength = 1e5
+
+    private func runChains(_ p: ModelParameters, scan: [Double], disorderFlag: String, sizeGiven: Bool, seed: UInt64, threads: Int,
+                           report: inout Report) throws {
         for case let (flag, value?) in [("--widths", widths), ("--precision", precision), ("--max-steps", maxSteps)] {
             throw InputError("\(flag): value \(value) applies to d = 2, 3 (allowed: only with --dim 2 or 3)")
         }
@@ -99,14 +106,29 @@ struct ExactCommand: ParsableCommand {
         report.add("mean_free_path_grid", "SCBA on the d = 1 grid of L = \(gridSize) points (l = v_F/2gamma)")
         report.add("lyapunov_method", "renormalized 2x2 transfer products, 64 segments after a burn-in of 20 xi_L; error = standard error of the segment means")
         report.add("localization_method", "xi^2 = <x^2>/2, P(x) = <sum_n |psi_n(x0)|^2 |psi_n(x0+x)|^2> / <sum_n |psi_n(x0)|^2> over E_n in the window, origins x0 in the middle half of open chains (dstemr); error of the ratio estimator over chains")
+        // Weak disorder: ξ_L ≈ 24(4t² − E²)/W² (Thouless) outgrows what the run can measure;
+        // every W of the scan is checked before any is solved.
+        let band = 4 * p.hopping * p.hopping - p.energy * p.energy
+        func tooWeak(_ w: Double, _ what: String) -> InputError {
+            let allowed = band > 0 ? "W ≥ \(String(format: "%.3g", (24 * band / Self.largestLyapunovLength).squareRoot())) at this E and t, where" : "a W for which"
+            return InputError("\(disorderFlag): value W = \(format(w)) is too weak for the d = 1 run: \(what) (allowed: \(allowed) ξ_L ≤ \(Int(Self.largestLyapunovLength)) sites)")
+        }
+        for w in scan {
+            if let thouless = try AndersonChain(energy: p.energy, disorder: w, hopping: p.hopping).thoulessLength, thouless > Self.largestLyapunovLength {
+                throw tooWeak(w, "the weak-disorder estimate ξ_L ≈ 24(4t² − E²)/W² = \(String(format: "%.3g", thouless)) sites exceeds \(Int(Self.largestLyapunovLength))")
+            }
+        }
         var rows: [[Cell]] = []
         var profileRows: [[Cell]] = []
         var single: (LyapunovLength, DensityRelaxation, Double)?
         for (index, w) in scan.enumerated() {
             let chain = try AndersonChain(energy: p.energy, disorder: w, hopping: p.hopping)
             progress.stage("W = \(format(w)) (\(index + 1) of \(scan.count)): Lyapunov length")
-            let guess = min(chain.thoulessLength ?? 10, 1e5)
+            let guess = chain.thoulessLength ?? 10
             let pilot = try chain.lyapunovLength(segments: 16, stepsPerSegment: max(10_000, Int(200 * guess)), burnIn: Int(20 * guess) + 100, seed: seed &+ 0x5EED, threads: threads)
+            guard pilot.exponent > 3 * pilot.exponentError, pilot.length <= Self.largestLyapunovLength else {
+                throw tooWeak(w, "the pilot's Lyapunov exponent γ = \(String(format: "%.3g", pilot.exponent)) ± \(String(format: "%.2g", pilot.exponentError)) gives no ξ_L ≤ \(Int(Self.largestLyapunovLength)) sites")
+            }
             let xiL = pilot.length
             let totalSteps = min(2e8, max(1e6, 2.5e5 * xiL))
             let lyapunov = try chain.lyapunovLength(segments: 64, stepsPerSegment: Int(totalSteps / 64), burnIn: Int(20 * xiL) + 100, seed: seed, threads: threads)
@@ -320,7 +342,7 @@ func exactExitStatus(_ error: ExactModelError) -> (Int32, String) {
     case let .precisionNotReached(width, disorder, requested, reached, steps):
         return (3, "Error: numerical failure: --precision: value \(format(requested)) not reached for width M = \(width) at disorder W = \(format(disorder)): relative error \(String(format: "%.3g", reached)) after \(steps) steps (allowed: raise --max-steps or loosen --precision)")
     case let .linearAlgebra(inner):
-        return (3, "Error: numerical failure: \(inner.description)")
+        return Collop.exitStatus(for: inner)
     case let .emptyWindow(energy, window, samples):
         return (2, "Error: --window: value \(format(window)) holds no eigenvalue around E = \(format(energy)) in \(samples) chains (allowed: a wider window, or an energy inside the spectrum)")
     case .invalidParameter:

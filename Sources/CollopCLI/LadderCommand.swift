@@ -15,6 +15,10 @@ enum LadderCommandKind: String {
     /// `auto` resolves to dense up to this N even where the secular equation applies.
     var denseUpTo: Int { self == .diffusion ? 0 : DiffusionMethodChoice.largeMomentumDenseLimit }
     var denseWorkload: Workload { self == .diffusion ? .diffusionDense : .dispersionDense }
+    /// q_max without --qmax, with the rule that gives it: 0.1·γ/t for the small-q fit, 1 for the dispersion.
+    func defaultMaximum(_ model: CollisionModel) -> (value: Double, rule: String) {
+        self == .diffusion ? (DiffusionAnalysis.defaultMaximumMomentum(model: model), "0.1·γ/t") : (1, "1")
+    }
 }
 
 extension LadderOptions.Resolved {
@@ -74,6 +78,8 @@ struct LadderRun {
             }
         } workload: { parameters in
             options!.workload(parameters, denseUpTo: kind.denseUpTo, dense: kind.denseWorkload)
+        } validate: { model, _ in
+            try options!.checkZone(dimension: model.parameters.dimension, defaultValue: kind.defaultMaximum(model))
         }
         /// With --omegas, an error about ω names --omegas.
         func naming<T>(_ body: () throws -> T) throws -> T { omegas == nil ? try body() : try namingOmegas(body) }
@@ -87,12 +93,10 @@ struct LadderRun {
     static let floorConsequence = "λ0 at small q (|λ0| ≈ Dq² < 2γ) loses its digits"
 
     /// The ladder q_j = qmax·j/nq along the direction at `omega` (default the model's ω);
-    /// without --qmax, qmax = `defaultValue` (checked against the zone like a given one).
-    func probes(at omega: Double? = nil, defaultMaximum defaultValue: (value: Double, rule: String)) throws(InputError) -> [Probe] {
-        let dimension = run.model.parameters.dimension
-        try options.checkZone(dimension: dimension, defaultValue: defaultValue)
-        let unit = DiffusionAnalysis.unitDirection(options.direction, dimension: dimension)
-        return run.probe.at(omega: omega ?? run.probe.omega).ladder(direction: unit, maximum: options.qmax ?? defaultValue.value, count: options.count)
+    /// without --qmax, qmax = `kind.defaultMaximum` (checked against the zone like a given one in `prepare`).
+    func probes(at omega: Double? = nil) -> [Probe] {
+        let unit = DiffusionAnalysis.unitDirection(options.direction, dimension: run.model.parameters.dimension)
+        return run.probe.at(omega: omega ?? run.probe.omega).ladder(direction: unit, maximum: options.qmax ?? kind.defaultMaximum(run.model).value, count: options.count)
     }
 
     /// The method `auto` resolves to for this command.

@@ -89,19 +89,23 @@ func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields?, 
 }
 
 /// Resolves the options into a model; parameter errors are phrased for their source.
-/// Warns on stderr where the grid or the vertex make the numbers untrustworthy.
-/// `--d0 vw` / `--xi vw` are resolved around it by `buildConnectedModel` (VWConnection.swift);
-/// here they keep their defaults.
-func buildModel(_ resolved: ResolvedModel, quiet: Bool) throws -> CollisionModel {
-    for warning in resolved.warnings { Progress.warn(warning, quiet: quiet) }
+/// Returns with it the warnings for stderr (the options' own, and where the grid or the
+/// vertex make the numbers untrustworthy), which the caller prints once every input error
+/// has had its chance (`PreparedRun`). `--d0 vw` / `--xi vw` are resolved around it by
+/// `buildConnectedModel` (VWConnection.swift); here they keep their defaults.
+func buildModel(_ resolved: ResolvedModel) throws -> (model: CollisionModel, warnings: [String]) {
     do {
         let model = try CollisionModel(parameters: resolved.parameters,
                                        compareNextSize: comparesNextSize(resolved.parameters))
-        for warning in modelWarnings(model, probe: resolved.probe) { Progress.warn("warning: " + warning, quiet: quiet) }
-        return model
+        return (model, allWarnings(resolved, model))
     } catch let error as ParameterError {
         throw inputError(error, sources: resolved.sources)
     }
+}
+
+/// The options' warnings, then the model's (`modelWarnings`), as printed lines.
+func allWarnings(_ resolved: ResolvedModel, _ model: CollisionModel) -> [String] {
+    resolved.warnings + modelWarnings(model, probe: resolved.probe).map { "warning: " + $0 }
 }
 
 /// Whether the resolution check solves the SCBA on the L + 1 grid too: up to N = 262144

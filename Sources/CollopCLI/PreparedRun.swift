@@ -31,9 +31,13 @@ struct PreparedRun {
     ///   - adjust: command-specific changes or checks of the parameters and the probe (e.g.
     ///     the ω of a ladder's VW connection).
     ///   - workload: the memory workload for the final parameters.
+    ///   - validate: the command's input checks that need the built model (e.g. a default
+    ///     q_max derived from γ): they run before the model's warnings are printed, so that
+    ///     every input error comes before any warning.
     init(model options: ModelOptions, reads use: ModelUse, output: OutputOptions, resources: ResourceOptions,
          adjust: (inout ModelParameters, inout Probe) throws -> Void = { _, _ in },
-         workload: (ModelParameters) -> Workload) throws {
+         workload: (ModelParameters) -> Workload,
+         validate: (CollisionModel, Probe) throws -> Void = { _, _ in }) throws {
         _ = try output.resolvedFormat()
         destination = try output.destination()
         try resources.applyThreads()
@@ -45,7 +49,10 @@ struct PreparedRun {
         probe = resolved.probe
         ignored = resolved.ignored
         plan = try resources.admit(workload(resolved.parameters), parameters: resolved.parameters, q: resolved.probe.q)
-        (model, connection) = try buildConnectedModel(resolved, quiet: output.quiet)
+        let warnings: [String]
+        (model, connection, warnings) = try buildConnectedModel(resolved)
+        try validate(model, probe)
+        for warning in warnings { Progress.warn(warning, quiet: output.quiet) }
         self.output = output
     }
 
@@ -57,7 +64,7 @@ struct PreparedRun {
 
     /// Header lines about the run's resources.
     var resourceHeader: [(key: String, value: Cell)] {
-        [("memory_estimate", .text("\(MemoryPlan.describe(plan.bytes)) (\(plan.explanation))"))]
+        [("memory_estimate", .text(plan.headerDescription))]
     }
 
     /// The header with the VW connection's lines after the parameter they set (`d0_im` or

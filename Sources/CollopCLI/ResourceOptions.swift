@@ -12,14 +12,41 @@ struct ResourceOptions: ParsableArguments {
             help: ArgumentHelp("Refuse grids with more than n points (N = L^d) before allocating: an integer ≥ 1. [default: the largest N whose memory estimate fits in the available memory]", valueName: "n"))
     var maxN: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Block-diagonalize by the irreducible representations of the signed axis permutations that fix q (all 2^d·d! at q = 0), each block assembled without the N × N matrix: on, or off for one dense N × N zgeev.", valueName: "on|off"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(ResourceOptions.symmetryHelp(for: ResourceOptions.subcommand), valueName: "on|off"))
     var symmetry: String = "on"
 
     @Flag(help: "Print on stderr the wall time and the time spent inside LAPACK/BLAS when the run ends.")
     var timing = false
 
-    @Flag(name: .customLong("dry-run"), help: "Validate the input, solve the SCBA, print the header with the memory estimate and stop before any diagonalization.")
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(ResourceOptions.dryRunHelp(for: ResourceOptions.subcommand)))
     var dryRun = false
+
+    /// The subcommand being parsed, so that the help of --symmetry and --dry-run is true for
+    /// it. Set by `Collop.execute` around parsing and help generation.
+    @TaskLocal static var subcommand: String?
+
+    /// What --symmetry does in `command`: nothing where nothing is diagonalized.
+    static func symmetryHelp(for command: String?) -> String {
+        let blocks = "Block-diagonalize by the irreducible representations of the signed axis permutations that fix q (all 2^d·d! at q = 0), each block assembled without the N × N matrix: on, or off for one dense N × N zgeev."
+        switch command {
+        case "vw", "closure": return "on or off; no effect in \(command!), which solves no eigenvalue problem (accepted for a command line shared with the other subcommands)."
+        case "check": return "on or off; no effect in check, which solves the dense N × N matrix (--method dense) or no matrix (--method krylov)."
+        default: return blocks
+        }
+    }
+
+    /// What --dry-run does in `command`: where it stops and what it solves first.
+    static func dryRunHelp(for command: String?) -> String {
+        let prefix = "Validate the input, solve the SCBA, print the header with the memory estimate and stop before"
+        switch command {
+        case "spectrum", "hierarchy", "flow": return "\(prefix) any diagonalization."
+        case "check": return "\(prefix) any identity is evaluated (no diagonalization, no Krylov solve)."
+        case "diffusion", "dispersion": return "\(prefix) the λ0(q) ladder is solved (no diagonalization, no Krylov solve)."
+        case "closure": return "Validate the input, solve the SCBA at every ω of --omegas, print the header with the memory estimate and stop before the closure is iterated."
+        case "vw": return "Validate the input, print the header and stop before the VW equation is solved (with --lattice after solving the SCBA, with the memory estimate; in the continuum nothing is solved)."
+        default: return "Validate the input, print the header and stop before the command's computation."
+        }
+    }
 
     /// Whether the symmetry blocks are used.
     func symmetryEnabled() throws(InputError) -> Bool {
@@ -159,11 +186,30 @@ struct MemoryPlan: Sendable {
         let points = Double(gridPoints)
         let matrices: Double
         switch workload {
-        case .eigenvalues, .sector(_, false): matrices = 1.2 * concurrent
-        case .eigenvectors, .sector(_, true): matrices = 2.3 * concurrent + all
-        default: matrices = 2.3 * concurrent + 3.5 * all
+        case .eigenvalues, .sector(_, false): matrices = blockBuffers * concurrent
+        case .eigenvectors, .sector(_, true): matrices = blockBuffers * concurrent + all
+        default: matrices = blockBuffers * concurrent + 3.5 * all
         }
         return matrices + 8 * Double(groupOrder + 8) * points + workload.bytesPerPoint * points + 64 * 1_048_576
+    }
+
+    /// m × m buffers per block being solved: 1.2 for values, 2.3 with vectors.
+    private var blockBuffers: Double {
+        switch workload {
+        case .eigenvalues, .sector(_, false): return 1.2
+        default: return 2.3
+        }
+    }
+
+    /// The header's `memory_estimate`, the same at any --threads (tables are byte-identical
+    /// at any thread count): a blocked run's estimate with one block solved at a time, and
+    /// what each further thread solving a block at once adds at most; a dense run's estimate.
+    var headerDescription: String {
+        guard let blocks, let largest = blocks.max() else { return "\(Self.describe(bytes)) (\(explanation))" }
+        var alone = self
+        alone.workers = 1
+        let perThread = blockBuffers * 16 * Double(largest) * Double(largest)
+        return "\(Self.describe(alone.bytes)) with one block solved at a time, up to \(Self.describe(perThread)) more per further --threads (\(explanation))"
     }
 
     static func bytes(_ workload: Workload, _ n: Int) -> Double {
@@ -205,8 +251,5 @@ struct MemoryPlan: Sendable {
         return Double(ProcessInfo.processInfo.physicalMemory)
     }
 
-    static func describe(_ bytes: Double) -> String {
-        if bytes >= Double(1 << 30) { return String(format: "%.1f GiB", bytes / Double(1 << 30)) }
-        return String(format: "%.0f MiB", bytes / Double(1 << 20))
-    }
+    static func describe(_ bytes: Double) -> String { LinearAlgebraError.describe(bytes: bytes) }
 }

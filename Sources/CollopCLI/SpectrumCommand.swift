@@ -40,7 +40,17 @@ struct SpectrumCommand: ParsableCommand {
         let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { parameters, _ in
             let n = parameters.gridPointCount
             guard vectors <= n else { throw InputError("--vectors: value \(vectors) exceeds N = \(n) (allowed: an integer 0…N)") }
-        } workload: { _ in sector.map { .sector(label: $0, vectors: !valuesOnly) } ?? (valuesOnly ? .eigenvalues : .eigenvectors) }
+        } workload: { _ in
+            sector.map { .sector(label: $0, vectors: !valuesOnly) } ?? (valuesOnly ? .eigenvalues : .eigenvectors)
+        } validate: { model, probe in
+            guard let sector else { return }
+            let shapes = try SectorDecomposition.blockShapes(grid: model.grid, q: probe.q, enabled: resources.symmetryEnabled())
+            let blocked = shapes.count > 1 || (shapes.first?.degeneracy ?? 1) > 1
+            guard blocked && shapes.contains(where: { $0.label == sector }) else {
+                let allowed = blocked ? shapes.map(\.label).joined(separator: ", ") : "none: this run has no symmetry blocks"
+                throw InputError("--sector: value \(sector) is not a symmetry block of this run (allowed: \(allowed))")
+            }
+        }
         if try run.finishDryRun(resources, command: "spectrum") { return }
         let built = run.model
         let floor = try run.resolutionFloor(consequence: "the zero mode and the eigenvalues below the floor lose their digits (the zero mode comes out at |λ| ≈ the floor and merges with the ΔΣ cluster)")
@@ -50,18 +60,12 @@ struct SpectrumCommand: ParsableCommand {
         let op = try built.operator(at: run.probe)
         let withVectors = !valuesOnly
         let sectors = try op.symmetry(enabled: run.symmetry)
-        if let sector, !(sectors.isNontrivial && sectors.sectors.contains { $0.label == sector }) {
-            let allowed = sectors.isNontrivial ? sectors.sectors.map(\.label).joined(separator: ", ") : "none: this run has no symmetry blocks"
-            throw InputError("--sector: value \(sector) is not a symmetry block of this run (allowed: \(allowed))")
-        }
         progress.stage(sectors.isNontrivial
                        ? "assembling and diagonalizing \(sectors.sectors.count) irrep blocks with zgeev (group of order \(sectors.group.order), largest block m = \(sectors.largestBlock), \(withVectors ? "with" : "without") eigenvectors)"
                        : "assembling 𝕃 and diagonalizing with zgeev (N = \(n), \(withVectors ? "with" : "without") eigenvectors)")
         let spectrum = try Spectrum(operator: op, sectors: sectors, zeroMode: op.fields.root, computeVectors: withVectors,
                                     only: sector.map { [$0] }, progress: { progress.stage($0) })
-        if vectors > 0, let flagged = spectrum.modes.prefix(vectors).first(where: \.nearExceptional) {
-            throw SpectrumError.nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
-        }
+        try spectrum.requireNormalizedVectors(count: vectors)
         progress.stage("writing the table")
 
         var report = Report(command: "spectrum")

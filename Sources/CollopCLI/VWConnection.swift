@@ -47,13 +47,16 @@ extension VWConnection {
 /// builds it with the default in place, solves the lattice VW at its ω and then builds the
 /// final model with VW's number. `--xi vw` with `localized` is refused (its finite range caps
 /// d(0) below R²/(2d)); a `vw` the chosen vertex does not use only draws the usual warning.
-func buildConnectedModel(_ resolved: ResolvedModel, quiet: Bool) throws -> (model: CollisionModel, connection: VWConnection?) {
+/// Returns the model's warnings with it (`buildModel`).
+func buildConnectedModel(_ resolved: ResolvedModel) throws -> (model: CollisionModel, connection: VWConnection?, warnings: [String]) {
     let p = resolved.parameters
     let target: VWTarget
     switch p.singular {
     case .cooperon where resolved.vwRequests[.d0] != nil: target = .d0
     case .lorentzian where resolved.vwRequests[.xi] != nil, .localized where resolved.vwRequests[.xi] != nil: target = .xi
-    default: return (try buildModel(resolved, quiet: quiet), nil)
+    default:
+        let (model, warnings) = try buildModel(resolved)
+        return (model, nil, warnings)
     }
     let label = resolved.vwRequests[target]!
     // The placeholder: the same SCBA, Kubo–Greenwood D and grid (d0/xi enter only U^sing).
@@ -65,6 +68,7 @@ func buildConnectedModel(_ resolved: ResolvedModel, quiet: Bool) throws -> (mode
     }
     let connection = try VWConnection.solve(target, model: base, omega: resolved.probe.omega, label: label)
     let model: CollisionModel
+    let warnings: [String]
     switch target {
     case .d0:
         let d = connection.diffusion
@@ -74,16 +78,15 @@ func buildConnectedModel(_ resolved: ResolvedModel, quiet: Bool) throws -> (mode
             // DiffusionRegime.isPhysical(d) is false.
             throw InputError("\(label): value vw gives D(ω = \(format(connection.omega))) = \(describeComplex(d)), outside the physical half plane (allowed: re > 0, or re = 0 and im < 0; give a number)")
         }
-        for warning in resolved.warnings { Progress.warn(warning, quiet: quiet) }
-        for warning in modelWarnings(model, probe: resolved.probe) { Progress.warn("warning: " + warning, quiet: quiet) }
+        warnings = allWarnings(resolved, model)
     case .xi:
         let xi2 = try localizationLengthSquared(connection, parameters: p, label: label)
         var final = resolved
         final.parameters.xi = xi2.squareRoot()
         final.vwRequests = [:]
-        model = try buildModel(final, quiet: quiet)
+        (model, warnings) = try buildModel(final)
     }
-    return (model, connection)
+    return (model, connection, warnings)
 }
 
 /// VW's ξ² for `--xi vw` (`VWConnection.lengthSquaredForVertex`), its refusals spelled as

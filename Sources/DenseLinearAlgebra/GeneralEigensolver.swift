@@ -20,8 +20,9 @@ public enum GeneralEigensolver {
     ///     overwrites its buffer, so pass `consume m` to avoid a copy.
     ///   - computeVectors: also compute right eigenvectors (`jobvr = "V"`); about
     ///     twice the cost of eigenvalues alone.
-    /// - Throws: `.notSquare`, `.nonFiniteInput` (LAPACK not called), or the `info`
-    ///   of either LAPACK call (`info > 0`: the QR algorithm failed).
+    /// - Throws: `.notSquare`, `.nonFiniteInput` (LAPACK not called), `.allocationFailed`
+    ///   for the eigenvector buffer, or the `info` of either LAPACK call (`info > 0`: the
+    ///   QR algorithm failed).
     public static func decompose(_ matrix: consuming ComplexMatrix,
                                  computeVectors: Bool) throws(LinearAlgebraError) -> Eigendecomposition {
         let routine = "zgeev"
@@ -33,7 +34,7 @@ public enum GeneralEigensolver {
 
         var a = consume matrix
         var values = [Complex<Double>](repeating: .zero, count: n)
-        var right = ComplexMatrix(rows: vectorOrder, columns: vectorOrder)
+        var right = try ComplexMatrix(rows: vectorOrder, columns: vectorOrder, for: "the \(n) right eigenvectors of zgeev (order \(n))")
         var left = [Complex<Double>](repeating: .zero, count: 1)
         var realWork = [Double](repeating: 0, count: 2 * n)
         let jobRight = Lapack.flag(computeVectors ? "V" : "N")

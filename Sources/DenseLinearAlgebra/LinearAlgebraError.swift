@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which of the two LAPACK calls of a `*_work` routine failed.
 public enum LapackPhase: String, Sendable, Equatable {
     case workspaceQuery = "workspace query"
@@ -25,6 +27,9 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     case algorithmFailure(routine: String, info: Int32, detail: String)
     /// An iterative solver outside LAPACK did not converge.
     case iterationLimit(solver: String, iterations: Int, lastChange: Double)
+    /// The system refused a large buffer (malloc returned nil, e.g. under `ulimit -v`):
+    /// `bytes` asked for, `purpose` what it was for.
+    case allocationFailed(bytes: Double, purpose: String)
 
     /// The LAPACK `info` code, when the error came from LAPACK.
     public var lapackInfo: Int32? {
@@ -50,6 +55,15 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             return "\(routine): \(detail) (info = \(info))"
         case let .iterationLimit(solver, iterations, lastChange):
             return "\(solver): no convergence after \(iterations) iterations (last change \(lastChange))"
+        case let .allocationFailed(bytes, purpose):
+            return "the system refused \(Self.describe(bytes: bytes)) for \(purpose) (out of memory or address space, e.g. ulimit -v)"
         }
+    }
+}
+
+extension LinearAlgebraError {
+    /// Bytes in MiB or GiB, for messages.
+    public static func describe(bytes: Double) -> String {
+        bytes >= Double(1 << 30) ? String(format: "%.1f GiB", bytes / Double(1 << 30)) : String(format: "%.0f MiB", bytes / Double(1 << 20))
     }
 }

@@ -1,4 +1,11 @@
+import Foundation
 import Numerics
+import Synchronization
+
+/// Serializes the probe-and-allocate of `Matrix.allocate`.
+private let largeAllocationLock = Mutex<Void>(())
+/// The address of the last probe (`Matrix.allocate`), kept so that the probe is not optimized away.
+private let lastProbe = Atomic<UInt>(0)
 
 /// A dense column-major matrix over one contiguous buffer.
 ///
@@ -34,6 +41,55 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
         self.storage = Array(unsafeUninitializedCapacity: count) { buffer, initialized in
             fill(buffer)
             initialized = count
+        }
+    }
+
+    /// A `rows × columns` matrix of zeros for a buffer large enough that the system may
+    /// refuse it (an N × N operator, a block, a set of eigenvectors): a refusal is
+    /// `.allocationFailed` naming the size and `purpose`, where `init(rows:columns:)` would
+    /// trap (`allocate`).
+    public init(rows: Int, columns: Int, for purpose: @autoclosure () -> String) throws(LinearAlgebraError) {
+        self.rows = max(rows, 0)
+        self.storedColumns = max(columns, 0)
+        self.storage = try Self.allocate(rows: self.rows, columns: self.storedColumns, for: purpose) { count in
+            [Scalar](repeating: .zero, count: count)
+        }
+    }
+
+    /// `init(rows:columns:initializingWith:)` with the throwing allocation of
+    /// `init(rows:columns:for:)`. `fill` runs under the allocation lock, so it must not
+    /// allocate through these initializers itself.
+    public init(rows: Int, columns: Int, for purpose: @autoclosure () -> String,
+                initializingWith fill: (UnsafeMutableBufferPointer<Scalar>) -> Void) throws(LinearAlgebraError) {
+        self.rows = max(rows, 0)
+        self.storedColumns = max(columns, 0)
+        self.storage = try Self.allocate(rows: self.rows, columns: self.storedColumns, for: purpose) { count in
+            Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+                fill(buffer)
+                initialized = count
+            }
+        }
+    }
+
+    /// `make(count)` for rows·columns elements once `malloc` has granted their bytes: the
+    /// probe is freed and the array takes the same amount, both under one process-wide
+    /// lock so that concurrent large allocations (blocks solved in parallel) cannot take
+    /// the space between probe and array. A refusal (nil, e.g. under `ulimit -v`) or a
+    /// byte count beyond `Int` is `.allocationFailed`.
+    static func allocate(rows: Int, columns: Int, for purpose: () -> String,
+                         _ make: (Int) -> [Scalar]) throws(LinearAlgebraError) -> [Scalar] {
+        let stride = MemoryLayout<Scalar>.stride
+        let (count, countOverflow) = rows.multipliedReportingOverflow(by: columns)
+        let (bytes, bytesOverflow) = count.multipliedReportingOverflow(by: stride)
+        let failure = LinearAlgebraError.allocationFailed(bytes: Double(rows) * Double(columns) * Double(stride), purpose: purpose())
+        guard !countOverflow, !bytesOverflow else { throw failure }
+        return try largeAllocationLock.withLock { _ throws(LinearAlgebraError) -> [Scalar] in
+            guard let probe = malloc(max(bytes, 1)) else { throw failure }
+            // Published before it is freed: an unused malloc–free pair would be removed by
+            // the optimizer, which then assumes the allocation succeeded.
+            lastProbe.store(UInt(bitPattern: probe), ordering: .relaxed)
+            free(probe)
+            return make(count)
         }
     }
 

@@ -21,7 +21,7 @@ public enum MatrixOperation: Sendable {
 extension Matrix where Scalar == Complex<Double> {
     /// C = op(A)·op(B) through BLAS `zgemm` (OpenBLAS, multi-threaded).
     /// - Throws: `.shapeMismatch` when the inner dimensions differ, `.orderTooLarge`
-    ///   when a dimension exceeds the BLAS integer range.
+    ///   when a dimension exceeds the BLAS integer range, `.allocationFailed` for C.
     public static func product(_ a: ComplexMatrix, _ opA: MatrixOperation = .none,
                                _ b: ComplexMatrix, _ opB: MatrixOperation = .none) throws(LinearAlgebraError) -> ComplexMatrix {
         let (m, k) = opA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
@@ -29,7 +29,7 @@ extension Matrix where Scalar == Complex<Double> {
         guard k == kb else {
             throw .shapeMismatch(operation: "zgemm", expected: "inner dimensions equal", found: "\(m)×\(k) times \(kb)×\(n)")
         }
-        var c = ComplexMatrix(rows: m, columns: n)
+        var c = try ComplexMatrix(rows: m, columns: n, for: "the \(m) × \(n) product of zgemm")
         guard m > 0, n > 0, k > 0 else { return c }
         guard let m32 = collop_blas_int(exactly: m), let n32 = collop_blas_int(exactly: n),
               let k32 = collop_blas_int(exactly: k), collop_blas_int(exactly: a.rows) != nil,
@@ -49,6 +49,30 @@ extension Matrix where Scalar == Complex<Double> {
             }
         }
         return c
+    }
+
+    /// Puts column `order[k]` at position k in place (`order` a permutation of the
+    /// columns), following its cycles with one column of scratch: no second buffer.
+    public mutating func permuteColumns(_ order: [Int]) {
+        let n = rows
+        var placed = [Bool](repeating: false, count: order.count)
+        var scratch = [Complex<Double>](repeating: .zero, count: n)
+        storage.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for start in order.indices where !placed[start] {
+                // Position k takes the column at order[k]; walk the cycle start → order[start] → …
+                for i in 0..<n { scratch[i] = base[start * n + i] }
+                var k = start
+                while order[k] != start {
+                    let from = order[k]
+                    (base + k * n).update(from: base + from * n, count: n)
+                    placed[k] = true
+                    k = from
+                }
+                for i in 0..<n { base[k * n + i] = scratch[i] }
+                placed[k] = true
+            }
+        }
     }
 
     /// The columns at `indices`, in that order.

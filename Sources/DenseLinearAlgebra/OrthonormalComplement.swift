@@ -19,7 +19,7 @@ public enum OrthonormalBasis {
         let rows = try Lapack.integer(n, routine: "zgeqrf")
         let reflectors = try Lapack.integer(k, routine: "zgeqrf")
         // Q is n × n: put a into the first k columns of an n × n buffer.
-        var q = ComplexMatrix(rows: n, columns: n)
+        var q = try ComplexMatrix(rows: n, columns: n, for: "the \(n) × \(n) unitary factor Q of zgeqrf")
         q.withUnsafeMutableBufferPointer { target in
             a.withUnsafeBufferPointer { source in
                 for i in 0..<(n * k) { target[i] = source[i] }

@@ -56,7 +56,7 @@ public enum TridiagonalEigensolver {
         var e = offDiagonal + [0]
         var found: collop_lapack_int = 0
         var values = [Double](repeating: 0, count: n)
-        var vectors = RealMatrix(rows: n, columns: capacity)
+        var vectors = try RealMatrix(rows: n, columns: capacity, for: "\(capacity) eigenvectors of dstemr on \(n) sites")
         var support = [collop_lapack_int](repeating: 0, count: 2 * max(capacity, 1))
         let columns = try Lapack.integer(capacity, routine: routine)
         var tryRelativeAccuracy: collop_lapack_int = 1   // lapack_logical is lapack_int

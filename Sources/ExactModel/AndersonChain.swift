@@ -77,13 +77,14 @@ extension AndersonChain {
     /// `RandomStream.Purpose.lyapunovSegment`): per segment, `burnIn` steps from (1, 0)
     /// are discarded and γ_s = (1/n) ln(‖T_{n}⋯T_1 v‖/‖v‖) over the next n steps; γ is
     /// their mean, its error the standard error of the mean, and δξ_L = ξ_L²·δγ.
-    /// - Throws: `.invalidParameter` for fewer than 2 segments or no steps.
+    /// - Throws: `.invalidParameter` for fewer than 2 segments, no steps or a negative burn-in.
     public func lyapunovLength(segments: Int, stepsPerSegment: Int, burnIn: Int,
                                seed: UInt64, threads: Int) throws(ExactModelError) -> LyapunovLength {
         guard segments >= 2 else { throw .invalidParameter(name: "segments", value: "\(segments)", allowed: "an integer ≥ 2") }
-        guard stepsPerSegment >= 1, burnIn >= 0 else {
+        guard stepsPerSegment >= 1 else {
             throw .invalidParameter(name: "steps per segment", value: "\(stepsPerSegment)", allowed: "an integer ≥ 1")
         }
+        guard burnIn >= 0 else { throw .invalidParameter(name: "burn-in steps", value: "\(burnIn)", allowed: "an integer ≥ 0") }
         let chain = self
         let rates = try ParallelTasks.map(count: segments, threads: threads) { (index: Int) throws(ExactModelError) -> Double in
             var stream = RandomStream(seed: seed, purpose: .lyapunovSegment, index: index)

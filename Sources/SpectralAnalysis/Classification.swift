@@ -29,7 +29,12 @@ public struct ScalingFit: Sendable, Equatable {
     public static let zeroThreshold = 1e-9
 
     /// Fits |λ(ω_i)|; `scales[i]` is max|λ| of the spectrum at ω_i.
-    public init(omegas: [Double], magnitudes: [Double], scales: [Double], delta: Double) {
+    /// - Throws: `.tooFewFrequencies` unless there are two or more distinct ω, each with
+    ///   its |λ| and scale (one ω has no slope).
+    public init(omegas: [Double], magnitudes: [Double], scales: [Double], delta: Double) throws(ScalingFitError) {
+        guard Set(omegas).count >= 2, magnitudes.count == omegas.count, scales.count == omegas.count else {
+            throw .tooFewFrequencies(distinct: Set(omegas).count, magnitudes: magnitudes.count, scales: scales.count)
+        }
         if zip(magnitudes, scales).allSatisfy({ $0 <= Self.zeroThreshold * $1 }) {
             exponent = nil
             residual = 0
@@ -47,5 +52,18 @@ public struct ScalingFit: Sendable, Equatable {
         exponent = p
         residual = (squares / Double(x.count)).squareRoot()
         if p > 1 - delta { family = .m0 } else if abs(p) < delta { family = .m1 } else if p < -1 + delta { family = .mInfinity } else { family = .crossover }
+    }
+}
+
+/// Why a branch cannot be fitted.
+public enum ScalingFitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Fewer than two distinct frequencies, or magnitudes and scales not one per frequency.
+    case tooFewFrequencies(distinct: Int, magnitudes: Int, scales: Int)
+
+    public var description: String {
+        switch self {
+        case let .tooFewFrequencies(distinct, magnitudes, scales):
+            return "the scaling fit log|λ| = p log ω + c needs two or more distinct frequencies with one |λ| and one scale each; got \(distinct) distinct ω, \(magnitudes) |λ|, \(scales) scales"
+        }
     }
 }

@@ -119,7 +119,7 @@ public struct HierarchyAnalysis: Sendable {
         var branches: [Branch] = []
         var ward: [WardOverlap] = []
         for i in 0..<n {
-            let fit = ScalingFit(omegas: ladder, magnitudes: values[i].map(\.length), scales: scales, delta: delta)
+            let fit = try ScalingFit(omegas: ladder, magnitudes: values[i].map(\.length), scales: scales, delta: delta)
             let s = current[i]
             let branch = Branch(index: s, values: values[i], confidences: confidences[i], fit: fit,
                                 structural: labels[s], zeroModeOverlap: lastOverlaps[s])
@@ -128,7 +128,7 @@ public struct HierarchyAnalysis: Sendable {
                 let singular = Spectrum.bilinearOverlap(lastOperator!.fields.root, structure.infiniteVectors.column(u))
                 var exponent: Double? = nil
                 if fullOverlaps[i].allSatisfy({ $0 > Self.wardFloor }) {
-                    exponent = ScalingFit(omegas: ladder, magnitudes: fullOverlaps[i], scales: fullOverlaps[i].map { _ in 0 },
+                    exponent = try ScalingFit(omegas: ladder, magnitudes: fullOverlaps[i], scales: fullOverlaps[i].map { _ in 0 },
                                           delta: delta).exponent
                 }
                 ward.append(WardOverlap(branch: s, eta: structure.singularEigenvalues[u], singularOverlap: singular,

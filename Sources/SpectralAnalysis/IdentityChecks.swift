@@ -134,16 +134,15 @@ public struct IdentityChecker: Sendable {
         }
 
         results += wardIdentities(atZero: opZero, atQ: atZero ? nil : op)
-        if !atZero {
-            progress?("building the operator at −q (matrix-free)")
-            let minus = try model.operator(at: probe.at(q: q.map { -$0 })).action()
-            let negated = model.grid.negatedIndex.map(Int.init)
-            let mirrored = try minus.apply(negated.map { x[$0] })            // 𝕃(−q) Π x
-            var defect = 0.0
-            for k in 0..<n { defect += (lx[k] - mirrored[negated[k]]).magnitudeSquared }
-            results.append(IdentityResult("parity_matrix", "‖𝕃(q)x − Π𝕃(−q)Πx‖ ≤ 1e-12 ‖𝕃(q)x‖, matrix-free (§3.4, Suslov (A1))",
-                                          residual: defect.squareRoot() / euclideanNorm(lx), tolerance: Self.parityMatrixTolerance))
-        }
+        // Parity at q = 0 too, as the dense check does: 𝕃(0) = Π𝕃(0)Π.
+        if !atZero { progress?("building the operator at −q (matrix-free)") }
+        let minus = atZero ? action : try model.operator(at: probe.at(q: q.map { -$0 })).action()
+        let negated = model.grid.negatedIndex.map(Int.init)
+        let mirrored = try minus.apply(negated.map { x[$0] })                // 𝕃(−q) Π x
+        var defect = 0.0
+        for k in 0..<n { defect += (lx[k] - mirrored[negated[k]]).magnitudeSquared }
+        results.append(IdentityResult("parity_matrix", "‖𝕃(q)x − Π𝕃(−q)Πx‖ ≤ 1e-12 ‖𝕃(q)x‖, matrix-free (§3.4, Suslov (A1))",
+                                      residual: defect.squareRoot() / euclideanNorm(lx), tolerance: Self.parityMatrixTolerance))
 
         results += try diffusionIdentities(omega: probe.omega, progress: progress)
         var skipped = ["trace", "zero_eigenvalue_q0"]

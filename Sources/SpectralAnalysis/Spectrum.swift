@@ -179,7 +179,7 @@ public struct Spectrum: Sendable {
             return
         }
         let trace = matrix.trace
-        let blocks = TakeOnce(decomposition.sectors.map { $0.gather(matrix) })
+        let blocks = TakeOnce(try decomposition.sectors.map { try $0.gather(matrix) })
         _ = consume matrix
         try self.init(blocked: decomposition, sectors: Array(decomposition.sectors.indices), trace: trace, zeroMode: zeroMode,
                       computeVectors: computeVectors, progress: progress) { blocks.take($0) }
@@ -316,9 +316,9 @@ public struct Spectrum: Sendable {
         var skipped: [[Int]] = []
         var rebuilt: [[Int]] = []
         if decomposition.vectors != nil {
-            // Sort the columns, releasing LAPACK's buffer before the basis is normalized in place.
-            let sorted = decomposition.vectors!.columns(at: order)
-            decomposition.vectors = nil
+            // Sort the columns in LAPACK's buffer (no second copy), then normalize it in place.
+            var sorted = decomposition.vectors.take()!
+            sorted.permuteColumns(order)
             let basis = BilinearEigenbasis(values: sortedValues, vectors: consume sorted, weight: weight,
                                            clusterTolerance: Self.clusterTolerance(norm: norm))
             let zeroNorm = zeroMode.map(euclideanNorm)
@@ -446,6 +446,15 @@ public struct Spectrum: Sendable {
     /// vector; `selfProduct` is |(x, x)| when already known.
     public static func bilinearOverlap(_ x: [Complex<Double>], _ v: [Complex<Double>], selfProduct: Double? = nil) -> Double {
         bilinearSum(x, v).length / ((selfProduct ?? bilinearSum(x, x).length) * bilinearSum(v, v).length).squareRoot()
+    }
+
+    /// Requires c-normalized eigenvectors of the `count` modes of smallest |λ|: throws
+    /// `.nearExceptionalPoint` for the first of them flagged at an exceptional point
+    /// (|vᵀv| < 1e-8, where (e, e) = 1 cannot be reached).
+    public func requireNormalizedVectors(count: Int) throws(SpectrumError) {
+        if let flagged = modes.prefix(count).first(where: \.nearExceptional) {
+            throw .nearExceptionalPoint(mode: flagged.index, condition: flagged.condition ?? .infinity)
+        }
     }
 
     /// The diffusion mode λ0: the mode of largest w0 (docs/model.md §4); nil without vectors.

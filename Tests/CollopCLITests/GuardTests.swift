@@ -87,6 +87,43 @@ struct GuardTests {
         #expect(abs(number(headerValue(result.stdout, "localization_length_over_l")) - xi / l) <= 1e-12 * xi / l)
     }
 
+    /// MemAvailable from /proc/meminfo in bytes (0 where it cannot be read).
+    static var availableMemory: Double {
+        let text = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("MemAvailable:") }
+        return (line?.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0) * 1024
+    }
+
+    /// A large buffer the system refuses is exit status 3 naming its size and what it was
+    /// for, with no output file — not "Fatal error: failed to allocate" and exit 134 (issue 23
+    /// item 3). Under `ulimit -v 900000` (900 MB of address space: room for the runtime and
+    /// OpenBLAS's 128 MB buffer, not for 1 GiB) the memory guard, which reads MemAvailable,
+    /// admits the run and the first 1 GiB buffer fails at once: the dense N × N operator
+    /// (N = 8192), or the block of order 8193 of d = 1, L = 16384. Needs the estimate
+    /// (≈ 2.4 GiB) to fit in the available memory.
+    @Test(.enabled(if: GuardTests.availableMemory > 3 * 1_073_741_824.0, "needs 3 GiB available for the guard to admit the run"),
+          arguments: [(["--dim", "1", "--size", "8192", "--symmetry", "off"], "1.0 GiB for the N × N collision operator"),
+                      (["--dim", "1", "--size", "16384"], "1.0 GiB for the + symmetry block of order m = 8193")])
+    func refusedAllocationIsANumericalFailureWithoutOutput(arguments: [String], purpose: String) throws {
+        let directory = try makeTemporaryDirectory(prefix: "collop-ulimit")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("spectrum.tsv")
+        let command = (["spectrum", "--threads", "1", "--quiet", "--output", output.path] + arguments).joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -v 900000 && exec '\(collopExecutable().path)' \(command)"]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3, "\(message)")
+        #expect(message.hasPrefix("Error: out of memory: the system refused \(purpose)"), "\(message)")
+        #expect(!message.contains("Fatal error"))
+        #expect(!FileManager.default.fileExists(atPath: output.path), "no partial output file")
+    }
+
     /// Runs collop under GNU time (scripts/setup.sh installs it) and returns its exit status
     /// and its peak resident set in bytes. (wait4 from this process would not do: a child
     /// spawned from the test runner inherits the runner's high-water mark across exec.)

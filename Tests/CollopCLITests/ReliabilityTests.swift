@@ -108,5 +108,16 @@ struct ReliabilityTests {
         #expect(!flagged.isEmpty)
         #expect(flagged.allSatisfy { ($0.condition ?? 0) > 1e8 })
         #expect(spectrum.modes.allSatisfy { $0.value.length < 1e-6 }, "a nilpotent Jordan block: λ = 0 twice")
+        // What `spectrum --vectors K` runs before writing (exit status 3 through the mapping
+        // above): no physical model reaches |vᵀv| < 1e-8, since near an exceptional point
+        // vᵀv ∝ |p − p_EP|^½ would need a parameter tuned to 1e-16, so the defective matrix stands in.
+        #expect(throws: SpectrumError.nearExceptionalPoint(mode: flagged[0].index, condition: flagged[0].condition!)) {
+            try spectrum.requireNormalizedVectors(count: 2)
+        }
+        try spectrum.requireNormalizedVectors(count: 0)
+        let healthy = try Spectrum(matrix: try ComplexMatrix(rows: 2, columns: 2, columnMajor: [.one, .init(0, 0.5), .init(0, 0.5), .init(-1, 0)]),
+                                   zeroMode: nil, computeVectors: true)
+        #expect(healthy.modes.allSatisfy { !$0.nearExceptional && ($0.condition ?? .infinity) < 2 })
+        try healthy.requireNormalizedVectors(count: 2)
     }
 }

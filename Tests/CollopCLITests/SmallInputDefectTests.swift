@@ -24,9 +24,66 @@ struct SmallInputDefectTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("Error: --qmax: the default 0.1·γ/t = "))
         #expect(!result.stderr.contains("--q:"))
+        // Every input error before any warning: the coarse-grid warning of this model (printed
+        // when it runs, below) does not precede the refusal.
+        #expect(result.stderr.hasPrefix("Error: --qmax:") && !result.stderr.contains("warning"), "\(result.stderr)")
         // Given explicitly inside the zone, the same model runs.
         let given = try runCollop(["diffusion", "--singular", "none", "--size", "8", "--hopping", "0.01", "--qmax", "1", "--quiet"])
         #expect(given.status == 0, "\(given.stderr)")
+        let warned = try runCollop(["diffusion", "--singular", "none", "--size", "8", "--hopping", "0.01", "--qmax", "1", "--nq", "2"])
+        #expect(warned.status == 0 && warned.stderr.contains("warning: the grid is too coarse"), "\(warned.stderr)")
+    }
+
+    /// An unknown --sector is refused before the coarse-grid warning of its model is printed.
+    @Test func unknownSectorBeforeWarnings() throws {
+        let refused = try runCollop(["spectrum", "--size", "6", "--sector", "bogus"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.hasPrefix("Error: --sector: value bogus is not a symmetry block of this run (allowed: A1, A2, B1, B2, E)"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("warning"))
+        let run = try runCollop(["spectrum", "--size", "6", "--sector", "A1"])
+        #expect(run.status == 0 && run.stderr.contains("warning: the grid is too coarse"), "\(run.stderr)")
+    }
+
+    /// `exact` in d = 1 at a disorder too weak to measure ξ_L names the flag and the weakest
+    /// W it measures (was "steps per segment: value 15625 is not allowed", naming no flag).
+    @Test(arguments: [(["--disorder", "1e-10"], "--disorder: value W = 1e-10"), (["--disorders", "1,1e-10"], "--disorders: value W = 1e-10")])
+    func exactTooWeakDisorderNamesItsFlag(arguments: [String], prefix: String) throws {
+        let result = try runCollop(["exact", "--dim", "1"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("Error: \(prefix) is too weak for the d = 1 run"), "\(result.stderr)")
+        #expect(result.stderr.contains("(allowed: W ≥ 0.0306 at this E and t, where ξ_L ≤ 100000 sites)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("steps per segment"))
+    }
+
+    /// --dry-run's help says what the dry run of each command does, and --symmetry's what
+    /// it does there: no diagonalization anywhere in `vw`'s help (which never diagonalizes),
+    /// the λ0(q) ladder in `diffusion`, a diagonalization in `spectrum`.
+    @Test func dryRunHelpIsTruePerCommand() throws {
+        let vw = try runCollop(["vw", "--help"])
+        let spectrum = try runCollop(["spectrum", "--help"])
+        let diffusion = try runCollop(["help", "diffusion"])
+        #expect(vw.status == 0 && spectrum.status == 0 && diffusion.status == 0)
+        // The text after "--dry-run", its wrapped lines joined.
+        let line = { (text: String) in
+            (text.components(separatedBy: "--dry-run").dropFirst().first ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        #expect(line(vw.stdout).contains("before the VW equation is solved") && !vw.stdout.contains("diagonaliz"), "\(line(vw.stdout))")
+        #expect(line(spectrum.stdout).contains("stop before any diagonalization"))
+        #expect(line(diffusion.stdout).contains("the λ0(q) ladder is solved"), "\(line(diffusion.stdout))")
+    }
+
+    /// The header does not depend on --threads (tables are byte-identical at any thread
+    /// count): a blocked run's memory_estimate is given for one block at a time plus what
+    /// each further thread adds (it once grew with --threads, visibly at L = 64).
+    @Test func memoryEstimateDoesNotDependOnThreads() throws {
+        let model = ["spectrum", "--dry-run", "--size", "64", "--vectors", "16"]
+        let one = try runCollop(model + ["--threads", "1"])
+        let two = try runCollop(model + ["--threads", "2"])
+        #expect(one.status == 0 && two.status == 0)
+        let header = { (text: String) in text.split(separator: "\n").filter { !$0.hasPrefix("# blas_threads = ") } }
+        #expect(header(one.stdout) == header(two.stdout))
+        #expect(headerValue(one.stdout, "memory_estimate")?.contains("with one block solved at a time, up to 37 MiB more per further --threads") == true,
+                "\(headerValue(one.stdout, "memory_estimate") ?? "")")
     }
 
     /// The fit label says what was fitted: one point is no fit, two points a line in q².

@@ -21,6 +21,51 @@ struct VWConnectionTests {
         return ((number(rows.first?[1]) * d0, number(rows.first?[2]) * d0), result.stdout)
     }
 
+    /// The published check of docs/model.md §6.4 (d = 1, L = 64, E = 0.3, W = 2, ω = 1e-3):
+    /// ξ = 10.77 a, deviation 0.021, and the spectra of `lorentzian --xi vw` and `cooperon --d0
+    /// vw` agree in |λ| to 4.4e-3 (largest relative difference of the sorted |λ|, zero mode
+    /// excluded; measured 4.42e-3), below D's distance from −iωξ² — each to the digits printed.
+    @Test func xiVWAndD0VWSpectraAgreeAsPublished() throws {
+        let model = ["spectrum", "--dim", "1", "--size", "64", "--energy", "0.3", "--disorder", "2", "--omega", "1e-3", "--quiet"]
+        let lorentzian = try runCollop(model + ["--singular", "lorentzian", "--xi", "vw"])
+        let cooperon = try runCollop(model + ["--singular", "cooperon", "--d0", "vw"])
+        #expect(lorentzian.status == 0 && cooperon.status == 0, "\(lorentzian.stderr)\(cooperon.stderr)")
+        #expect(abs(number(headerValue(lorentzian.stdout, "xi")) - 10.77) < 0.005)
+        let deviation = number(headerValue(lorentzian.stdout, "vw_localized_deviation"))
+        #expect(abs(deviation - 0.021) < 0.0005)
+        let magnitudes = { (text: String) in dataRows(text).map { Double($0[3])! }.sorted().dropFirst() }
+        let a = magnitudes(lorentzian.stdout), b = magnitudes(cooperon.stdout)
+        #expect(a.count == 63 && b.count == 63)
+        let largest = zip(a, b).map { abs($0 - $1) / $1 }.max()!
+        #expect(abs(largest - 4.4e-3) < 0.05e-3 && largest < deviation, "largest relative |λ| difference \(largest)")
+    }
+
+    /// The published leakage of docs/closure.md §2 (d = 1, E = −0.35, W = 1.6, L = 256): at
+    /// D0 = D_VW and ω = 1e-5 the full operator's current channel gives D_cur/D_VW = 5.255 +
+    /// 0.046i, and the pair-diagonal estimate R = ⟨v²⟩⟨v²|G|⁴⟩/⟨v²|G|²⟩², summed here over the
+    /// zone from the printed Σ^R (independently of collop's sums), is 5.231 — 0.5 % apart.
+    @Test func offShellLeakageMatchesItsEstimate() throws {
+        let model = ["--dim", "1", "--energy", "-0.35", "--disorder", "1.6", "--size", "256", "--quiet"]
+        let run = try runCollop(["diffusion", "--singular", "cooperon", "--d0", "vw", "--omega", "1e-5", "--nq", "2"] + model)
+        let dry = try runCollop(["spectrum", "--dry-run"] + model)
+        #expect(run.status == 0 && dry.status == 0, "\(run.stderr)\(dry.stderr)")
+        let (a, b) = (number(headerValue(run.stdout, "d0")), number(headerValue(run.stdout, "d0_im")))          // D_VW
+        let (c, d) = (number(headerValue(run.stdout, "D_current_re")), number(headerValue(run.stdout, "D_current_im")))
+        let ratio = (re: (c * a + d * b) / (a * a + b * b), im: (d * a - c * b) / (a * a + b * b))
+        #expect(abs(ratio.re - 5.255) < 0.0005 && abs(ratio.im - 0.046) < 0.0005, "D_cur/D_VW = \(ratio)")
+        let (sigmaRe, sigmaIm) = (number(headerValue(dry.stdout, "sigma_R_re")), number(headerValue(dry.stdout, "sigma_R_im")))
+        var v2 = 0.0, v2g2 = 0.0, v2g4 = 0.0
+        for n in 0..<256 {
+            let k = 2 * Double.pi * Double(n) / 256
+            let (x, y) = (-0.35 + 2 * cos(k) - sigmaRe, -sigmaIm)                 // 1/G = E − ε_k − Σ
+            let g2 = 1 / (x * x + y * y), v = 2 * sin(k)
+            v2 += v * v; v2g2 += v * v * g2; v2g4 += v * v * g2 * g2
+        }
+        let estimate = v2 * v2g4 / (v2g2 * v2g2)
+        #expect(abs(estimate - 5.231) < 0.001, "R = \(estimate)")
+        #expect(abs(ratio.re - estimate) / estimate < 0.006)
+    }
+
     @Test func d0FromVWEqualsLatticeVWAtOmega() throws {
         let model = ["--dim", "2", "--size", "10", "--omega", "0.01"]
         let run = try runCollop(["spectrum", "--singular", "cooperon", "--d0", "vw", "--quiet"] + model)

@@ -11,6 +11,37 @@ struct MatrixTests {
         #expect(m.column(1) == [3, 4])
     }
 
+    /// The throwing allocation: a buffer no system grants (2^58 complex elements, 4 EiB) or
+    /// whose byte count overflows Int is `.allocationFailed` with its size and purpose, not a
+    /// trap; an ordinary one is the zero matrix, or the filled one.
+    @Test func refusedAllocationThrowsItsSizeAndPurpose() throws {
+        #expect(throws: LinearAlgebraError.allocationFailed(bytes: 0x1p62, purpose: "a test buffer")) {
+            try ComplexMatrix(rows: 1 << 20, columns: 1 << 38, for: "a test buffer")
+        }
+        #expect(throws: LinearAlgebraError.allocationFailed(bytes: 16 * 0x1p62 * 0x1p62, purpose: "an overflowing buffer")) {
+            try ComplexMatrix(rows: 1 << 62, columns: 1 << 62, for: "an overflowing buffer") { _ in }
+        }
+        #expect(LinearAlgebraError.allocationFailed(bytes: 1.5 * 0x1p30, purpose: "the eigenvectors").description
+                    .hasPrefix("the system refused 1.5 GiB for the eigenvectors"))
+        let zeros = try ComplexMatrix(rows: 3, columns: 2, for: "a small buffer")
+        #expect(zeros == ComplexMatrix(rows: 3, columns: 2))
+        let filled = try RealMatrix(rows: 2, columns: 2, for: "a filled buffer") { buffer in
+            for i in buffer.indices { buffer[i] = Double(i) }
+        }
+        #expect(filled == (try RealMatrix(rows: 2, columns: 2, columnMajor: [0, 1, 2, 3])))
+    }
+
+    /// Sorting columns in place (cycles of a permutation, one column of scratch) gives what
+    /// the copying `columns(at:)` gives, for permutations with fixed points and long cycles.
+    @Test(arguments: [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [1, 2, 3, 4, 5, 0], [2, 0, 1, 3, 5, 4], [3, 5, 0, 1, 4, 2]])
+    func columnsPermutedInPlaceEqualTheCopy(order: [Int]) throws {
+        let m = ComplexMatrix(order: 6) { i, j in Complex(Double(i) + 0.5, Double(j) * 1.25 - Double(i * j)) }
+        var permuted = m
+        permuted.permuteColumns(order)
+        #expect(permuted == m.columns(at: order))
+        for (k, j) in order.enumerated() { #expect(permuted.column(k) == m.column(j)) }
+    }
+
     @Test func wrongElementCountThrows() {
         #expect(throws: LinearAlgebraError.self) { try RealMatrix(rows: 2, columns: 2, columnMajor: [1, 2, 3]) }
     }

@@ -161,7 +161,7 @@ struct SymmetryAdaptedBasisTests {
         #expect(worst <= 1e-13 * norm, "off-diagonal coupling \(worst / norm)")
         for (s, sector) in decomposition.sectors.enumerated() {
             let direct = try op.block(sector)
-            let gathered = sector.gather(matrix)
+            let gathered = try sector.gather(matrix)
             for (j, entry) in columns.enumerated() where entry.sector == s {
                 _ = j
                 for a in 0..<sector.multiplicity {
