@@ -115,7 +115,7 @@ struct SpectrumCommand: ParsableCommand {
             // Written as produced, one eigenvector at a time: never held as cells or text.
             let grid = built.grid
             report.stream = RowStream(name: "vectors", columns: ["s", "k_index"] + (1...grid.dimension).map { "n\($0)" } + ["re", "im"],
-                                      groups: vectors) { s in
+                                      groupColumns: ["s"], matrix: "vector", groups: vectors) { s in
                 (spectrum.vector(s) ?? []).enumerated().map { k, e in
                     [.integer(s), .integer(k)] + (0..<grid.dimension).map { .integer(grid.digit(k, axis: $0)) }
                         + [.number(e.real), .number(e.imaginary)]
