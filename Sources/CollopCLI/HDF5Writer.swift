@@ -9,9 +9,6 @@ import HDF5IO
 extension Report {
     static let hdf5FormatVersion: Int64 = 1
 
-    /// Deflate level of the streamed matrix (shuffled first); nil writes it uncompressed.
-    static let hdf5StreamDeflate: Int? = 1
-
     func hdf5(into file: HDF5File) throws(HDF5Error) {
         let header = canonicalHeader
         try file.setAttribute("format_version", .int64([Self.hdf5FormatVersion]), scalar: true)
@@ -70,11 +67,11 @@ extension Report {
         for g in 0..<stream.groups {
             let rows = stream.rows(g)
             if g == 0 {
-                firstGroup = rows.map { row in rowColumns.map { Self.canonical(row[$0], column: stream.columns[$0]) } }
+                firstGroup = rows.map { row in rowColumns.map { row[$0] } }
                 for (position, c) in rowColumns.enumerated() {
-                    try group.createDataset(stream.columns[c], Self.hdf5Values(firstGroup.map { $0[position] }))
+                    try group.createDataset(stream.columns[c], Self.hdf5Values(firstGroup.map { Self.canonical($0[position], column: stream.columns[c]) }))
                 }
-                matrix = try group.createComplexMatrix(stream.matrix, rows: stream.groups, columns: rows.count, deflate: Self.hdf5StreamDeflate)
+                matrix = try group.createComplexMatrix(stream.matrix, rows: stream.groups, columns: rows.count)
                 buffer = [Double](repeating: 0, count: 2 * rows.count)
             } else {
                 guard rows.count == firstGroup.count else {
@@ -82,7 +79,7 @@ extension Report {
                 }
             }
             for (k, row) in rows.enumerated() {
-                if g > 0, !rowColumns.enumerated().allSatisfy({ Self.canonical(row[$1], column: stream.columns[$1]) == firstGroup[k][$0] }) {
+                if g > 0, !rowColumns.enumerated().allSatisfy({ row[$1] == firstGroup[k][$0] }) {
                     throw HDF5Error(operation: what, reason: "row \(k) of group \(g) differs from group 0 in \(rowColumns.map { stream.columns[$0] })")
                 }
                 guard let re = row[pair.column].numericValue, let im = row[pair.column + 1].numericValue else {

@@ -225,8 +225,9 @@ public class HDF5Group {
 
     /// Creates the 2-D dataset `name` of `rows` × `columns` complex numbers ({r, i}),
     /// chunked one row (at most 2^16 elements) per chunk so that rows are written one at a
-    /// time; with `deflate`, shuffled and deflated at that level.
-    public func createComplexMatrix(_ name: String, rows: Int, columns: Int, deflate: Int?) throws(HDF5Error) -> HDF5ComplexMatrix {
+    /// time, uncompressed (docs/benchmarks.md: deflate doubled the cost of writing
+    /// eigenvectors for a third less disk).
+    public func createComplexMatrix(_ name: String, rows: Int, columns: Int) throws(HDF5Error) -> HDF5ComplexMatrix {
         let what = "creating the dataset \(child(name))"
         let type = try ValueType.complexPair()
         let space = try dataspace([rows, columns])
@@ -234,10 +235,6 @@ public class HDF5Group {
         if rows > 0 && columns > 0 {
             let chunk = [hsize_t(1), hsize_t(min(columns, 1 << 16))]
             try call("\(what): chunks") { H5Pset_chunk(properties.id, 2, chunk) }
-            if let deflate {
-                try call("\(what): shuffle filter") { H5Pset_shuffle(properties.id) }
-                try call("\(what): deflate filter") { H5Pset_deflate(properties.id, UInt32(deflate)) }
-            }
         }
         let dataset = Handle(try call(what) {
             H5Dcreate2(handle.id, name, type.id, space.id, collop_h5p_default(), properties.id, collop_h5p_default())
