@@ -209,6 +209,31 @@ struct HDF5OutputTests {
         #expect(result.status == 2 && result.stderr.hasPrefix("Error: --output: value /proc/x.h5"), "\(result.stderr)")
     }
 
+    /// SIGTERM while the eigenvectors are being written (the temporary file exists): status
+    /// 143, and neither the file nor the temporary file remains.
+    @Test func signalWhileWritingLeavesNoFile() throws {
+        let directory = try makeTemporaryDirectory(prefix: "collop-hdf5")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = collopExecutable()
+        // N = 2304 vectors of 2304 components: 85 MB, written over about a second.
+        process.arguments = ["spectrum", "--dim", "2", "--size", "48", "--vectors", "2304", "--quiet", "--format", "hdf5",
+                             "--output", directory.appendingPathComponent("v.h5").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline,
+              !(try FileManager.default.contentsOfDirectory(atPath: directory.path).contains { $0.hasSuffix(".tmp") }) {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        #expect(process.isRunning, "the run must still be writing when the signal arrives")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 143)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     /// A write that fails midway (here the file-size limit, as a full disk would): exit 3,
     /// the path and HDF5's reason in the message, and no file at all.
     @Test func writeFailureIsExitThreeWithoutFile() throws {
