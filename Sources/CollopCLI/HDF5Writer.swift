@@ -1,4 +1,3 @@
-import Foundation
 import HDF5IO
 
 /// The HDF5 rendering of a Report, layout version 1 (docs/guide/output.md): the header as
@@ -9,6 +8,7 @@ import HDF5IO
 extension Report {
     static let hdf5FormatVersion: Int64 = 1
 
+    /// Writes the header, the held tables and the streamed one into `file`.
     func hdf5(into file: HDF5File) throws(HDF5Error) {
         let header = canonicalHeader
         try file.setAttribute("format_version", .int64([Self.hdf5FormatVersion]), scalar: true)
@@ -37,7 +37,7 @@ extension Report {
             var c = 0
             while c < columns.count {
                 if let pair = pairs.first(where: { $0.column == c }) {
-                    try group.createDataset(pair.name, .complex(zip(columns[c], columns[c + 1]).flatMap { [$0.numericValue!, $1.numericValue!] }))
+                    try group.createDataset(pair.name, .complex(zip(columns[c], columns[c + 1]).flatMap { [$0.numericValue ?? .nan, $1.numericValue ?? .nan] }))
                     c += 2
                 } else {
                     try group.createDataset(table.columns[c], Self.hdf5Values(columns[c]))
@@ -111,7 +111,7 @@ extension Report {
         if cells.allSatisfy({ if case .integer = $0 { true } else { false } }) {
             return .int64(cells.map { if case .integer(let i) = $0 { Int64(i) } else { 0 } })
         }
-        if cells.allSatisfy(\.isNumeric) { return .float64(cells.map { $0.numericValue! }) }
+        if cells.allSatisfy(\.isNumeric) { return .float64(cells.map { $0.numericValue ?? .nan }) }
         return .strings(cells.map(\.tsv))
     }
 

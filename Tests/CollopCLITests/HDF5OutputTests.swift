@@ -91,6 +91,8 @@ struct HDF5OutputTests {
         #expect(try strings(file.attribute("tool").values) == ["collop"])
         #expect(try strings(file.attribute("command").values) == [tsv.command])
         #expect(try strings(file.attribute("header_keys").values) == tsv.header.map(\.key), sourceLocation: sourceLocation)
+        let layoutKeys = ["format_version", "tool", "version", "command", "header_keys", "table_names"]
+        #expect(try Set(file.attributeNames()) == Set(tsv.header.map(\.key) + layoutKeys), "no other root attributes", sourceLocation: sourceLocation)
         for (key, text) in tsv.header {
             let (values, isScalar) = try file.attribute(key)
             switch values {
