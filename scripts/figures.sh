@@ -5,6 +5,7 @@ set -euo pipefail
 usage() {
     cat <<'EOF'
 usage: scripts/figures.sh [--docs] [-j N] [OUTDIR]
+       scripts/figures.sh --sweep DIR [--x KEY]
 
 Writes into OUTDIR (default out/figures):
   tables/     the collop tables the figures are drawn from (flow, hierarchy, dispersion ×2,
@@ -21,6 +22,16 @@ Writes into OUTDIR (default out/figures):
 Every number plotted comes from those tables; the model parameters are the arrays at the
 top of this script. --docs also copies the PNGs of figures 1–3, 6 and 8 into docs/.
 -j N is passed to scripts/sweep.sh for the sweep of figure 5.
+
+--sweep DIR draws the figure of a user's sweep (scripts/sweep.sh -o DIR) from DIR/merged.tsv
+(merged first by scripts/merge.sh if it is missing or older than a point table) into DIR/sweep-COMMAND.png and .svg and
+prints the PNG's path; the data handed to gnuplot go to DIR/figure-data/. The figure belongs
+to the swept command: diffusion — Re and Im D_fit against the swept parameter, one curve per
+value of the other swept parameters; closure and vw — |D(ω)| per point and ξ against the
+swept parameter; exact — Λ_M against W per width M; hierarchy — the family sizes against
+the swept parameter; dos — ρ, γ and l against E. --x KEY puts that swept parameter on the
+horizontal axis (default: the first key of [vary]). Axis units come from the points' `units`
+header. Needs no collop, only python3 with numpy and pandas, and gnuplot.
 
 Needs gnuplot (Debian gnuplot-nox) and GNU parallel (scripts/setup.sh installs both) and
 COLLOP (path of the collop binary; default: built with `swift build -c release`).
@@ -48,20 +59,66 @@ scaling_args=(--dim 3 --omegas "1e-3,1e-5,1e-7,1e-9" --taus "-0.1,-0.05,-0.02,-0
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
-docs=0 outdir="" jobs=()
+docs=0 outdir="" jobs=() sweepdir="" x_key=()
 while [ "$#" -gt 0 ]; do
     case $1 in
         -h | --help) usage; exit 0 ;;
         --docs) docs=1; shift ;;
+        --sweep) [ "$#" -ge 2 ] || { echo "figures: $1 needs the directory of a sweep" >&2; exit 2; }; sweepdir=$2; shift 2 ;;
+        --x) [ "$#" -ge 2 ] || { echo "figures: $1 needs a swept key" >&2; exit 2; }; x_key=("$2"); shift 2 ;;
         -j | --jobs) [ "$#" -ge 2 ] || { echo "figures: $1 needs a number" >&2; exit 2; }; jobs=(-j "$2"); shift 2 ;;
         -*) echo "figures: unknown option $1 (see scripts/figures.sh -h)" >&2; exit 2 ;;
         *) [ -z "$outdir" ] || { usage >&2; exit 2; }; outdir=$1; shift ;;
     esac
 done
+given_outdir=$outdir
 outdir=${outdir:-out/figures}
 
 command -v gnuplot >/dev/null 2>&1 || { echo "figures: gnuplot is not installed: run scripts/setup.sh (Debian package gnuplot-nox)" >&2; exit 2; }
 command -v python3 >/dev/null 2>&1 || { echo "figures: python3 is required" >&2; exit 2; }
+
+png=png
+if gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1; then png=pngcairo; fi
+
+# Plots into a temporary name and renames, so a figure is never half written.
+mode=$(printf '%o' $((0666 & ~8#$(umask))))
+plot() {
+    local script=$1 name=$2 format=$3 extension=$4
+    local target="$outdir/$name.$extension" temporary
+    temporary=$(mktemp "$outdir/.$name.XXXXXX")
+    if ! gnuplot -e "datadir='$data'; out='$temporary'; fmt='$format'; common='$here/plots/common.gp'" \
+        "$here/plots/$script" 2>"$temporary.log"; then
+        cat "$temporary.log" >&2
+        rm -f "$temporary" "$temporary.log"
+        echo "figures: gnuplot failed on $script" >&2
+        exit 3
+    fi
+    # gnuplot warnings (e.g. an empty data set) are worth seeing
+    if [ -s "$temporary.log" ]; then sed "s|^|figures: $script: |" "$temporary.log" >&2; fi
+    rm -f "$temporary.log"
+    chmod "$mode" "$temporary"  # mktemp made it 0600; a figure gets 0666 & ~umask like any new file
+    mv -f "$temporary" "$target"
+}
+
+if [ -n "$sweepdir" ]; then
+    [ -z "$given_outdir" ] && [ "$docs" -eq 0 ] || { echo "figures: --sweep DIR takes no OUTDIR or --docs" >&2; exit 2; }
+    [ -f "$sweepdir/points.tsv" ] || { echo "figures: $sweepdir is not a sweep directory (no points.tsv; run scripts/sweep.sh -o $sweepdir)" >&2; exit 2; }
+    outdir=$(cd "$sweepdir" && pwd)
+    # Merged again when a point table is newer than the merged table (the sweep went on).
+    if [ ! -f "$outdir/merged.tsv" ] ||
+        [ -n "$(find "$outdir/points" -name '*.tsv' -newer "$outdir/merged.tsv" -print -quit)" ]; then
+        "$here/merge.sh" "$outdir"
+    fi
+    data=$outdir/figure-data
+    rm -rf "$data"
+    mkdir -p "$data"
+    swept_command=$(python3 "$here/plots/prepare_sweep.py" "$outdir" "$data" "${x_key[@]}")
+    plot sweep.gp "sweep-$swept_command" "$png" png
+    plot sweep.gp "sweep-$swept_command" svg svg
+    echo "$outdir/sweep-$swept_command.png"
+    exit 0
+fi
+[ "${#x_key[@]}" -eq 0 ] || { echo "figures: --x goes with --sweep DIR" >&2; exit 2; }
 
 if [ -z "${COLLOP:-}" ]; then
     [ -x /opt/swift/usr/bin/swift ] && export PATH="$PATH:/opt/swift/usr/bin"
@@ -117,29 +174,6 @@ python3 "$prepare" ladder "$tables/hierarchy.tsv" "$data"
 python3 "$prepare" plane "$tables/hierarchy.tsv" "$plane_omega" "$data"
 python3 "$prepare" dispersion "$tables/dispersion-metallic.tsv" "$tables/dispersion-localized.tsv" "$data"
 python3 "$prepare" sweep "$tables/sweep-summary.tsv" "$tables/sweep" "$sweep_x" "$data"
-
-png=png
-if gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1; then png=pngcairo; fi
-
-# Plots into a temporary name and renames, so a figure is never half written.
-mode=$(printf '%o' $((0666 & ~8#$(umask))))
-plot() {
-    local script=$1 name=$2 format=$3 extension=$4
-    local target="$outdir/$name.$extension" temporary
-    temporary=$(mktemp "$outdir/.$name.XXXXXX")
-    if ! gnuplot -e "datadir='$data'; out='$temporary'; fmt='$format'; common='$here/plots/common.gp'" \
-        "$here/plots/$script" 2>"$temporary.log"; then
-        cat "$temporary.log" >&2
-        rm -f "$temporary" "$temporary.log"
-        echo "figures: gnuplot failed on $script" >&2
-        exit 3
-    fi
-    # gnuplot warnings (e.g. an empty data set) are worth seeing
-    if [ -s "$temporary.log" ]; then sed "s|^|figures: $script: |" "$temporary.log" >&2; fi
-    rm -f "$temporary.log"
-    chmod "$mode" "$temporary"  # mktemp made it 0600; a figure gets 0666 & ~umask like any new file
-    mv -f "$temporary" "$target"
-}
 
 for figure in fig1-flow fig2-ladder fig3-plane fig4-dispersion fig5-sweep fig6-vw fig7-collapse fig8-closure; do
     plot "$figure.gp" "$figure" "$png" png

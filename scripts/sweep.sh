@@ -27,7 +27,8 @@ options:
   -h, --help             this text
 
 sweep description (TOML, or JSON with the same structure):
-  command = "hierarchy"                 # spectrum|check|diffusion|hierarchy|flow|dispersion
+  command = "hierarchy"                 # spectrum|check|diffusion|hierarchy|flow|dispersion|
+                                        # closure|vw|scaling|exact|dos
   args = ["--omegas", "1e-3,1e-4"]      # fixed extra arguments (optional)
   [base]                                # model keys, as in a --config file (optional)
   size = 12

@@ -26,7 +26,7 @@ public struct Collop: ParsableCommand {
         version: collopVersion,
         subcommands: [SpectrumCommand.self, CheckCommand.self, DiffusionCommand.self,
                       HierarchyCommand.self, FlowCommand.self, DispersionCommand.self, VWCommand.self, ScalingCommand.self, ClosureCommand.self,
-                      MergeSectorsCommand.self, ExactCommand.self]
+                      MergeSectorsCommand.self, ExactCommand.self, DosCommand.self]
     )
 
     public init() {}

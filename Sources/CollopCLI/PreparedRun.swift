@@ -80,7 +80,9 @@ struct PreparedRun {
     /// grids shifted by ±q/2 for each ω of `omegas`, default the probe's ω), writes the
     /// model's header as the real run writes it and returns true; the caller then stops
     /// before any diagonalization. A failure there is the real run's failure, reported now.
-    func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil) throws -> Bool {
+    /// `extra`: the command's own lines (e.g. the count of its solves), before `dry_run`.
+    func finishDryRun(_ resources: ResourceOptions, command: String, omegas: [Double]? = nil,
+                      extra: [(key: String, value: Cell)] = []) throws -> Bool {
         guard resources.dryRun else { return false }
         var fields: KineticFields?
         for omega in omegas ?? [probe.omega] {
@@ -88,7 +90,7 @@ struct PreparedRun {
             if fields == nil { fields = solved }
         }
         var report = Report(command: command)
-        report.header = withConnection(modelHeader(fields: fields)) + resourceHeader
+        report.header = withConnection(modelHeader(fields: fields)) + resourceHeader + extra
         report.add("dry_run", "yes: input valid, SCBA solved at E and E + omega, nothing diagonalized")
         try output.write(report, to: destination)
         return true
@@ -98,15 +100,18 @@ struct PreparedRun {
         var report = report
         report.header = withConnection(report.header) + resourceHeader
         try output.write(report, to: destination)
-        if timing {
-            let (seconds, attoseconds) = (ContinuousClock.now - start).components
-            let wall = Double(seconds) + Double(attoseconds) * 1e-18
-            let lapack = LapackClock.seconds - lapackAtStart
-            let line = String(format: "collop: timing: wall %.3f s, LAPACK/BLAS %.3f s (%.1f%%), outside %.3f s, %d LAPACK/BLAS calls\n",
-                              wall, lapack, 100 * lapack / max(wall, 1e-9), wall - lapack, LapackClock.callCount)
-            FileHandle.standardError.write(Data(line.utf8))
-        }
+        if timing { printTiming(since: start, lapackAtStart: lapackAtStart) }
     }
+}
+
+/// --timing: the wall time since `start` and the part of it inside LAPACK/BLAS, on stderr.
+func printTiming(since start: ContinuousClock.Instant, lapackAtStart: Double) {
+    let (seconds, attoseconds) = (ContinuousClock.now - start).components
+    let wall = Double(seconds) + Double(attoseconds) * 1e-18
+    let lapack = LapackClock.seconds - lapackAtStart
+    let line = String(format: "collop: timing: wall %.3f s, LAPACK/BLAS %.3f s (%.1f%%), outside %.3f s, %d LAPACK/BLAS calls\n",
+                      wall, lapack, 100 * lapack / max(wall, 1e-9), wall - lapack, LapackClock.callCount)
+    FileHandle.standardError.write(Data(line.utf8))
 }
 
 extension PreparedRun {

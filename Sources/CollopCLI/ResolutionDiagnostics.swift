@@ -11,6 +11,9 @@ import Foundation
 ///   the pole of F/(−iω + D0Q̂²) at Q = 0 dominates (the Thouless regime), so the numbers
 ///   describe the finite grid, not the diffusive regime.
 struct ResolutionDiagnostics {
+    /// The header keys that depend on the probe's ω (the rest only on the model).
+    static let probeKeys: Set<String> = ["thouless_ratio", "finite_size_dominated"]
+
     let header: [(key: String, value: Cell)]
     let warnings: [String]
 

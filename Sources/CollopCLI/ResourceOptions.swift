@@ -82,7 +82,9 @@ struct ResourceOptions: ParsableArguments {
 enum Workload: Sendable {
     case eigenvalues, eigenvectors, check,
          /// One symmetry block alone (`spectrum --sector LABEL`), with or without vectors.
-         sector(label: String, vectors: Bool), diffusionDense, diffusionSecular, diffusionKrylov, hierarchy, flow, dispersionDense
+         sector(label: String, vectors: Bool), diffusionDense, diffusionSecular, diffusionKrylov, hierarchy, flow, dispersionDense,
+         /// `dos`: one SCBA of O(N) fields per worker.
+         densityOfStates
 
     var name: String {
         switch self {
@@ -96,6 +98,7 @@ enum Workload: Sendable {
         case .hierarchy: return "hierarchy"
         case .flow: return "flow"
         case .dispersionDense: return "dispersion (dense)"
+        case .densityOfStates: return "dos"
         }
     }
 
@@ -114,7 +117,7 @@ enum Workload: Sendable {
     /// point) and one 1 MiB chunk at a time, within this allowance.
     var bytesPerPoint: Double {
         switch self {
-        case .diffusionSecular, .diffusionKrylov: return 1024
+        case .diffusionSecular, .diffusionKrylov, .densityOfStates: return 1024
         default: return 4096
         }
     }
@@ -126,7 +129,7 @@ enum Workload: Sendable {
         case .eigenvectors, .sector: return 2.3   // 𝕃 + eigenvectors during zgeev; eigenvectors + complement basis after
         case .check: return 4.5              // 𝕃(q), 𝕃(0), 𝕃(−q), a copy for zgeev, 𝕃1
         case .diffusionDense, .dispersionDense: return 3.5
-        case .diffusionSecular, .diffusionKrylov: return 0
+        case .diffusionSecular, .diffusionKrylov, .densityOfStates: return 0
         case .hierarchy, .flow: return 5.5   // two spectra with vectors, overlaps, assignment costs; the structural products
         }
     }

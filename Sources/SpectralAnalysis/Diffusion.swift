@@ -120,6 +120,9 @@ public struct DiffusionAnalysis: Sendable {
     public let krylovReport: KrylovReport?
     /// True for white noise without a singular vertex, where D_fit = D_KG is an identity.
     public let einsteinApplies: Bool
+    /// The ω = 0 ladder behind `staticDiffusion` (`none` at ω ≠ 0; nil otherwise). It does
+    /// not depend on ω: the analysis of the same q ladder at another ω can reuse it.
+    public let staticLadder: DiffusionLadder?
 
     /// Relative tolerance of the Einstein identity (docs/model.md §3.7).
     public static let einsteinTolerance = 1e-3
@@ -160,14 +163,22 @@ public struct DiffusionAnalysis: Sendable {
     /// - Parameters:
     ///   - progress: called before each dense or Krylov solve with (done, total), the ω = 0
     ///     ladder of the `none` vertex included.
+    ///   - staticLadder: the `staticLadder` of an analysis of this model at another ω (same
+    ///     `symmetry`), used instead of solving the ω = 0 ladder again when it has the same
+    ///     momenta and method (its Krylov cost is then not in `krylovReport`).
     public init(model: CollisionModel, probes: [Probe], method: DiffusionMethod = .auto, symmetry: Bool = true,
                 progress: ((Int, Int) -> Void)? = nil,
-                newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws {
+                newtonProgress: ((Int, Complex<Double>, Int) -> Void)? = nil,
+                reusing staticLadder: DiffusionLadder? = nil) throws {
         let p = model.parameters
         let choice = try DiffusionMethodChoice(method, parameters: p)
         let omega = probes.first?.omega ?? 0
         let staticNeeded = p.singular == .none
-        let total = probes.count * (staticNeeded && omega != 0 ? 2 : 1)
+        let reusable = staticLadder.flatMap { ladder in
+            ladder.choice == choice && ladder.points.map(\.q) == probes.map(\.momentumMagnitude)
+                && ladder.direction == (probes.last.map { last in last.q.map { $0 / last.momentumMagnitude } } ?? []) ? ladder : nil
+        }
+        let total = probes.count * (staticNeeded && omega != 0 && reusable == nil ? 2 : 1)
         var done = 0
         func ladder(_ probes: [Probe]) throws -> DiffusionLadder {
             try DiffusionLadder(model: model, probes: probes, choice: choice, symmetry: symmetry, beforeSolve: {
@@ -181,11 +192,13 @@ public struct DiffusionAnalysis: Sendable {
         fitResidual = fit.residual
         var report = atOmega.krylovReport
         if staticNeeded && omega != 0 {
-            let atZero = try ladder(probes.map { $0.at(omega: 0) })
+            let atZero = try reusable ?? ladder(probes.map { $0.at(omega: 0) })
             staticDiffusion = try Self.fitIntercept(atZero.points).intercept
-            report = report.map { $0.merging(atZero.krylovReport ?? KrylovReport()) }
+            if reusable == nil { report = report.map { $0.merging(atZero.krylovReport ?? KrylovReport()) } }
+            self.staticLadder = atZero
         } else {
             staticDiffusion = staticNeeded ? fit.intercept : nil
+            self.staticLadder = nil
         }
         self.ladder = atOmega
         self.omega = omega
@@ -239,8 +252,8 @@ public struct KrylovReport: Sendable, Equatable {
 
     public init() {}
 
-    /// The report of both ladders together.
-    func merging(_ other: KrylovReport) -> KrylovReport {
+    /// The report of both ladders (or of the ladders of several ω) together.
+    public func merging(_ other: KrylovReport) -> KrylovReport {
         var merged = self
         merged.solves += other.solves
         merged.newtonSteps += other.newtonSteps

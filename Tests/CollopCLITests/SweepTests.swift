@@ -598,6 +598,14 @@ struct SweepTests {
              ["vary.xi: collop spectrum does not read --xi for the points with singular=cooperon"]),
             ("command = \"flow\"\nargs = [\"--d0\", \"2\"]\n[base]\nsize = 6\n[vary]\nxi = [1.0, 2.0]\n",
              ["args: --d0: collop flow does not read --d0"]),
+            // The theories sweep too, with the same refusals (issue 25, item 5).
+            ("command = \"closure\"\n[base]\ndim = 1\nsize = 64\nsingular = \"cooperon\"\nxi = 2.0\n[vary]\ndisorder = [1.6, 2.0]\n",
+             ["[base] key xi: collop closure does not read --xi", "has no effect without --singular localized or lorentzian"]),
+            ("command = \"vw\"\nargs = [\"--dim\", \"2\"]\n[vary]\nlambda = [0.1, 0.2]\nxi = [1.0, 2.0]\n",
+             ["vary.xi: collop vw does not read --xi", "identical"]),
+            // The continuum vw reads no config file, so it has no [base].
+            ("command = \"vw\"\n[base]\ndim = 2\n[vary]\nlambda = [0.1, 0.2]\n",
+             ["[base]: collop vw reads no config file", "--config has no effect without --lattice", "args or [vary]"]),
         ]
         for (index, (description, phrases)) in cases.enumerated() {
             let file = "refused\(index).toml"
@@ -676,15 +684,90 @@ struct SweepTests {
         #expect(partial.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 1 + 2 * 36 + 64)
         try saved.write(to: missing)
 
-        // Disagreeing column headers: refused, both files named.
+        // Disagreeing column headers (a column renamed): refused, both files named.
         let edited = outdir.appendingPathComponent("points/size=8,xi=1.0,omega=0.001.tsv")
         let text = try String(contentsOf: edited, encoding: .utf8)
         try write(text.replacingOccurrences(of: "\n" + pointHeader.joined(separator: "\t") + "\n",
-                                            with: "\n" + (pointHeader + ["extra"]).joined(separator: "\t") + "\n"), to: edited)
+                                            with: "\n" + (pointHeader.dropLast() + ["extra"]).joined(separator: "\t") + "\n"), to: edited)
         let refused = try run("merge.sh", ["-o", work.appendingPathComponent("refused.tsv").path, outdir.path], in: work)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("size=8,xi=1.0,omega=0.001.tsv") && refused.stderr.contains("size=6,xi=1.0,omega=0.001.tsv"))
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("refused.tsv").path))
+
+        // A point table that is not a readable collop table (a row longer than its column
+        // row): refused, naming the file and the line.
+        try write(text.replacingOccurrences(of: "\n" + pointHeader.joined(separator: "\t") + "\n",
+                                            with: "\n" + pointHeader.dropLast().joined(separator: "\t") + "\n"), to: edited)
+        let unreadable = try run("merge.sh", ["-o", work.appendingPathComponent("refused.tsv").path, outdir.path], in: work)
+        #expect(unreadable.status == 2)
+        #expect(unreadable.stderr.contains("size=8,xi=1.0,omega=0.001.tsv") && unreadable.stderr.contains("fields"), "\(unreadable.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("refused.tsv").path))
+    }
+
+    /// Every command sweeps (issue 25, item 5): a `closure` sweep stopped by SIGTERM to the
+    /// driver while a point runs resumes — the rerun computes only the points without a table
+    /// — and merges into one table with every point's rows; a multi-table command (`scaling`)
+    /// merges into one file per table.
+    @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))
+    func closureSweepResumesAfterSIGTERMAndEveryTableMerges() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        // The point W = 2.0 never finishes in the first run (it sleeps); the others are real.
+        let stub = work.appendingPathComponent("stalling-collop"), pids = work.appendingPathComponent("pids")
+        try write("""
+            #!/bin/sh
+            case "$*" in *"--disorder 2.0 --output"*) echo $$ >>'\(pids.path)'; exec sleep 600 ;; esac
+            exec '\(collopExecutable().path)' "$@"
+            """, to: stub)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
+        try write("""
+            command = "closure"
+            args = ["--omegas", "1e-2,1e-3"]
+            [base]
+            dim = 1
+            size = 64
+            singular = "cooperon"
+            [vary]
+            disorder = [1.6, 2.0, 2.4]
+            """, to: work.appendingPathComponent("closure.toml"))
+        let outdir = work.appendingPathComponent("out")
+        let started = try start("sweep.sh", ["-j", "1", "-o", outdir.path, "closure.toml"], in: work, collop: stub.path)
+        var deadline = Date().addingTimeInterval(60)
+        while (try? String(contentsOf: pids, encoding: .utf8)) == nil && started.0.isRunning && Date() < deadline { usleep(10_000) }
+        try #require(completeTables(outdir) == ["disorder=1.6"], "W = 1.6 done, W = 2.0 running")
+        kill(started.0.processIdentifier, SIGTERM)
+        deadline = Date().addingTimeInterval(60)
+        while started.0.isRunning && Date() < deadline { usleep(10_000) }
+        if started.0.isRunning { kill(-started.0.processIdentifier, SIGKILL) }
+        let stopped = try finish(started)
+        #expect(stopped.status == 143, "\(stopped.stderr)")
+        #expect(completeTables(outdir) == ["disorder=1.6"])
+
+        let resumed = try run("sweep.sh", ["-j", "1", "-o", outdir.path, "closure.toml"], in: work)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(completeTables(outdir) == ["disorder=1.6", "disorder=2.0", "disorder=2.4"])
+        let (runs, log) = try events(outdir)
+        #expect(runs.count == 2 && count(log, run: runs[1], event: "start", point: "disorder=1.6") == 0,
+                "the rerun recomputed a complete point")
+        #expect(try run("merge.sh", [outdir.path], in: work).status == 0)
+        let rows = try tsvRows(outdir.appendingPathComponent("merged.tsv"))
+        let header = try #require(rows.first)
+        let disorder = try #require(header.firstIndex(of: "disorder")), omega = try #require(header.firstIndex(of: "omega"))
+        #expect(rows.dropFirst().map { "\($0[disorder]) \($0[omega])" }
+                == ["1.6 0.01", "1.6 0.001", "2.0 0.01", "2.0 0.001", "2.4 0.01", "2.4 0.001"])
+
+        // scaling has two tables: scaling → merged.tsv, collapse → merged-collapse.tsv.
+        try write("command = \"scaling\"\nargs = [\"--omegas\", \"1e-2,1e-3\"]\n[vary]\ntau = [-0.1, 0.1]\n",
+                  to: work.appendingPathComponent("scaling.toml"))
+        let scaling = work.appendingPathComponent("scaling")
+        #expect(try run("sweep.sh", ["-o", scaling.path, "scaling.toml"], in: work).status == 0)
+        #expect(try run("merge.sh", [scaling.path], in: work).status == 0)
+        #expect(try tsvRows(scaling.appendingPathComponent("merged.tsv")).count == 1 + 2 * 2)
+        let collapse = try tsvRows(scaling.appendingPathComponent("merged-collapse.tsv"))
+        // The swept τ is renamed where the table has a τ column of its own.
+        #expect(collapse.first?.first == "sweep_tau" && collapse.first?.suffix(5) == ["tau", "omega", "x", "y_re", "y_im"],
+                "\(collapse.first ?? [])")
+        #expect(collapse.count == 1 + 2 * 22)
     }
 
     @Test(.enabled(if: toolsInstalled, "GNU parallel or python3 missing: run scripts/setup.sh"))

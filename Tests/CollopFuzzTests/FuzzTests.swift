@@ -13,7 +13,7 @@ import Testing
 struct FuzzTests {
     /// Every subcommand (`allSubcommandsAreFuzzed` keeps the list complete), no command, a wrong one, --help.
     static let subcommands = ["spectrum", "check", "diffusion", "hierarchy", "flow", "dispersion", "vw", "scaling", "closure",
-                              "merge-sectors", "exact"]
+                              "merge-sectors", "exact", "dos"]
     static let commands = subcommands + ["", "merge", "--help"]
     static let flags = ["--dim", "--size", "--hopping", "--energy", "--omega", "--q", "--disorder", "--u0", "--correlation",
                         "--self-energy", "--gamma", "--singular", "--xi", "--range", "--profile", "--zeta", "--amplitude",
@@ -22,7 +22,8 @@ struct FuzzTests {
                         "--threads", "--max-n", "--bogus", "-x", "--", "--size=3", "--q=0.1", "--version", "--help",
                         "--symmetry", "--sector", "--timing", "--lambda", "--cutoff", "--lattice", "--tau-s-ratio",
                         "--lattice-cutoff", "--fit-omega", "--a", "--b", "--tau", "--taus",
-                        "--disorders", "--length", "--samples", "--window", "--widths", "--precision", "--max-steps", "--seed"]
+                        "--disorders", "--length", "--samples", "--window", "--widths", "--precision", "--max-steps", "--seed",
+                        "--energies", "--points"]
     static let values = ["0", "1", "2", "3", "4", "5", "6", "8", "-1", "1e-3", "0.3", "-0.7", "1e300", "-1e300", "1e-320",
                          "nan", "inf", "-inf", "", " ", "abc", "0x1p3", "1,2", "0,0", "0.1,0.2,0.3", "1.5", "2.5",
                          "localized", "none", "lorentzian", "cooperon", "exp", "power", "scba", "fixed", "on", "off",

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns collop tables into gnuplot data files (standard library only).
+"""Turns collop tables into gnuplot data files (read with python/collop_io.py).
 
     prepare.py flow       FLOW.tsv              DATADIR   → fig1-<class>.dat, fig1.gp
     prepare.py ladder     HIERARCHY.tsv         DATADIR   → fig2-<class>.dat, fig2.gp
@@ -19,8 +19,8 @@ import re
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sweep"))
-from sweep import parse_tables  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from collop_io import read  # noqa: E402
 
 CLASS_ORDER = ["M0", "M1", "Minf", "X", "-"]
 
@@ -29,25 +29,38 @@ def class_file(name):
     return "none" if name == "-" else name
 
 
-def table(tables, name, path):
-    for t in tables:
-        if t.name == name and t.header is not None:
-            return t
-    raise SystemExit(f"prepare: {path} has no table {name!r}")
-
-
-def columns(t, *names):
-    """Indices of `names` in the table header (by name, never by position)."""
-    missing = [n for n in names if n not in t.header]
-    if missing:
-        raise SystemExit(f"prepare: table {t.name!r} lacks column(s) {', '.join(missing)} (has: {' '.join(t.header)})")
-    return [t.header.index(n) for n in names]
-
-
-def number(text):
+def load(path):
+    """The header and tables of a collop (or merged) table; a clear exit if it is not one."""
     try:
-        return float(text)
-    except ValueError:
+        return read(path)
+    except ValueError as error:
+        raise SystemExit(f"prepare: {error}")
+
+
+def table(tables, name, path):
+    if name not in tables:
+        raise SystemExit(f"prepare: {path} has no table {name!r} (it has: {', '.join(tables)})")
+    return tables[name]
+
+
+def first(tables):
+    """The first table (the main one) of a collop output."""
+    return next(iter(tables.values()))
+
+
+def rows(frame, *names):
+    """The rows of `names` (by name, never by position) as tuples of Python values."""
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise SystemExit(f"prepare: a table lacks column(s) {', '.join(missing)} (has: {' '.join(frame.columns)})")
+    return list(zip(*(frame[n].tolist() for n in names)))
+
+
+def number(value):
+    """A header or table value as a float (nan if it is text)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
         return float("nan")
 
 
@@ -71,16 +84,17 @@ def model_line(meta):
             detail += f", R = {short(meta['range'])}"
         parts.append(detail)
     q = meta.get("q")
-    if q and any(number(x) != 0 for x in q.split(",")):
-        parts.append(f"q = ({q})")
+    if isinstance(q, list) and any(x != 0 for x in q):
+        parts.append(f"q = ({','.join(repr(x) for x in q)})")
     return ", ".join(parts)
 
 
-def short(text):
+def short(value):
     """A number for a gnuplot enhanced-text label: 0.3, 12, 10^{-4}, 3·10^{-5}."""
-    value = number(text)
+    value_text = value
+    value = number(value)
     if math.isnan(value):
-        return text
+        return str(value_text)
     if value != 0 and (abs(value) < 0.1 or abs(value) >= 1e5):
         mantissa, exponent = f"{value:.3e}".split("e")
         mantissa = f"{float(mantissa):g}"
@@ -89,9 +103,10 @@ def short(text):
     return f"{value:g}"
 
 
-def ladder_text(text):
-    """'0.01,0.003,…,1e-05' → '10^{-2} … 10^{-5} (7 values)'."""
-    values = [v for v in text.split(",") if v]
+def ladder_text(values):
+    """[0.01, 0.003, …, 1e-05] → '10^{-2} … 10^{-5} (7 values)'."""
+    if not isinstance(values, list):
+        values = [values]
     if len(values) <= 3:
         return ", ".join(short(v) for v in values)
     return f"{short(values[0])} … {short(values[-1])} ({len(values)} values)"
@@ -117,84 +132,80 @@ def write_blocks(path, blocks):
 
 def zero_factor(meta, key):
     """The factor f of collop's exact-zero rule '|lambda| <= f max|lambda|' in a header line."""
-    match = re.search(r"<=\s*([0-9.eE+-]+)\s*max", meta.get(key, ""))
+    match = re.search(r"<=\s*([0-9.eE+-]+)\s*max", str(meta.get(key, "")))
     return float(match.group(1)) if match else 1e-9
 
 
 # ---------------------------------------------------------------- figure 1: flow
 
 def flow(path, datadir):
-    tables = parse_tables(path)
-    t = tables[0]
-    it, ib, ia, ic = columns(t, "t", "branch", "abs", "class")
+    meta, tables = load(path)
     branches = {}
-    for row in t.rows:
-        branches.setdefault((row[ic], row[ib]), []).append((number(row[it]), number(row[ia])))
-    largest = max(a for rows in branches.values() for _, a in rows)
-    floor = zero_factor(t.meta, "zero_threshold") * largest
+    for t, branch, a, cls in rows(first(tables), "t", "branch", "abs", "class"):
+        branches.setdefault((cls, branch), []).append((number(t), number(a)))
+    largest = max(a for values in branches.values() for _, a in values)
+    floor = zero_factor(meta, "zero_threshold") * largest
     present = []
     for cls in CLASS_ORDER:
-        blocks = [sorted(rows) for (c, _), rows in sorted(branches.items(), key=lambda kv: int(kv[0][1])) if c == cls]
+        blocks = [sorted(values) for (c, _), values in sorted(branches.items(), key=lambda kv: int(kv[0][1])) if c == cls]
         if not blocks:
             continue
         present.append(cls)
         # columns: t, |λ| (exact zeros, below the floor, are drawn on the floor)
         write_blocks(os.path.join(datadir, f"fig1-{class_file(cls)}.dat"),
-                     [[(tt, max(a, floor)) for tt, a in rows] for rows in blocks])
+                     [[(tt, max(a, floor)) for tt, a in values] for values in blocks])
     counts = {cls: sum(1 for (c, _) in branches if c == cls) for cls in present}
     write_vars(os.path.join(datadir, "fig1.gp"), {
         "classes": " ".join(class_file(c) for c in present),
         "counts": " ".join(str(counts[c]) for c in present),
-        "model": model_line(t.meta),
+        "model": model_line(meta),
         "floor": floor,
-        "zeros_t0": t.meta.get("zero_modes_at_t0", "?"),
-        "rank_L1": t.meta.get("rank_L1", "?"),
+        "zeros_t0": str(meta.get("zero_modes_at_t0", "?")),
+        "rank_L1": str(meta.get("rank_L1", "?")),
     })
 
 
 # ---------------------------------------------------------------- figures 2 and 3: hierarchy
 
 def hierarchy(path):
-    tables = parse_tables(path)
-    main = tables[0]
+    """The header, the branches table and the modes that are exact zeros (p = nan)."""
+    meta, tables = load(path)
     branches = table(tables, "branches", path)
-    ms, mp = columns(main, "s", "p")
-    exact_zero = {row[ms] for row in main.rows if row[mp] == "nan"}
-    return main, branches, exact_zero
+    exact_zero = {s for s, p in rows(first(tables), "s", "p") if math.isnan(number(p))}
+    return meta, branches, exact_zero
 
 
 def ladder(path, datadir):
-    main, branches, exact_zero = hierarchy(path)
-    bs, bo, ba, bc = columns(branches, "s", "omega", "abs", "class")
+    meta, branches, exact_zero = hierarchy(path)
     series = {}
-    for row in branches.rows:
-        if row[bs] in exact_zero:
+    for s, omega, a, cls in rows(branches, "s", "omega", "abs", "class"):
+        if s in exact_zero:
             continue
-        series.setdefault(row[bs], (row[bc], []))[1].append((number(row[bo]), number(row[ba])))
-    omegas = sorted({w for _, rows in series.values() for w, _ in rows})
+        series.setdefault(s, (cls, []))[1].append((number(omega), number(a)))
+    omegas = sorted({w for _, values in series.values() for w, _ in values})
     present, counts, anchors = [], [], {}
     middle = math.sqrt(omegas[0] * omegas[-1])
     nearest = min(omegas, key=lambda w: abs(math.log(w / middle)))
     for cls in CLASS_ORDER:
-        blocks = [sorted(rows) for s, (c, rows) in sorted(series.items(), key=lambda kv: int(kv[0])) if c == cls]
+        blocks = [sorted(values) for s, (c, values) in sorted(series.items(), key=lambda kv: int(kv[0])) if c == cls]
         if not blocks:
             continue
         present.append(cls)
         counts.append(len(blocks))
         # columns: ω, |λ|
         write_blocks(os.path.join(datadir, f"fig2-{class_file(cls)}.dat"), blocks)
-        at_middle = [a for rows in blocks for w, a in rows if w == nearest and a > 0]
+        at_middle = [a for values in blocks for w, a in values if w == nearest and a > 0]
         if at_middle:
             anchors[cls] = math.exp(sum(math.log(a) for a in at_middle) / len(at_middle))
-    everything = [a for _, rows in series.values() for _, a in rows if a > 0]
+    everything = [a for _, values in series.values() for _, a in values if a > 0]
     centre = math.sqrt(min(everything) * max(everything))
     # Guides |λ| = A (ω/ω_anchor)^p through the geometric mean of the family that should
     # follow them (M0: p = +1, M1: 0, M∞: −1) at the middle ω of the ladder.
     write_vars(os.path.join(datadir, "fig2.gp"), {
         "classes": " ".join(class_file(c) for c in present),
         "counts": " ".join(str(c) for c in counts),
-        "model": model_line(main.meta),
-        "ladder": ladder_text(main.meta.get("omegas", "")),
+        "model": model_line(meta),
+        "ladder": ladder_text(meta.get("omegas", [])),
         "omega_anchor": nearest,
         "guide_plus": anchors.get("M0", centre),
         "guide_zero": anchors.get("M1", centre),
@@ -206,27 +217,27 @@ def ladder(path, datadir):
 
 
 def plane(path, omega, datadir):
-    main, branches, _ = hierarchy(path)
-    bo, br, bi, bc = columns(branches, "omega", "re", "im", "class")
+    meta, branches, _ = hierarchy(path)
+    spectrum = [(number(w), number(re_), number(im), cls) for w, re_, im, cls in rows(branches, "omega", "re", "im", "class")]
     target = float(omega)
-    omegas = sorted({number(row[bo]) for row in branches.rows})
+    omegas = sorted({w for w, _, _, _ in spectrum})
     chosen = min(omegas, key=lambda w: abs(math.log(w / target)))
     present, counts = [], []
     for cls in CLASS_ORDER:
         # columns: Re λ, Im λ
-        rows = [(number(r[br]), number(r[bi])) for r in branches.rows if r[bc] == cls and number(r[bo]) == chosen]
-        if not rows:
+        points = [(re_, im) for w, re_, im, c in spectrum if c == cls and w == chosen]
+        if not points:
             continue
         present.append(cls)
-        counts.append(len(rows))
-        write_blocks(os.path.join(datadir, f"fig3-{class_file(cls)}.dat"), [rows])
+        counts.append(len(points))
+        write_blocks(os.path.join(datadir, f"fig3-{class_file(cls)}.dat"), [points])
     write_vars(os.path.join(datadir, "fig3.gp"), {
         "classes": " ".join(class_file(c) for c in present),
         "counts": " ".join(str(c) for c in counts),
-        "model": re.sub(r"ω = [^,]*, ", "", model_line(main.meta)),
+        "model": re.sub(r"ω = [^,]*, ", "", model_line(meta)),
         "omega": chosen,
-        "omega_text": short(repr(chosen)),
-        "ladder": ladder_text(main.meta.get("omegas", "")),
+        "omega_text": short(chosen),
+        "ladder": ladder_text(meta.get("omegas", [])),
     })
 
 
@@ -235,12 +246,12 @@ def plane(path, omega, datadir):
 def dispersion(metallic, localized, datadir):
     variables = {}
     for side, path in (("metallic", metallic), ("localized", localized)):
-        t = parse_tables(path)[0]
-        idx = columns(t, "q", "lambda0_re", "lambda0_im", "D_re", "D_im")
+        meta, tables = load(path)
         # columns: q, Re λ0, Im λ0, Re D, Im D
-        write_blocks(os.path.join(datadir, f"fig4-{side}.dat"), [[[number(r[i]) for i in idx] for r in t.rows]])
-        variables[f"model_{side}"] = model_line(t.meta)
-        variables[f"D_KG_{side}"] = number(t.meta.get("D_KG", "nan"))
+        write_blocks(os.path.join(datadir, f"fig4-{side}.dat"),
+                     [[[number(x) for x in row] for row in rows(first(tables), "q", "lambda0_re", "lambda0_im", "D_re", "D_im")]])
+        variables[f"model_{side}"] = model_line(meta)
+        variables[f"D_KG_{side}"] = number(meta.get("D_KG", "nan"))
     write_vars(os.path.join(datadir, "fig4.gp"), variables)
 
 
@@ -254,44 +265,49 @@ SWEPT_LABELS = {
     "disorder": ("W", "units of t"), "energy": ("E", "units of t"), "omega": ("ω", "units of t"),
     "gamma": ("γ", "units of t"), "hopping": ("t", "energy unit"), "u0": ("U_0", "units of t^2"),
     "amplitude": ("F", "units of t^3"), "zeta": ("ζ", "dimensionless"), "d0": ("D_0", "units of a^2t/ħ"),
+    "lambda": ("λ", "dimensionless"), "tau": ("τ", "dimensionless"),
 }
 
 
 def first_point_meta(sweepdir, path):
-    """The `# key = value` header of the first complete point table of a sweep directory."""
+    """The header of the first complete point table of a sweep directory."""
     try:
         with open(os.path.join(sweepdir, "points.tsv"), encoding="utf-8") as handle:
             names = [line.split("\t")[0] for line in handle.read().splitlines()[1:] if line.strip()]
     except OSError as error:
         raise SystemExit(f"prepare: {sweepdir} is not the sweep directory of {path} (no points.tsv: {error.strerror})")
     for name in names:
-        table = os.path.join(sweepdir, "points", name + ".tsv")
-        if os.path.exists(table):
-            return parse_tables(table)[0].meta
+        point = os.path.join(sweepdir, "points", name + ".tsv")
+        if os.path.exists(point):
+            return load(point).header
     raise SystemExit(f"prepare: {sweepdir} has no point table")
 
 
-def sweep(path, sweepdir, x, datadir):
-    t = parse_tables(path)[0]
-    swept = [k for k in t.meta.get("swept", "").split(",") if k]
-    if x not in swept:
+def swept_keys(meta, path, x=None):
+    """The swept parameters of a merged table (its `# swept` line); `x` must be one of them."""
+    swept = [k for k in str(meta.get("swept", "")).split(",") if k]
+    if x is not None and x not in swept:
         raise SystemExit(f"prepare: {x!r} is not a swept parameter of {path} (swept: {', '.join(swept)})")
+    return swept
+
+
+def sweep(path, sweepdir, x, datadir):
+    meta, tables = load(path)
+    swept = swept_keys(meta, path, x)
     others = [k for k in swept if k != x]
     labels = {k: symbol for k, (symbol, _) in SWEPT_LABELS.items()}
-    ix, iinf, im1 = columns(t, x, "scaling_Minf", "scaling_M1")
-    irank = t.header.index("rank_L1") if "rank_L1" in t.header else None
-    igroup = [t.header.index(k) for k in others]
+    summary = first(tables)
+    has_rank = "rank_L1" in summary.columns
     groups = {}
-    for row in t.rows:
-        key = ",".join(f"{labels.get(k, k)}={row[i]}" for k, i in zip(others, igroup))
-        groups.setdefault(key, []).append(row)
+    for row in rows(summary, x, "scaling_Minf", "scaling_M1", *(["rank_L1"] if has_rank else []), *others):
+        values = row[4 if has_rank else 3:]
+        key = ",".join(f"{labels.get(k, k)}={v}" for k, v in zip(others, values))
+        groups.setdefault(key, []).append(tuple(number(v) for v in row[:3]) + ((number(row[3]),) if has_rank else (float("nan"),)))
     names = []
-    for n, (key, rows) in enumerate(sorted(groups.items(), key=lambda kv: [number(v.split("=")[-1]) for v in kv[0].split(",")] if kv[0] else [0])):
+    for n, (key, members) in enumerate(sorted(groups.items(), key=lambda kv: [number(v.split("=")[-1]) for v in kv[0].split(",")] if kv[0] else [0])):
         names.append(key or "all")
         # columns: x, |M∞| (scaling), |M1| (scaling), rank L1 (structural |M∞|, nan if absent)
-        write_blocks(os.path.join(datadir, f"fig5-{n}.dat"),
-                     [sorted([(number(r[ix]), number(r[iinf]), number(r[im1]),
-                               number(r[irank]) if irank is not None else float("nan")) for r in rows])])
+        write_blocks(os.path.join(datadir, f"fig5-{n}.dat"), [sorted(members)])
     # The subtitle: the model of the sweep's points, without the swept values (they vary).
     meta = {k: v for k, v in first_point_meta(sweepdir, path).items() if k not in swept}
     model = model_line(meta)
@@ -304,7 +320,7 @@ def sweep(path, sweepdir, x, datadir):
         "xlabel": f"{symbol}  ({unit})" if unit else symbol,
         "xsymbol": symbol,
         "model": model,
-        "has_rank": 1 if irank is not None else 0,
+        "has_rank": 1 if has_rank else 0,
     })
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns `collop vw` and `collop scaling` tables into gnuplot data (standard library only).
+"""Turns `collop vw`, `scaling` and `closure` tables into gnuplot data (read with python/collop_io.py).
 
     prepare_theory.py vw      DATADIR VW-d<d>-l<λ>.tsv …   → fig6-d<d>-l<λ>.dat (ω, |D|/D0, Re D/D0), fig6.gp
     prepare_theory.py scaling DATADIR SCALING.tsv          → fig7.dat (x, |y|, one block per ω), fig7.gp
@@ -11,80 +11,67 @@ variables. ξ = √Re(iD/ω) is the length D = −iωξ² would give (nan where 
 
 import math
 import os
-import re
 import sys
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from collop_io import read  # noqa: E402
 
 
-def read(path):
-    """Header dict and tables [(name, columns, rows)] of a collop TSV."""
-    header, tables, name, columns, rows = {}, [], "first", None, []
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("# table = "):
-            if columns is not None:
-                tables.append((name, columns, rows))
-            name, columns, rows = line[len("# table = "):], None, []
-        elif line.startswith("# ") and " = " in line and columns is None and not tables:
-            key, value = line[2:].split(" = ", 1)
-            header[key] = value
-        elif line.startswith("#") or not line:
-            continue
-        elif columns is None:
-            columns = line.split("\t")
-        else:
-            rows.append(line.split("\t"))
-    if columns is not None:
-        tables.append((name, columns, rows))
-    return header, tables
+def load(path):
+    """Header and tables of a collop output (python/collop_io.py); a clear exit if it is not one."""
+    try:
+        return read(path)
+    except ValueError as error:
+        raise SystemExit(f"prepare_theory: {error}")
+
+
+def spelled(value):
+    """A header number as written into file names and gnuplot strings (shortest round trip)."""
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def vw(datadir, paths):
     lambdas = {}
     for path in paths:
-        header, tables = read(path)
-        _, columns, rows = tables[0]
-        i, r, m = columns.index("omega"), columns.index("D_re"), columns.index("D_im")
-        d, lam = header["dim"], header["lambda"]
+        header, tables = load(path)
+        table = tables["vw"]
+        d, lam = spelled(header["dim"]), spelled(header["lambda"])
         lambdas.setdefault(d, []).append(lam)
         with open(os.path.join(datadir, f"fig6-d{d}-l{lam}.dat"), "w") as out:
             out.write("# omega |D|/D0 ReD/D0\n")
-            for row in rows:
-                re_, im_ = float(row[r]), float(row[m])
-                out.write(f"{row[i]} {math.hypot(re_, im_):.17g} {re_:.17g}\n")
+            for omega, re_, im_ in zip(table["omega"].tolist(), table["D_re"].tolist(), table["D_im"].tolist()):
+                out.write(f"{omega!r} {math.hypot(re_, im_):.17g} {re_:.17g}\n")
     with open(os.path.join(datadir, "fig6.gp"), "w") as out:
         for d, values in sorted(lambdas.items()):
             out.write(f'lambdas{d} = "{" ".join(values)}"\n')
 
 
 def scaling(datadir, path):
-    header, tables = read(path)
-    name, columns, rows = [t for t in tables if t[0] == "collapse"][0]
-    o, x, yr, yi = (columns.index(c) for c in ("omega", "x", "y_re", "y_im"))
+    header, tables = load(path)
+    collapse = tables["collapse"]
     blocks = {}
-    for row in rows:
-        blocks.setdefault(row[o], []).append(row)
+    for omega, x, y_re, y_im in zip(*(collapse[c].tolist() for c in ("omega", "x", "y_re", "y_im"))):
+        blocks.setdefault(spelled(omega), []).append((float(x), math.hypot(y_re, y_im)))
     omegas = list(blocks)
     with open(os.path.join(datadir, "fig7.dat"), "w") as out:
         for omega in omegas:
             out.write(f"# omega = {omega}\n")
-            for row in sorted(blocks[omega], key=lambda r: float(r[x])):
-                out.write(f"{row[x]} {math.hypot(float(row[yr]), float(row[yi])):.17g}\n")
+            for x, y in sorted(blocks[omega]):
+                out.write(f"{x!r} {y:.17g}\n")
             out.write("\n\n")
     with open(os.path.join(datadir, "fig7.gp"), "w") as out:
-        out.write(f'omegas = "{" ".join(omegas)}"\nnu = "{header["nu"]}"\ndim = "{header["dim"]}"\n')
+        out.write(f'omegas = "{" ".join(omegas)}"\nnu = "{spelled(header["nu"])}"\ndim = "{spelled(header["dim"])}"\n')
 
 
 def closure(datadir, paths):
     """`collop closure` tables (columns omega D_re D_im … vw_re vw_im) → one .dat per grid."""
     sizes, mfp = [], []
     for path in paths:
-        header, tables = read(path)
-        _, columns, rows = tables[0]
-        o, r, m, vr, vi = (columns.index(c) for c in ("omega", "D_re", "D_im", "vw_re", "vw_im"))
+        header, tables = load(path)
+        table = tables["closure"]
         tau = 1 / (2 * float(header["gamma"]))
-        d_ra, l, size = float(header["D_RA"]), float(header["mean_free_path"]), header["size"]
+        d_ra, l, size = float(header["D_RA"]), float(header["mean_free_path"]), spelled(header["size"])
         sizes.append(size)
         mfp.append(l)
 
@@ -94,9 +81,7 @@ def closure(datadir, paths):
 
         with open(os.path.join(datadir, f"fig8-L{size}.dat"), "w") as out:
             out.write("# omega*tau |D*|/D_RA |D_VW|/D_RA xi*/l xi_VW/l\n")
-            for row in rows:
-                omega = float(row[o])
-                d_re, d_im, v_re, v_im = float(row[r]), float(row[m]), float(row[vr]), float(row[vi])
+            for omega, d_re, d_im, v_re, v_im in zip(*(table[c].tolist() for c in ("omega", "D_re", "D_im", "vw_re", "vw_im"))):
                 out.write(f"{omega * tau:.17g} {math.hypot(d_re, d_im) / d_ra:.17g} {math.hypot(v_re, v_im) / d_ra:.17g} "
                           f"{length(d_re, d_im, omega):.17g} {length(v_re, v_im, omega):.17g}\n")
     with open(os.path.join(datadir, "fig8.gp"), "w") as out:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Helper of scripts/sweep.sh and scripts/merge.sh (Python 3.11+, standard library only).
+"""Helper of scripts/sweep.sh and scripts/merge.sh (Python 3.11+; standard library only, but
+the merge reads the point tables with python/collop_io.py, which needs numpy and pandas).
 
     sweep.py plan SWEEP OUTDIR [--shard I/N] [--list] [--collop PATH]
         Reads a sweep description (TOML, or JSON), expands the Cartesian product of its
@@ -16,7 +17,7 @@
     sweep.py failures OUTDIR
         Rewrites OUTDIR/failures.tsv from OUTDIR/failed/*.err.
     sweep.py merge OUTDIR [--table NAME] [--keys K1,K2] [--summary] [--partial] [-o FILE]
-        Joins the per-point tables into one long table (see scripts/merge.sh -h).
+        Joins the per-point tables into one long table per table (see scripts/merge.sh -h).
 
 Exit status 2 means bad input (sweep file, arguments, disagreeing headers); the message
 names the file and the offending key or value.
@@ -34,7 +35,8 @@ import sys
 import tempfile
 import time
 
-COMMANDS = ("spectrum", "check", "diffusion", "hierarchy", "flow", "dispersion")
+COMMANDS = ("spectrum", "check", "diffusion", "hierarchy", "flow", "dispersion", "closure", "vw", "scaling",
+            "exact", "dos")
 TOP_KEYS = ("command", "args", "base", "vary")
 RESERVED_ARGS = ("--output", "--config")
 # Options the sweep sets itself, or that would make a point's table something other than
@@ -281,6 +283,9 @@ def check_keys(path, command, args, base, vary, options):
         if options[key] == "flag":
             raise BadInput(f"{path}: vary.{key}: --{key} is a flag of collop {command} (it takes no value), so it cannot "
                            f"be swept; to set it for every point put \"--{key}\" in args")
+    if base and "config" not in options:
+        raise BadInput(f"{path}: [base]: collop {command} reads no config file (it has no --config); "
+                       "give those options in args or [vary]")
     for key in base:
         if key not in options:
             raise BadInput(f"{path}: [base] key {unknown_option(key, options, command)}; "
@@ -297,6 +302,27 @@ def check_keys(path, command, args, base, vary, options):
                 i += 1  # its value
 
 
+def probe(arguments, environment):
+    """Runs a point of a command without --dry-run (scaling, exact) until collop has accepted
+    its input — its first progress line on stderr (collop checks every option before it
+    computes) — then stops it (SIGTERM: collop removes its temporary table); a point that
+    finishes first, or is refused, returns as it ended. A CompletedProcess either way; the
+    stopped one has status 0 and no header (nothing to read `ignored_options` from: these
+    commands refuse an option they do not read instead of ignoring it)."""
+    process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
+    lines = []
+    for raw in process.stderr:
+        lines.append(raw)
+        if raw.startswith(b"collop ["):
+            process.terminate()
+            process.wait()
+            process.stderr.close()
+            return subprocess.CompletedProcess(arguments, 0, b"", b"".join(lines))
+    process.wait()
+    process.stderr.close()
+    return subprocess.CompletedProcess(arguments, process.returncode, b"", b"".join(lines))
+
+
 def validate(path, collop, command, args, base, vary, kinds, points):
     """Refuses (BadInput) a description collop would refuse for every point, or whose points
     would not differ, before anything is created or run: first the key names against
@@ -307,10 +333,13 @@ def validate(path, collop, command, args, base, vary, kinds, points):
     through the points of that class until one passes, and only a shape none of whose points
     passes is refused. A class that passes must read every option the description sets:
     an option in its header's `ignored_options` (the command, or that model, does not read
-    it) is refused, naming the key — swept, its points would be identical."""
+    it) is refused, naming the key — swept, its points would be identical. Commands without
+    --dry-run (scaling, exact) are probed instead: the point starts and is stopped as soon as
+    collop has accepted its input (see probe)."""
     options = collop_options(collop, command)
     if options is not None:
         check_keys(path, command, args, base, vary, options)
+    has_dry_run = options is None or "dry-run" in options
     classes = {}
     for name, pairs in points:
         shape = tuple((k, kinds[k][v]) for k, v in pairs)
@@ -328,8 +357,13 @@ def validate(path, collop, command, args, base, vary, kinds, points):
             """(None, header keys, warnings) if collop accepts the point, else (its message, …)."""
             flags = [x for k, v in pairs for x in (f"--{k}", v)]
             try:
-                result = subprocess.run(fixed + flags + ["--dry-run"], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, env=environment)
+                if has_dry_run:
+                    result = subprocess.run(fixed + flags + ["--dry-run"], stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, env=environment)
+                else:
+                    # Without --quiet: the progress line is the sign the input was accepted.
+                    result = probe([a for a in fixed if a != "--quiet"] + flags + ["--output", os.path.join(scratch, "probe.out")],
+                                   environment)
             except OSError as error:
                 raise BadInput(f"cannot run collop at {collop}: {error.strerror}")
             lines = result.stderr.decode("utf-8", errors="replace").replace(base_path, f"[base] of {path}").splitlines()
@@ -367,7 +401,12 @@ def validate(path, collop, command, args, base, vary, kinds, points):
             (name, failure), count = failures[0][0], sum(n for _, n in failures)
             described = ", ".join(f"{k} ({kind})" for k, kind in shape)
             which = f"point {name}" if count == 1 else f"all {count} points with {described}; the first, {name}"
-            raise BadInput(f"{path}: `collop {command} --dry-run` refuses {which}: {failure} — nothing was run")
+            raise BadInput(f"{path}: `collop {command}{' --dry-run' if has_dry_run else ''}` refuses {which}: {failure} — nothing was run")
+
+
+def for_points(model):
+    """' for the points with singular=cooperon, …' (the swept text values of a model class)."""
+    return " for the points with " + ", ".join(f"{k}={v}" for k, v in model) if model else ""
 
 
 def refuse_ignored(path, command, header, warnings, model, vary, base):
@@ -377,11 +416,15 @@ def refuse_ignored(path, command, header, warnings, model, vary, base):
     if not ignored:
         return
     key = ignored[0]
+    if key == "config" and base:  # the sweep passes [base] as --config
+        reason = next((w.split("warning:", 1)[1].strip() for w in warnings if "--config" in w), "")
+        raise BadInput(f"{path}: [base]: collop {command} reads no config file{for_points(model)}"
+                       f"{f' ({reason})' if reason else ''}; give those options in args or [vary] (nothing was run)")
     swept = dict(vary)
     where = f"vary.{key}" if key in swept else (f"[base] key {key}" if key in base else f"args: --{key}")
     reason = next((w.split("warning:", 1)[1].strip() for w in warnings
                    if "has no effect" in w and (f"--{key} " in w or f"'{key}'" in w)), "")
-    for_model = " for the points with " + ", ".join(f"{k}={v}" for k, v in model) if model else ""
+    for_model = for_points(model)
     if key not in swept:
         advice = "it would change nothing — remove it"
     elif model:
@@ -554,39 +597,50 @@ def command_progress(argv):
 
 # ---------------------------------------------------------------- merge
 
-class Table:
-    def __init__(self, name):
-        self.name, self.meta, self.header, self.rows = name, {}, None, []
+def collop_reader():
+    """python/collop_io.py (numpy and pandas): only the merge needs it, so planning and
+    running a sweep stay standard-library only."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+    try:
+        import collop_io
+    except ImportError as error:
+        raise BadInput(f"merging reads the tables with python/collop_io.py, which needs numpy and pandas "
+                       f"({error.name} is missing): python3 -m pip install --user pandas")
+    return collop_io
 
 
-def parse_tables(path):
-    """The tables of one collop TSV file: [Table], the first named 'main'."""
-    tables = [Table("main")]
-    with open(path, encoding="utf-8") as handle:
-        for raw in handle:
-            line = raw.rstrip("\n")
-            current = tables[-1]
-            if not line.strip():
-                continue
-            if line.startswith("#"):
-                match = re.match(r"#\s*([^=]+?)\s*=\s*(.*)$", line)
-                if match and match.group(1) == "table":
-                    tables.append(Table(match.group(2).strip()))
-                elif match and match.group(1) not in current.meta:
-                    current.meta[match.group(1)] = match.group(2)
-                continue
-            if current.header is None:
-                current.header = line.split("\t")
-            else:
-                current.rows.append(line.split("\t"))
-    return [t for t in tables if t.header is not None or t.name == "main"]
+def spell(value):
+    """The TSV spelling of a value read by collop_io: integers as such, floats in the
+    shortest form that reads back to the same double (nan, inf), lists comma-joined; None
+    (a point without that header key) is NA."""
+    if value is None:
+        return "NA"
+    if isinstance(value, list):
+        return ",".join(spell(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def spelled_columns(frame):
+    """The cells of a DataFrame as TSV spellings, one list per column."""
+    columns = []
+    for name in frame.columns:
+        values = frame[name].tolist()
+        columns.append([spell(float(v)) if frame[name].dtype.kind == "f" else str(v) for v in values])
+    return columns
+
+
+# The comment keys of a merged table; a point header key of the same name is written point_NAME.
+MERGE_KEYS = ("sweep", "swept", "merged_table", "keys", "varying_keys", "points", "missing_points",
+              "points_without_table")
 
 
 def command_merge(argv):
     import argparse
     parser = argparse.ArgumentParser(prog="merge.sh")
     parser.add_argument("outdir")
-    parser.add_argument("--table", default="main")
+    parser.add_argument("--table")
     parser.add_argument("--keys", default="")
     parser.add_argument("--summary", action="store_true")
     parser.add_argument("--partial", action="store_true")
@@ -605,71 +659,97 @@ def command_merge(argv):
         return 1
     if not present:
         raise BadInput(f"{outdir}: no complete point table to merge")
+    collop_io = collop_reader()
     parsed = []
     for name, values, path in present:
         try:
-            parsed.append((values, path, parse_tables(path)))
-        except (OSError, UnicodeDecodeError) as error:
-            raise BadInput(f"cannot read {path}: {error}")
-    for _, path, tables in parsed:
+            parsed.append((name, values, path, collop_io.read(path)))
+        except ValueError as error:
+            raise BadInput(f"cannot read {error}")
+    for _, _, path, output in parsed:
         for k in keys:
-            if k not in tables[0].meta:
+            if k not in output.header:
                 raise BadInput(f"header key {k!r} is missing from {path}")
     # Every other header key whose value is not the same in every point (or that some point
     # lacks): a verdict such as grid_resolved or finite_size_dominated, a derived quantity
     # (gamma, D_KG …). Swept keys are columns already.
     varying = []
-    for _, _, tables in parsed:
-        for k in tables[0].meta:
+    for _, _, _, output in parsed:
+        for k in output.header:
             if k in keys or k in swept or k in varying:
                 continue
-            if len({t[0].meta.get(k) for _, _, t in parsed}) > 1:
+            if len({spell(o.header.get(k)) for _, _, _, o in parsed}) > 1:
                 varying.append(k)
     header_keys = keys + varying
-    reference = None
-    body = []
-    for values, path, tables in parsed:
-        key_values = [tables[0].meta.get(k, "NA") for k in header_keys]
-        if a.summary:
-            body.append(values + key_values)
-            continue
-        chosen = next((t for t in tables if t.name == a.table), None)
-        if chosen is None or chosen.header is None:
-            names = ", ".join(t.name for t in tables if t.header is not None)
-            raise BadInput(f"{path} has no table {a.table!r} (it has: {names})")
-        if reference is None:
-            reference = (path, chosen.header)
-        elif chosen.header != reference[1]:
-            raise BadInput(f"refusing to merge: the header of table {a.table!r} differs between\n"
-                           f"  {reference[0]}: {' '.join(reference[1])}\n  {path}: {' '.join(chosen.header)}")
-        for row in chosen.rows:
-            body.append(values + key_values + row)
-    own = [] if a.summary else reference[1]
-    leading = [f"sweep_{k}" if k in own or k in header_keys else k for k in swept]
-    header = leading + [f"header_{k}" if k in own else k for k in header_keys] + own
     with open(os.path.join(outdir, "sweep.json"), encoding="utf-8") as handle:
         description = json.load(handle)
-    comments = [f"# collop-merge {description.get('command')}",
-                f"# sweep = {description.get('sweep_file')}",
-                f"# swept = {','.join(swept)}",
-                f"# merged_table = {'summary' if a.summary else a.table}",
-                f"# keys = {','.join(keys) or 'none'}",
-                f"# varying_keys = {','.join(varying) or 'none'}",
-                f"# points = {len(present)} of {len(points)}"]
-    if missing:
-        comments.append(f"# missing_points = {' '.join(n for n, _, _ in missing)}")
-    # The header keys every point shares (a grid verdict that holds everywhere included).
-    first_meta = parsed[0][2][0].meta
-    comments += [f"# {k} = {v}" for k, v in first_meta.items() if k not in header_keys and k not in swept]
-    text = "\n".join(comments + ["\t".join(header)] + ["\t".join(r) for r in body]) + "\n"
-    if a.output == "-":
-        sys.stdout.write(text)
+    first_header = parsed[0][3].header
+    shared = [f"# {'point_' + k if k in MERGE_KEYS else k} = {spell(v)}" for k, v in first_header.items()
+              if k not in header_keys and k not in swept]
+
+    def write(target, merged_table, own, body, comments=()):
+        leading = [f"sweep_{k}" if k in own or k in header_keys else k for k in swept]
+        header = leading + [f"header_{k}" if k in own else k for k in header_keys] + own
+        lines = [f"# collop-merge {description.get('command')}",
+                 f"# sweep = {description.get('sweep_file')}",
+                 f"# swept = {','.join(swept)}",
+                 f"# merged_table = {merged_table}",
+                 f"# keys = {','.join(keys) or 'none'}",
+                 f"# varying_keys = {','.join(varying) or 'none'}",
+                 f"# points = {len(present)} of {len(points)}"]
+        if missing:
+            lines.append(f"# missing_points = {' '.join(n for n, _, _ in missing)}")
+        text = "\n".join(lines + list(comments) + shared + ["\t".join(header)] + ["\t".join(r) for r in body]) + "\n"
+        if target == "-":
+            sys.stdout.write(text)
+            return
+        write_atomically(target, text)
+        sys.stderr.write(f"merge: {len(present)} of {len(points)} points, {len(body)} rows, "
+                         f"{len(header)} columns → {target}\n")
+
+    def point_columns(output):
+        return [spell(output.header.get(k)) for k in header_keys]
+
+    if a.summary:
+        write(a.output or os.path.join(outdir, "summary.tsv"), "summary", [],
+              [values + point_columns(output) for _, values, _, output in parsed])
         return 0
-    output = a.output or os.path.join(outdir, "summary.tsv" if a.summary else
-                                      ("merged.tsv" if a.table == "main" else f"merged-{a.table}.tsv"))
-    write_atomically(output, text)
-    sys.stderr.write(f"merge: {len(present)} of {len(points)} points, {len(body)} rows, "
-                     f"{len(header)} columns → {output}\n")
+
+    # The tables to merge: --table's (main is the first), else every table any point has,
+    # in printed order; -o writes one table (--table's, else the first).
+    first_names = list(parsed[0][3].tables)
+    if a.table is not None:
+        names = [first_names[0] if a.table == "main" and first_names else a.table]
+    else:
+        names = []
+        for _, _, _, output in parsed:
+            names += [n for n in output.tables if n not in names]
+        if not names:
+            raise BadInput(f"{parsed[0][2]} has no table (a dry run?)")
+        if a.output:
+            names = names[:1]
+    for index, table in enumerate(names):
+        required = a.table is not None or index == 0
+        reference, body, without = None, [], []
+        for name, values, path, output in parsed:
+            frame = output.tables.get(table)
+            if frame is None:
+                if required:
+                    raise BadInput(f"{path} has no table {table!r} (it has: {', '.join(output.tables) or 'none'})")
+                without.append(name)
+                continue
+            own = list(frame.columns)
+            if reference is None:
+                reference = (path, own)
+            elif own != reference[1]:
+                raise BadInput(f"refusing to merge: the header of table {table!r} differs between\n"
+                               f"  {reference[0]}: {' '.join(reference[1])}\n  {path}: {' '.join(own)}")
+            leading = values + point_columns(output)
+            body += [leading + list(row) for row in zip(*spelled_columns(frame))]
+        first = table == first_names[0] if first_names else index == 0
+        target = a.output or os.path.join(outdir, "merged.tsv" if first else f"merged-{table}.tsv")
+        comments = [f"# points_without_table = {' '.join(without)}"] if without else []
+        write(target, table, reference[1], body, comments)
     return 0
 
 
