@@ -3,7 +3,8 @@
 // CollisionSpectrum: the quantum collision operator of the Bethe–Salpeter equation
 // (Suslov's symmetry theory, Vollhardt–Wölfle), built on a momentum lattice and
 // diagonalized with LAPACK. Layers, each importing only those below it:
-//   CLapacke, CFFTW → DenseLinearAlgebra → CollisionOperator → SpectralAnalysis → CollopCLI → collop
+//   CLapacke, CFFTW → DenseLinearAlgebra → CollisionOperator → SpectralAnalysis → CollopCLI → collop;
+//   CHDF5 → HDF5IO (HDF5 files, no physics) → CollopCLI
 import PackageDescription
 
 let package = Package(
@@ -31,6 +32,14 @@ let package = Package(
             pkgConfig: "fftw3",
             providers: [.apt(["libfftw3-dev"])]
         ),
+        .systemLibrary(
+            name: "CHDF5",
+            path: "Modules/CHDF5",
+            pkgConfig: "hdf5-serial",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        // A thin Swift layer over the HDF5 C calls collop's output needs; every failure a thrown error.
+        .target(name: "HDF5IO", dependencies: ["CHDF5"]),
         .target(
             name: "DenseLinearAlgebra",
             dependencies: [
@@ -79,6 +88,7 @@ let package = Package(
                 "ExactModel",
                 "CollisionOperator",
                 "DenseLinearAlgebra",
+                "HDF5IO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -118,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CollopCLITests",
-            dependencies: ["CollopCLI", "collop", "TestSupport"]
+            dependencies: ["CollopCLI", "collop", "TestSupport", "HDF5IO"]
         ),
         .testTarget(
             name: "CollopFuzzTests",

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what collop needs on a Debian machine, only when it is missing: LAPACKE over OpenBLAS
-# (liblapacke-dev, libopenblas-dev), FFTW (libfftw3-dev), pkg-config, for the sweep driver and
-# its figures GNU parallel and gnuplot-nox, and GNU time (the tests measure peak memory with it).
+# (liblapacke-dev, libopenblas-dev), FFTW (libfftw3-dev), HDF5 (libhdf5-dev: --format hdf5),
+# pkg-config, for the sweep driver and its figures GNU parallel and gnuplot-nox, and GNU time
+# (the tests measure peak memory with it).
 # Safe to run repeatedly; uses sudo when not root.
 set -euo pipefail
 
-packages=(liblapacke-dev libopenblas-dev libfftw3-dev pkg-config parallel gnuplot-nox time)
+packages=(liblapacke-dev libopenblas-dev libfftw3-dev libhdf5-dev pkg-config parallel gnuplot-nox time)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

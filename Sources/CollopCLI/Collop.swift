@@ -93,6 +93,7 @@ public struct Collop: ParsableCommand {
     public static func exitStatus(for error: Error) -> (Int32, String) {
         switch error {
         case let e as InputError: return (2, "\(errorPrefix)\(e.message)")
+        case let e as OutputWriteError: return (3, "\(errorPrefix)\(e.message)")
         case let e as ParameterError: return (2, "\(errorPrefix)\(describe(e))")
         case let e as DiffusionSolverError: return e.isInputError ? (2, "\(errorPrefix)\(e.cliMessage)") : (3, "\(errorPrefix)numerical failure: \(e.cliMessage)")
         case let e as ModelComputationError: return (3, "\(errorPrefix)numerical failure: \(flaggedDescription(e))")

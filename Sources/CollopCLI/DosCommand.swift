@@ -103,7 +103,7 @@ struct DosCommand: ParsableCommand {
         report.add("memory_estimate", "\(MemoryPlan.describe(plan.bytes)) (\(plan.explanation))")
         if resources.dryRun {
             report.add("dry_run", "yes: input valid, \(grid.count) energies, no SCBA solved")
-            try destination.write(try output.render(report))
+            try output.write(report, to: destination)
             return
         }
 

@@ -82,7 +82,7 @@ struct ExactCommand: ParsableCommand {
         } else {
             try runBars(p, scan: scan, seed: seedValue, threads: threadCount, report: &report)
         }
-        try destination.write(try output.render(report))
+        try output.write(report, to: destination)
     }
 
     // MARK: d = 1

@@ -29,7 +29,7 @@ struct MergeSectorsCommand: ParsableCommand {
         for table in tables where table.hasVectors {
             Progress.warn("\(table.path): its vectors table is not merged (run the whole spectrum with --vectors for it)", quiet: output.quiet)
         }
-        try destination.write(try output.render(merged.report()))
+        try output.write(merged.report(), to: destination)
     }
 }
 

@@ -1,35 +1,46 @@
 import ArgumentParser
 import Foundation
+import HDF5IO
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Output options shared by the subcommands.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Table format: tsv or json.", valueName: "tsv|json"))
+    @Option(help: ArgumentHelp("Table format: tsv, json or hdf5 (hdf5 needs --output FILE; layout in docs/guide/output.md).", valueName: "tsv|json|hdf5"))
     var format: String = "tsv"
     @Option(help: ArgumentHelp("Write the table to FILE instead of stdout (- is stdout), atomically (temp file + rename): no partial file on failure.", valueName: "file"))
     var output: String?
     @Flag(help: "No progress or warnings on stderr.")
     var quiet = false
 
-    enum Format: String { case tsv, json }
+    enum Format: String { case tsv, json, hdf5 }
 
     /// The format, or an input error naming --format.
     func resolvedFormat() throws(InputError) -> Format {
         guard let f = Format(rawValue: format.lowercased()) else {
-            throw InputError("--format: value \(format) is not a table format (allowed: tsv or json)")
+            throw InputError("--format: value \(format) is not a table format (allowed: tsv, json or hdf5)")
         }
         return f
     }
 
     /// Checked before any computation, so a bad path fails fast with exit status 2: the
     /// directory exists and a temporary file can be created in it (which is what the
-    /// atomic write needs), or the path is an existing device or pipe that can be opened.
+    /// atomic write needs), or the path is an existing device or pipe that can be opened
+    /// (not for hdf5, which is written only to a file).
     func destination() throws(InputError) -> OutputDestination {
-        guard let output, output != "-" else { return .standardOutput }
-        func refuse(_ reason: String, allowed: String = "a file path in an existing, writable directory, or - for stdout") -> InputError {
+        let toFile = try resolvedFormat() == .hdf5
+        guard let output else {
+            if toFile { throw InputError("--format: value hdf5 needs --output FILE: an HDF5 file cannot go to stdout (allowed: --output FILE with hdf5; tsv or json for stdout)") }
+            return .standardOutput
+        }
+        let fileOnly = "a file path in an existing, writable directory"
+        func refuse(_ reason: String, allowed: String = toFile ? fileOnly : "\(fileOnly), or - for stdout") -> InputError {
             InputError("--output: value \(output.isEmpty ? "\"\"" : output) \(reason) (allowed: \(allowed))")
+        }
+        guard output != "-" else {
+            if toFile { throw refuse("is stdout, which cannot hold an HDF5 file (--format hdf5)") }
+            return .standardOutput
         }
         guard !output.isEmpty else { throw refuse("is empty") }
         let url = URL(fileURLWithPath: output)
@@ -45,6 +56,7 @@ struct OutputOptions: ParsableArguments {
             case S_IFDIR:
                 throw refuse("is a directory", allowed: "a file path, or - for stdout")
             case S_IFCHR, S_IFIFO, S_IFSOCK:
+                if toFile { throw refuse("is a device or pipe, which cannot hold an HDF5 file (--format hdf5)") }
                 // /dev/null, /dev/stderr, a named pipe: written in place (renaming onto them would replace them).
                 let fd = open(output, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
                 guard fd >= 0 else { throw refuse("cannot be opened for writing: \(systemReason(errno))") }
@@ -65,24 +77,23 @@ struct OutputOptions: ParsableArguments {
         return .file(url)
     }
 
-    func render(_ report: Report) throws(InputError) -> String {
+    /// Writes `report` to `destination`: TSV and JSON chunk by chunk as they are rendered (a
+    /// streamed table is never held as text), HDF5 through its library (`writeHDF5`).
+    func write(_ report: Report, to destination: OutputDestination) throws {
         switch try resolvedFormat() {
-        case .tsv: return report.tsv()
-        case .json: return report.json()
+        case .tsv: try destination.write { (emit: (String) throws(InputError) -> Void) throws(InputError) in try report.tsv(into: emit) }
+        case .json: try destination.write { (emit: (String) throws(InputError) -> Void) throws(InputError) in try report.json(into: emit) }
+        case .hdf5: try destination.writeHDF5(report)
         }
     }
+}
 
-    /// Writes `report` to `destination` chunk by chunk as it is rendered (a streamed table
-    /// is never held as text).
-    func write(_ report: Report, to destination: OutputDestination) throws(InputError) {
-        let format = try resolvedFormat()
-        try destination.write { (emit: (String) throws(InputError) -> Void) throws(InputError) in
-            switch format {
-            case .tsv: try report.tsv(into: emit)
-            case .json: try report.json(into: emit)
-            }
-        }
-    }
+/// A failure while the output file is written, after it was created (a full disk, a file-size
+/// limit): exit status 3, and nothing is left of the file.
+public struct OutputWriteError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// strerror(code), e.g. "No such file or directory", "Read-only file system".
@@ -146,6 +157,47 @@ enum OutputDestination {
             guard fsync(fd) == 0 else { let code = errno; close(fd); throw fail("flushing", code) }
             guard close(fd) == 0 else { throw fail("closing", errno) }
             guard rename(temporary, url.path) == 0 else { throw fail("renaming the temporary file onto it", errno) }
+        }
+    }
+
+    /// Writes `report` as HDF5 (docs/guide/output.md) to the file: into the temporary file next
+    /// to it, flushed to disk, then renamed onto it. Creating the temporary file or renaming
+    /// it fails as in `write(_:)` (exit 2); a failure in between (HDF5's reason, e.g. a full
+    /// disk) is an `OutputWriteError` (exit 3). Either way nothing is left of the file.
+    func writeHDF5(_ report: Report) throws {
+        guard case .file(let url) = self else {
+            throw InputError("--format: value hdf5 needs --output FILE (allowed: --output FILE with hdf5; tsv or json for stdout)")
+        }
+        let temporary = Self.temporaryPath(for: url)
+        SignalGuard.setTemporaryFile(temporary)
+        defer { SignalGuard.setTemporaryFile(nil) }
+        let file: HDF5File
+        do {
+            file = try HDF5File.create(temporary)
+        } catch {
+            unlink(temporary)
+            throw InputError("--output: cannot write \(url.path): creating the temporary file \(temporary) failed: \(error.reason) (nothing was written)")
+        }
+        do {
+            try report.hdf5(into: file)
+            try file.close()
+        } catch {
+            try? file.close()
+            unlink(temporary)
+            throw OutputWriteError("--output: cannot write \(url.path): \(error) (nothing was written)")
+        }
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, fsync(fd) == 0 else {
+            let code = errno
+            if fd >= 0 { close(fd) }
+            unlink(temporary)
+            throw OutputWriteError("--output: cannot write \(url.path): flushing failed: \(systemReason(code)) (nothing was written)")
+        }
+        close(fd)
+        guard rename(temporary, url.path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw InputError("--output: cannot write \(url.path): renaming the temporary file onto it failed: \(systemReason(code)) (nothing was written)")
         }
     }
 

@@ -99,7 +99,7 @@ struct PreparedRun {
         var report = Report(command: command)
         report.header = withConnection(modelHeader(fields: fields)) + resourceHeader + extra
         report.add("dry_run", "yes: input valid, SCBA solved at E and E + omega, nothing diagonalized")
-        try destination.write(try output.render(report))
+        try output.write(report, to: destination)
         return true
     }
 

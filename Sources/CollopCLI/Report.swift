@@ -44,9 +44,14 @@ struct Table: Sendable {
 
 /// A table too large to hold as cells (K eigenvectors of N components): its rows are
 /// produced while it is written, in `groups` groups (one eigenvector each), group g by `rows(g)`.
+/// In HDF5 its complex pair X_re, X_im is the groups × rows matrix `matrix`, its `groupColumns`
+/// (constant within a group) hold one value per group, and its other columns one value per
+/// row of a group (the same in every group).
 struct RowStream: Sendable {
     var name: String
     var columns: [String]
+    var groupColumns: [String]
+    var matrix: String
     var groups: Int
     var rows: @Sendable (Int) -> [[Cell]]
 }
@@ -150,20 +155,6 @@ struct Report: Sendable {
             out += empty ? "]\n  }" : "\n    ]\n  }"
         }
         try emit(out + "\n}\n")
-    }
-
-    /// The whole TSV text.
-    func tsv() -> String {
-        var text = ""
-        tsv { text += $0 }
-        return text
-    }
-
-    /// The whole JSON text.
-    func json() -> String {
-        var text = ""
-        json { text += $0 }
-        return text
     }
 }
 

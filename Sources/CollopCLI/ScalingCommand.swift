@@ -81,6 +81,6 @@ struct ScalingCommand: ParsableCommand {
             }
         }
         report.tables.append(collapse)
-        try destination.write(try output.render(report))
+        try output.write(report, to: destination)
     }
 }

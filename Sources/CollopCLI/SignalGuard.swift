@@ -2,7 +2,9 @@ import Foundation
 
 /// SIGINT and SIGTERM end collop with status 130 / 143 and never leave a partial table:
 /// the only file that can exist half-written is the temporary file of an atomic write,
-/// and the handler unlinks it (unlink and _exit are async-signal-safe).
+/// and the handler unlinks it (unlink and _exit are async-signal-safe). SIGXFSZ (a write past
+/// the file-size limit) is ignored, so that write fails with EFBIG and the writer reports it
+/// and removes the temporary file instead of the process dying with a partial one.
 enum SignalGuard {
     /// Path of the temporary file being written, NUL-terminated, or empty.
     nonisolated(unsafe) private static let pathBuffer: UnsafeMutablePointer<CChar> = {
@@ -28,6 +30,7 @@ enum SignalGuard {
             sigaddset(&set, signal)
         }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        signal(SIGXFSZ, SIG_IGN)
     }
 
     /// Registers the temporary file of an atomic write (nil when it is gone). The first

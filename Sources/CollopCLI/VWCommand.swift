@@ -89,7 +89,7 @@ struct VWCommand: ParsableCommand {
         if let lc = kernel.criticalLambda { report.add("critical_lambda", lc) }
         if resources.dryRun {
             report.add("dry_run", "yes: input valid, nothing solved")
-            try destination.write(try output.render(report))
+            try output.write(report, to: destination)
             return
         }
         let solution = try theoryCall { try VollhardtWoelfleSolution.solve(kernel, omegas: ladder, tauSRatio: ratio) }
@@ -130,7 +130,7 @@ struct VWCommand: ParsableCommand {
             }
             report.tables.append(table)
         }
-        try destination.write(try output.render(report))
+        try output.write(report, to: destination)
     }
 
     func addSolutionHeader(_ report: inout Report, _ solution: VollhardtWoelfleSolution, dimension: Int, ratio: Double, critical: Bool) {

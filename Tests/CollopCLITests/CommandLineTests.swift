@@ -172,7 +172,7 @@ struct CommandLineTests {
         (["spectrum", "--correlation", "3"], ["--correlation", "3"]),
         (["spectrum", "--energy", "12"], ["--energy", "12", "band"]),
         (["spectrum", "--vectors", "-1"], ["--vectors", "-1"]),
-        (["spectrum", "--format", "xml"], ["--format", "xml", "tsv or json"]),
+        (["spectrum", "--format", "xml"], ["--format", "xml", "tsv, json or hdf5"]),
         (["diffusion", "--method", "secular"], ["--method", "secular"]),
         (["diffusion", "--direction", "1"], ["--direction", "1"]),
         (["spectrum", "--no-such-flag"], ["--no-such-flag"]),
