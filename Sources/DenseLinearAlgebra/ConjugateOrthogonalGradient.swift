@@ -207,6 +207,8 @@ public enum ConjugateOrthogonalGradient {
                     x[i] += alpha * p[i]
                     r[i] -= alpha * w[i]
                 }
+                var recurrence = backwardError()
+                if recurrence <= 0.5 * tolerance { break }                  // verified below
                 if euclideanNorm(r) < replacementDrop * replaced, products < maximumIterations {
                     // Reliable update: the recurrence's r has drifted from b − Ax by the
                     // rounding of the larger residuals before it; replace it by the true one
@@ -215,9 +217,8 @@ public enum ConjugateOrthogonalGradient {
                     products += 1
                     for i in 0..<n { r[i] = b[i] - w[i] }
                     replaced = euclideanNorm(r)
+                    recurrence = backwardError()
                 }
-                let recurrence = backwardError()
-                if recurrence <= 0.5 * tolerance { break }                  // verified below
                 if recurrence < lowest {
                     lowest = recurrence
                     sinceLowest = 0
