@@ -37,10 +37,11 @@ public enum CurrentRelaxation {
     /// `maximumIterations` products, by LU on the symmetry blocks that hold j (`DirectFallback`).
     /// - Throws: `DiffusionSolverError.krylovFailure` when neither COCG nor the direct
     ///   fallback reaches the tolerance.
-    public static func currentDiffusion(model: CollisionModel, omega: Double,
-                                        maximumIterations: Int = 3000) throws -> Result {
-        try Channel(model: model, omega: omega).diffusion(cooperonDiffusion: model.cooperonDiffusion,
-                                                           maximumIterations: maximumIterations)
+    /// - Parameter directMemoryLimit: bytes the fallback's LU may hold (`DirectFallback.memoryLimit`).
+    public static func currentDiffusion(model: CollisionModel, omega: Double, maximumIterations: Int = 3000,
+                                        directMemoryLimit: Double = DirectFallback.memoryLimit) throws -> Result {
+        try Channel(model: model, omega: omega, directMemoryLimit: directMemoryLimit)
+            .diffusion(cooperonDiffusion: model.cooperonDiffusion, maximumIterations: maximumIterations)
     }
 
     /// D_cur at one ω for a sequence of cooperon D0 (the closure's fixed-point iteration): the
@@ -76,15 +77,21 @@ public enum CurrentRelaxation {
         /// and smaller ω only make 𝕃 worse conditioned.
         public private(set) var direct: Bool
 
-        /// - Parameter direct: solve by LU from the start (`direct`).
+        /// Bytes the direct fallback's LU may hold.
+        let directMemoryLimit: Double
+
+        /// - Parameters:
+        ///   - direct: solve by LU from the start (`direct`).
+        ///   - directMemoryLimit: bytes the fallback's LU may hold (`DirectFallback.memoryLimit`).
         public init(model: CollisionModel, omega: Double, preconditioner: PreconditionerKind = .pairs,
-                    direct: Bool = false) throws {
+                    direct: Bool = false, directMemoryLimit: Double = DirectFallback.memoryLimit) throws {
             let probe = Probe(dimension: model.parameters.dimension, omega: omega)
             try model.validate(probe)
             self.model = model
             self.omega = omega
             self.preconditioner = preconditioner
             self.direct = direct
+            self.directMemoryLimit = directMemoryLimit
             fields = try model.fields(at: probe)
             let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
             let velocity = model.band.velocities(on: model.grid, shiftedBy: probe.q, direction: axis)
@@ -143,7 +150,7 @@ public enum CurrentRelaxation {
         /// `spent`: the products of the COCG attempts before it.
         func directSolve(_ op: CollisionOperator, action: OperatorAction, spent: Int, what: String) throws -> Result {
             if decomposition == nil { decomposition = try op.symmetry(enabled: true) }
-            let z = try DirectFallback.solve(op, current, decomposition: decomposition!, what: what)
+            let z = try DirectFallback.solve(op, current, decomposition: decomposition!, memoryLimit: directMemoryLimit, what: what)
             var products = spent + 1
             let norm: Double
             if let operatorNorm {

@@ -27,10 +27,10 @@ public enum DirectFallback {
     /// z = Σ_j P^{j1}U w_j. A sector whose coordinates are below 1e-13‖b‖ (rounding of a b
     /// that lies in other irreps) is skipped.
     /// - Throws: `DiffusionSolverError.krylovFailure` when an occupied block does not fit in
-    ///   `memoryLimit` (`what` names the solve), `ModelComputationError` for a non-finite
-    ///   element, `LinearAlgebraError` from LAPACK (an exactly singular block).
+    ///   `memoryLimit` bytes (`what` names the solve), `ModelComputationError` for a
+    ///   non-finite element, `LinearAlgebraError` from LAPACK (an exactly singular block).
     static func solve(_ op: CollisionOperator, _ b: [Complex<Double>], decomposition: SectorDecomposition,
-                      what: String) throws -> [Complex<Double>] {
+                      memoryLimit: Double = memoryLimit, what: String) throws -> [Complex<Double>] {
         let n = b.count
         let threshold = 1e-13 * euclideanNorm(b)
         var z = [Complex<Double>](repeating: .zero, count: n)
@@ -40,7 +40,7 @@ public enum DirectFallback {
             let m = sector.multiplicity
             guard bytes(order: m) <= memoryLimit else {
                 throw DiffusionSolverError.krylovFailure(
-                    detail: "\(what): the direct fallback's \(sector.label) block of order \(m) needs \(String(format: "%.2f", bytes(order: m) / Double(1 << 30))) GiB (> 1 GiB)",
+                    detail: "\(what): the direct fallback's \(sector.label) block of order \(m) needs \(String(format: "%.3g", bytes(order: m) / Double(1 << 30))) GiB (more than the \(String(format: "%.3g", memoryLimit / Double(1 << 30))) GiB allowed)",
                     advice: [])
             }
             let lu = try LUFactorization(try op.block(sector))

@@ -92,4 +92,20 @@ import Testing
         let dense = Complex(0, -1) * bilinearSum(j, z) / bilinearSum(s, s)
         #expect((direct.diffusion - dense).length <= 1e-10 * dense.length, "LU \(direct.diffusion) dense \(dense)")
     }
+
+    /// Where iteration stops and the block does not fit (a limit of 1 kB forced here), the
+    /// failure names ω, COCG's backward error and the product's floor, and the block's size.
+    @Test func fallbackThatDoesNotFitIsReported() throws {
+        var p = ModelSetup()
+        p.size = 64
+        p.singular = .cooperon
+        let model = try p.model().model
+        #expect {
+            _ = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4, directMemoryLimit: 1000)
+        } throws: { error in
+            guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, _) = error else { return false }
+            return detail.contains("ω = \(p.omega)") && detail.contains("backward error") && detail.contains("floor of the product")
+                && detail.contains("GiB") && !error.isInputError
+        }
+    }
 }
