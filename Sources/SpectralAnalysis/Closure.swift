@@ -27,7 +27,8 @@ public struct ClosureAnalysis: Sendable {
         /// solves at this ω, and the largest relative residual ‖j − 𝕃z‖/‖j‖ (`CurrentRelaxation`).
         public var currentBackwardError: Double
         public var currentResidual: Double
-        /// `.lu` when a current solve at this ω fell back on the direct LU (`DirectFallback`).
+        /// `.lu` when a current solve at this ω fell back on the direct LU (`DirectFallback`),
+        /// else `.luPreconditioned` when one ran COCG preconditioned by a previous LU.
         public var currentSolver: SolvePath
     }
 
@@ -77,7 +78,7 @@ public struct ClosureAnalysis: Sendable {
                 products += result.products
                 backwardError = max(backwardError, result.backwardError)
                 currentResidual = max(currentResidual, result.residual)
-                if result.solver == .lu { solver = .lu }
+                if result.solver == .lu || solver == .cocg { solver = result.solver }      // lu > cocg+lu > cocg
                 evaluations += 1
                 progress?(index, evaluations, result.diffusion)
                 return result.diffusion

@@ -101,6 +101,10 @@ public enum CurrentRelaxation {
 
         /// The lattice group's sectors (one decomposition serves every D0 at this ω).
         var decomposition: SectorDecomposition? = nil
+        /// The LU of the blocks holding j at the last D0 solved directly.
+        var inverse: DirectFallback.BlockInverse? = nil
+        /// Products COCG preconditioned by a previous D0's LU may take before a fresh LU.
+        public static let luPreconditionedProducts = 60
 
         /// D_cur with the cooperon's D0 set to `d0`: COCG with the pair model that converged
         /// last, then the other; where both stop above the tolerance within
@@ -113,7 +117,26 @@ public enum CurrentRelaxation {
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
-            if direct { return try directSolve(op, action: action, spent: 0, what: "the current solve 𝕃z = j at ω = \(omega) by LU") }
+            if direct {
+                // The LU of the previous D0's blocks preconditions COCG on this one's: they
+                // differ by the cooperon's Q ≠ 0 terms only. A fresh LU where that stalls.
+                var spent = 0
+                if let inverse {
+                    do {
+                        let solution = try ConjugateOrthogonalGradient.solve(
+                            current, apply: { x, y in try action.apply(x, into: &y) },
+                            precondition: { v, z in z = try inverse.solve(v) },
+                            tolerance: tolerance, maximumIterations: Self.luPreconditionedProducts, operatorNorm: operatorNorm,
+                            initialGuess: previousSolution, workspace: workspace)
+                        return finish(solution.solution, products: solution.iterations, residual: solution.residual,
+                                      backwardError: solution.backwardError, operatorNorm: solution.operatorNorm,
+                                      solver: .luPreconditioned)
+                    } catch let error as LinearAlgebraError {
+                        if case .iterationLimit(_, let products, _) = error { spent = products }
+                    }
+                }
+                return try directSolve(op, action: action, spent: spent, what: "the current solve 𝕃z = j at ω = \(omega) by LU")
+            }
             var products = 0
             var failure: LinearAlgebraError? = nil
             let other: PreconditionerKind = preconditioner == .pairs ? .singularPairs : .pairs
@@ -150,7 +173,11 @@ public enum CurrentRelaxation {
         /// `spent`: the products of the COCG attempts before it.
         func directSolve(_ op: CollisionOperator, action: OperatorAction, spent: Int, what: String) throws -> Result {
             if decomposition == nil { decomposition = try op.symmetry(enabled: true) }
-            let z = try DirectFallback.solve(op, current, decomposition: decomposition!, memoryLimit: directMemoryLimit, what: what)
+            inverse = nil          // its memory is free before the new blocks are formed
+            let blocks = try DirectFallback.BlockInverse(op, occupiedBy: current, decomposition: decomposition!,
+                                                         memoryLimit: directMemoryLimit, what: what)
+            let z = try blocks.solve(current)
+            inverse = blocks
             var products = spent + 1
             let norm: Double
             if let operatorNorm {

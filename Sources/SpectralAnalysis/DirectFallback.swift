@@ -7,6 +7,9 @@ import Numerics
 /// not reach its tolerance, the direct LU of the symmetry block that holds the solve.
 public enum SolvePath: String, Sendable, Equatable {
     case cocg
+    /// COCG preconditioned by the LU of a nearby operator's blocks (the closure's previous
+    /// fixed-point iterate at the same ω, `CurrentRelaxation.Channel`).
+    case luPreconditioned = "cocg+lu"
     case lu
 }
 
@@ -22,34 +25,49 @@ public enum DirectFallback {
     /// The bytes the LU of a block of order m holds (the block is factorized in place).
     public static func bytes(order m: Int) -> Double { LUFactorization.storageBytes(order: m) }
 
-    /// z = 𝕃⁻¹b in the sectors of `decomposition` that b occupies: in each, the partner rows'
-    /// coordinates c_j = (P^{j1}U)ᵀb share one block, so one LU gives every w_j = B⁻¹c_j and
-    /// z = Σ_j P^{j1}U w_j. A sector whose coordinates are below 1e-13‖b‖ (rounding of a b
-    /// that lies in other irreps) is skipped.
-    /// - Throws: `DiffusionSolverError.krylovFailure` when an occupied block does not fit in
-    ///   `memoryLimit` bytes (`what` names the solve), `ModelComputationError` for a
-    ///   non-finite element, `LinearAlgebraError` from LAPACK (an exactly singular block).
-    static func solve(_ op: CollisionOperator, _ b: [Complex<Double>], decomposition: SectorDecomposition,
-                      memoryLimit: Double = memoryLimit, what: String) throws -> [Complex<Double>] {
-        let n = b.count
-        let threshold = 1e-13 * euclideanNorm(b)
-        var z = [Complex<Double>](repeating: .zero, count: n)
-        for sector in decomposition.sectors {
-            let coordinates = (0..<sector.degeneracy).map { sector.project(b, partner: $0) }
-            guard coordinates.contains(where: { euclideanNorm($0) > threshold }) else { continue }
-            let m = sector.multiplicity
-            guard bytes(order: m) <= memoryLimit else {
-                throw DiffusionSolverError.krylovFailure(
-                    detail: "\(what): the direct fallback's \(sector.label) block of order \(m) needs \(String(format: "%.3g", bytes(order: m) / Double(1 << 30))) GiB (more than the \(String(format: "%.3g", memoryLimit / Double(1 << 30))) GiB allowed)",
-                    advice: [])
+    /// The LU factorizations of the blocks of 𝕃 that a right-hand side occupies: 𝕃⁻¹ on the
+    /// sum of those sectors. In each, the partner rows' coordinates c_j = (P^{j1}U)ᵀb share one
+    /// block, so one LU gives every w_j = B⁻¹c_j and z = Σ_j P^{j1}U w_j.
+    struct BlockInverse {
+        let blocks: [(sector: SymmetrySector, lu: LUFactorization)]
+        let gridPoints: Int
+
+        /// Factorizes the blocks of `op` in the sectors of `decomposition` that b occupies (a
+        /// sector whose coordinates are below 1e-13‖b‖, rounding of a b that lies in other
+        /// irreps, is left out).
+        /// - Throws: `DiffusionSolverError.krylovFailure` when an occupied block does not fit
+        ///   in `memoryLimit` bytes (`what` names the solve), `ModelComputationError` for a
+        ///   non-finite element, `LinearAlgebraError` from LAPACK (an exactly singular block).
+        init(_ op: CollisionOperator, occupiedBy b: [Complex<Double>], decomposition: SectorDecomposition,
+             memoryLimit: Double, what: String) throws {
+            let threshold = 1e-13 * euclideanNorm(b)
+            var blocks: [(sector: SymmetrySector, lu: LUFactorization)] = []
+            var held = 0.0
+            for sector in decomposition.sectors {
+                guard (0..<sector.degeneracy).contains(where: { euclideanNorm(sector.project(b, partner: $0)) > threshold }) else { continue }
+                let m = sector.multiplicity
+                held += bytes(order: m)
+                guard held <= memoryLimit else {
+                    throw DiffusionSolverError.krylovFailure(
+                        detail: "\(what): the direct fallback's \(sector.label) block of order \(m) brings its LU to \(String(format: "%.3g", held / Double(1 << 30))) GiB (more than the \(String(format: "%.3g", memoryLimit / Double(1 << 30))) GiB allowed)",
+                        advice: [])
+                }
+                blocks.append((sector, try LUFactorization(try op.block(sector))))
             }
-            let lu = try LUFactorization(try op.block(sector))
-            for (partner, c) in coordinates.enumerated() {
-                let w = try lu.solve(c)
-                let part = sector.expand(w, gridPoints: n, partner: partner)
-                for k in 0..<n { z[k] += part[k] }
-            }
+            self.blocks = blocks
+            gridPoints = b.count
         }
-        return z
+
+        /// z = 𝕃⁻¹b on the factorized sectors (b's parts in other sectors are dropped).
+        func solve(_ b: [Complex<Double>]) throws -> [Complex<Double>] {
+            var z = [Complex<Double>](repeating: .zero, count: gridPoints)
+            for (sector, lu) in blocks {
+                for partner in 0..<sector.degeneracy {
+                    let part = sector.expand(try lu.solve(sector.project(b, partner: partner)), gridPoints: gridPoints, partner: partner)
+                    for k in 0..<gridPoints { z[k] += part[k] }
+                }
+            }
+            return z
+        }
     }
 }

@@ -108,4 +108,27 @@ import Testing
                 && detail.contains("GiB") && !error.isInputError
         }
     }
+
+    /// Once a solve at one ω has needed LU (forced by a cap of 4 products), the channel's next
+    /// D0 runs COCG preconditioned by that LU — a few products — and gives the D_cur of a fresh
+    /// COCG solve of the new D0.
+    @Test func previousLUPreconditionsTheNextD0() throws {
+        var p = ModelSetup()
+        p.dimension = 1
+        p.size = 64
+        p.singular = .cooperon
+        let model = try p.model().model
+        let channel = try CurrentRelaxation.Channel(model: model, omega: p.omega)
+        let dRA = model.kuboGreenwood.onShellDiffusion
+        let first = try channel.diffusion(cooperonDiffusion: Complex(dRA), maximumIterations: 4)
+        #expect(first.solver == .lu && channel.direct)
+        let d0 = Complex(0.8 * dRA, -0.1)
+        let second = try channel.diffusion(cooperonDiffusion: d0)
+        #expect(second.solver == .luPreconditioned)
+        #expect(second.products <= CurrentRelaxation.Channel.luPreconditionedProducts)
+        let fresh = try CurrentRelaxation.currentDiffusion(model: model.withCooperonDiffusion(d0), omega: p.omega)
+        #expect(fresh.solver == .cocg)
+        #expect((second.diffusion - fresh.diffusion).length <= 1e-10 * fresh.diffusion.length,
+                "cocg+lu \(second.diffusion) cocg \(fresh.diffusion)")
+    }
 }
