@@ -30,8 +30,12 @@ public protocol DiffusionModeOperator {
     /// The matrix-free product y = 𝕃x.
     func makeAction() throws -> Action
     /// The dense matrix that holds the diffusion mode and the zero mode in its basis: with
-    /// `symmetry`, the fully symmetric sector alone (w0 vanishes in every other sector).
-    func denseDiffusionProblem(symmetry: Bool) throws -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>])
+    /// `symmetry`, the fully symmetric sector alone (w0 vanishes in every other sector); and
+    /// the map of a vector in that basis back to the grid.
+    func denseDiffusionProblem(symmetry: Bool) throws
+        -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>], expand: ([Complex<Double>]) -> [Complex<Double>])
+    /// The order of `denseDiffusionProblem`'s matrix, without building it (for a memory check).
+    func denseDiffusionOrder(symmetry: Bool) throws -> Int
     /// The preconditioner of the given kind.
     func preconditioner(_ kind: PreconditionerKind) -> Preconditioner
 }
@@ -62,13 +66,22 @@ extension CollisionOperator: DiffusionModeOperator {
 
     public func makeAction() throws -> OperatorAction { try action() }
 
-    public func denseDiffusionProblem(symmetry: Bool) throws -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>]) {
+    public func denseDiffusionProblem(symmetry: Bool) throws
+        -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>], expand: ([Complex<Double>]) -> [Complex<Double>]) {
         let sectors = try self.symmetry(enabled: symmetry)
         if let symmetric = sectors.sectors.first(where: \.isFullySymmetric), sectors.isNontrivial {
             // The trivial irrep's block alone, assembled from the kernels (no N × N matrix).
-            return (try block(symmetric), symmetric.project(fields.root))
+            let n = grid.count
+            return (try block(symmetric), symmetric.project(fields.root), { symmetric.expand($0, gridPoints: n) })
         }
-        return (try fullMatrix, fields.root)
+        return (try fullMatrix, fields.root, { $0 })
+    }
+
+    public func denseDiffusionOrder(symmetry: Bool) throws -> Int {
+        let shapes = try SectorDecomposition.blockShapes(grid: grid, q: fields.q, enabled: symmetry)
+        // The fully symmetric irrep comes first (`IrreducibleRepresentations.of`); one sector
+        // of degeneracy 1 is the unblocked grid.
+        return shapes.count > 1 || (shapes.first?.degeneracy ?? 1) > 1 ? shapes.first?.multiplicity ?? grid.count : grid.count
     }
 
     public func preconditioner(_ kind: PreconditionerKind) -> PairPreconditioner {

@@ -12,7 +12,7 @@ struct ClosureCommand: ParsableCommand {
         commandName: "closure",
         abstract: "Close the cooperon on the operator's own current relaxation: D* = D_cur(ω; U^sing = F/(−iω + D* Q̂²)), every mode kept.",
         discussion: """
-            At q = 0 the diffusion constant of 𝕃 splits exactly as D_eff = D_q + D_cur, with the vertex-independent Fermi-sea part D_q → D_RR and the current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s), j_k = v_x(k)s_k (docs/model.md §4). Vollhardt and Wölfle renormalize only the current channel and keep only its current mode (VW (25)); this command keeps every mode: at each ω of --omegas, from the largest down, it iterates D* (secant in the complex plane, each step one matrix-free COCG solve in the odd sector) until |ΔD| ≤ 1e-10|D|. With F = 0 it returns D_RA. Columns: omega, D* (lattice units, D_re D_im), iterations, residual |D_cur(D*) − D*|/|D*|, thouless = ω/(|D*|(2π/L)²) (below 1 the grid's Q = 0 term dominates), and vw_re vw_im, the single-mode closure: lattice VW (42) on the same grid and Q-set with D0 = D_RA (collop vw --lattice), so the two differ only by the modes VW drop. Header: D_RA, D_RR, D* + D_RR at the smallest ω, and whether the ladder ends localized (D* ≈ −iωξ²: ξ in lattice spacings and in units of l) or diffusive. Feeds \(ParameterName.singular.flag) cooperon, this command's default and its only allowed vertex (F from \(ParameterName.amplitude.flag), default 2γU0); \(ParameterName.d0.flag) is what the closure solves for and is ignored.
+            At q = 0 the diffusion constant of 𝕃 splits exactly as D_eff = D_q + D_cur, with the vertex-independent Fermi-sea part D_q → D_RR and the current channel D_cur = −i(j, 𝕃⁻¹j)/(s, s), j_k = v_x(k)s_k (docs/model.md §4). Vollhardt and Wölfle renormalize only the current channel and keep only its current mode (VW (25)); this command keeps every mode: at each ω of --omegas, from the largest down, it iterates D* (secant in the complex plane, each step one matrix-free COCG solve in the odd sector) until |ΔD| ≤ 1e-10|D|. With F = 0 it returns D_RA. Columns: omega, D* (lattice units, D_re D_im), iterations, residual |D_cur(D*) − D*|/|D*|, thouless = ω/(|D*|(2π/L)²) (below 1 the grid's Q = 0 term dominates), and vw_re vw_im, the single-mode closure: lattice VW (42) on the same grid and Q-set with D0 = D_RA (collop vw --lattice), so the two differ only by the modes VW drop; then backward_error (the largest of the current solves at that ω), products (with 𝕃) and solver: cocg, or lu where COCG could not reach its tolerance and the symmetry block holding j (the odd sector in d = 1) was solved by LU, or cocg+lu where COCG was preconditioned by that LU of a previous fixed-point iterate (docs/solvers.md). Header: D_RA, D_RR, D* + D_RR at the smallest ω, and whether the ladder ends localized (D* ≈ −iωξ²: ξ in lattice spacings and in units of l) or diffusive. Feeds \(ParameterName.singular.flag) cooperon, this command's default and its only allowed vertex (F from \(ParameterName.amplitude.flag), default 2γU0); \(ParameterName.d0.flag) is what the closure solves for and is ignored.
             Example:
               collop closure --singular cooperon --dim 1 --size 1024 --energy -0.35 --disorder 1.6 --omegas 1e-2,3e-3,1e-3
             """
@@ -70,13 +70,19 @@ struct ClosureCommand: ParsableCommand {
         report.add("current_tolerance", .parameter(CurrentRelaxation.tolerance))
         report.add("current_backward_error", closure.points.map(\.currentBackwardError).max() ?? 0)
         report.add("current_residual", closure.points.map(\.currentResidual).max() ?? 0)
+        let direct = [SolvePath.lu, .luPreconditioned].compactMap { path -> String? in
+            let omegas = closure.points.filter { $0.currentSolver == path }.map { format($0.omega) }
+            return omegas.isEmpty ? nil : "\(path.rawValue) at omega = \(omegas.joined(separator: ", "))"
+        }
+        report.add("current_solver", direct.isEmpty ? "cocg" : (direct + ["cocg elsewhere"]).joined(separator: "; "))
         var table = Table(name: "closure", columns: ["omega", "D_re", "D_im", "iterations", "residual", "thouless", "vw_re", "vw_im",
-                                                     "backward_error"])
+                                                     "backward_error", "products", "solver"])
         for point in closure.points {
             let v = vwByOmega[point.omega] ?? Complex(.nan, .nan)
             table.rows.append([.parameter(point.omega), .number(point.diffusion.real), .number(point.diffusion.imaginary),
                                .integer(point.iterations), .number(point.residual), .number(point.thouless),
-                               .number(v.real), .number(v.imaginary), .number(point.currentBackwardError)])
+                               .number(v.real), .number(v.imaginary), .number(point.currentBackwardError),
+                               .integer(point.products), .text(point.currentSolver.rawValue)])
         }
         report.tables.append(table)
         if last.thouless < 1 {

@@ -54,5 +54,7 @@ func krylovHeader(_ report: KrylovReport) -> [(key: String, value: Cell)] {
      ("krylov_inner_residual", .number(report.worstInnerResidual)),
      ("krylov_inner_tolerance", .parameter(KrylovDiffusion.innerTolerance)),
      ("krylov_inner_backward_error", .number(report.worstInnerBackwardError)),
-     ("krylov_eigen_residual", .number(report.worstEigenResidual))]
+     ("krylov_eigen_residual", .number(report.worstEigenResidual)),
+     ("lambda0_solver", .text(report.directSolves == 0 ? "cocg"
+                              : "lu in \(report.directSolves) of \(report.solves) solves (COCG did not converge), cocg in the rest"))]
 }

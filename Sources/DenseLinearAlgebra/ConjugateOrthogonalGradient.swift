@@ -35,6 +35,12 @@ public enum ConjugateOrthogonalGradient {
     /// true residual decides (restart or give up).
     static let stagnationWindow = 50
 
+    /// The factor by which the recurrence residual must fall below the last true one before
+    /// r is recomputed as b − Ax (residual replacement, van der Vorst & Ye 2000): one product
+    /// per two decades of convergence keeps the recurrence within rounding of the true
+    /// residual, whose gap otherwise grows with the largest intermediate residual.
+    static let replacementDrop = 1e-2
+
     /// The work vectors of a solve (x, r, z = M⁻¹r, p, Ap), reusable by later solves.
     /// Not for concurrent solves.
     public final class Workspace {
@@ -190,6 +196,7 @@ public enum ConjugateOrthogonalGradient {
             for i in 0..<n { p[i] = z[i] }
             var rho = bilinearSum(r, z)
             var lowest = Double.infinity, sinceLowest = 0
+            var replaced = euclideanNorm(r)         // ‖r‖ when r was last recomputed from A
             while products < maximumIterations {
                 try apply(p, &w)
                 products += 1
@@ -200,8 +207,18 @@ public enum ConjugateOrthogonalGradient {
                     x[i] += alpha * p[i]
                     r[i] -= alpha * w[i]
                 }
-                let recurrence = backwardError()
+                var recurrence = backwardError()
                 if recurrence <= 0.5 * tolerance { break }                  // verified below
+                if euclideanNorm(r) < replacementDrop * replaced, products < maximumIterations {
+                    // Reliable update: the recurrence's r has drifted from b − Ax by the
+                    // rounding of the larger residuals before it; replace it by the true one
+                    // and go on along the same p.
+                    try apply(x, &w)
+                    products += 1
+                    for i in 0..<n { r[i] = b[i] - w[i] }
+                    replaced = euclideanNorm(r)
+                    recurrence = backwardError()
+                }
                 if recurrence < lowest {
                     lowest = recurrence
                     sinceLowest = 0

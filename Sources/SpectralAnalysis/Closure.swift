@@ -27,6 +27,9 @@ public struct ClosureAnalysis: Sendable {
         /// solves at this ω, and the largest relative residual ‖j − 𝕃z‖/‖j‖ (`CurrentRelaxation`).
         public var currentBackwardError: Double
         public var currentResidual: Double
+        /// `.lu` when a current solve at this ω fell back on the direct LU (`DirectFallback`),
+        /// else `.luPreconditioned` when one ran COCG preconditioned by a previous LU.
+        public var currentSolver: SolvePath
     }
 
     public let points: [Point]
@@ -45,7 +48,9 @@ public struct ClosureAnalysis: Sendable {
     /// the previous D* (the first from D_RA, or `start`).
     /// - Parameters:
     ///   - preconditioner: the pair model the first current solve tries; each ω starts with
-    ///     the one the previous ω converged with (`CurrentRelaxation.Channel.preconditioner`).
+    ///     the one the previous ω converged with (`CurrentRelaxation.Channel.preconditioner`);
+    ///     once a solve has needed the direct LU fallback, the rest of the ladder (smaller ω,
+    ///     worse conditioned) is solved by LU directly (`CurrentRelaxation.Channel.direct`).
     ///   - progress: (ω index, iteration, current D).
     /// - Throws: `ParameterError` unless the model's vertex is `cooperon`;
     ///   `ClosureError.notConverged` with the last iterates.
@@ -61,16 +66,19 @@ public struct ClosureAnalysis: Sendable {
         var guess = start ?? Complex(model.kuboGreenwood.onShellDiffusion)
         var points: [Point] = []
         var preferred = preconditioner
+        var direct = false          // once COCG has needed the LU fallback, smaller ω go to LU directly
         for (index, omega) in ladder.enumerated() {
             var products = 0
             var evaluations = 0
             var backwardError = 0.0, currentResidual = 0.0
-            let channel = try CurrentRelaxation.Channel(model: model, omega: omega, preconditioner: preferred)
+            var solver = SolvePath.cocg
+            let channel = try CurrentRelaxation.Channel(model: model, omega: omega, preconditioner: preferred, direct: direct)
             func current(_ d: Complex<Double>) throws -> Complex<Double> {
                 let result = try channel.diffusion(cooperonDiffusion: d)
                 products += result.products
                 backwardError = max(backwardError, result.backwardError)
                 currentResidual = max(currentResidual, result.residual)
+                if result.solver == .lu || solver == .cocg { solver = result.solver }      // lu > cocg+lu > cocg
                 evaluations += 1
                 progress?(index, evaluations, result.diffusion)
                 return result.diffusion
@@ -88,9 +96,10 @@ public struct ClosureAnalysis: Sendable {
             }
             points.append(Point(omega: omega, diffusion: solved, iterations: evaluations, residual: residual,
                                 thouless: omega / (solved.length * spacing * spacing), products: products,
-                                currentBackwardError: backwardError, currentResidual: currentResidual))
+                                currentBackwardError: backwardError, currentResidual: currentResidual, currentSolver: solver))
             guess = solved
             preferred = channel.preconditioner
+            direct = channel.direct
         }
         self.points = points
         ending = DiffusionRegime.classify(points.map { ($0.omega, $0.diffusion) })

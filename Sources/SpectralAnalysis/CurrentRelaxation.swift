@@ -23,6 +23,8 @@ public enum CurrentRelaxation {
         /// Normwise backward error ‖j − 𝕃z‖/(‖𝕃‖‖z‖ + ‖j‖), what the solve is judged on: at
         /// small ω ‖𝕃‖ grows like F/ω and the relative residual cannot follow it below ε‖𝕃‖‖z‖/‖j‖.
         public var backwardError: Double
+        /// COCG, or the direct LU of the odd-sector block where COCG could not reach `tolerance`.
+        public var solver: SolvePath
     }
 
     /// The normwise backward error the current solve reaches.
@@ -31,12 +33,15 @@ public enum CurrentRelaxation {
     /// D_cur of `model` at frequency ω (q = 0, current along axis 1), by COCG on the
     /// matrix-free action of 𝕃, preconditioned by the inverse of its 2 × 2 blocks on {k, −k}
     /// (`PairPreconditioner`, `.pairs` or `.singularPairs`, whichever models 𝕃 better on j:
-    /// `Channel.choosePreconditioner`).
-    /// - Throws: `DiffusionSolverError.krylovFailure` when COCG does not reach the tolerance.
-    public static func currentDiffusion(model: CollisionModel, omega: Double,
-                                        maximumIterations: Int = 3000) throws -> Result {
-        try Channel(model: model, omega: omega).diffusion(cooperonDiffusion: model.cooperonDiffusion,
-                                                           maximumIterations: maximumIterations)
+    /// `Channel.choosePreconditioner`); where neither model converges in
+    /// `maximumIterations` products, by LU on the symmetry blocks that hold j (`DirectFallback`).
+    /// - Throws: `DiffusionSolverError.krylovFailure` when neither COCG nor the direct
+    ///   fallback reaches the tolerance.
+    /// - Parameter directMemoryLimit: bytes the fallback's LU may hold (`DirectFallback.memoryLimit`).
+    public static func currentDiffusion(model: CollisionModel, omega: Double, maximumIterations: Int = 3000,
+                                        directMemoryLimit: Double = DirectFallback.memoryLimit) throws -> Result {
+        try Channel(model: model, omega: omega, directMemoryLimit: directMemoryLimit)
+            .diffusion(cooperonDiffusion: model.cooperonDiffusion, maximumIterations: maximumIterations)
     }
 
     /// D_cur at one ω for a sequence of cooperon D0 (the closure's fixed-point iteration): the
@@ -67,12 +72,26 @@ public enum CurrentRelaxation {
 
         /// - Throws: `ParameterError` for an ω the model cannot take, `ModelComputationError`
         ///   when the SCBA fails.
-        public init(model: CollisionModel, omega: Double, preconditioner: PreconditionerKind = .pairs) throws {
+        /// The solve goes straight to LU (`DirectFallback`): set once COCG has failed at this
+        /// ω (or, from the closure, at a larger one), since the nearby D0 of the fixed point
+        /// and smaller ω only make 𝕃 worse conditioned.
+        public private(set) var direct: Bool
+
+        /// Bytes the direct fallback's LU may hold.
+        let directMemoryLimit: Double
+
+        /// - Parameters:
+        ///   - direct: solve by LU from the start (`direct`).
+        ///   - directMemoryLimit: bytes the fallback's LU may hold (`DirectFallback.memoryLimit`).
+        public init(model: CollisionModel, omega: Double, preconditioner: PreconditionerKind = .pairs,
+                    direct: Bool = false, directMemoryLimit: Double = DirectFallback.memoryLimit) throws {
             let probe = Probe(dimension: model.parameters.dimension, omega: omega)
             try model.validate(probe)
             self.model = model
             self.omega = omega
             self.preconditioner = preconditioner
+            self.direct = direct
+            self.directMemoryLimit = directMemoryLimit
             fields = try model.fields(at: probe)
             let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
             let velocity = model.band.velocities(on: model.grid, shiftedBy: probe.q, direction: axis)
@@ -80,13 +99,44 @@ public enum CurrentRelaxation {
             current = (0..<s.count).map { Complex(velocity[$0]) * s[$0] }
         }
 
-        /// D_cur with the cooperon's D0 set to `d0`.
+        /// The lattice group's sectors (one decomposition serves every D0 at this ω).
+        var decomposition: SectorDecomposition? = nil
+        /// The LU of the blocks holding j at the last D0 solved directly.
+        var inverse: DirectFallback.BlockInverse? = nil
+        /// Products COCG preconditioned by a previous D0's LU may take before a fresh LU.
+        public static let luPreconditionedProducts = 60
+
+        /// D_cur with the cooperon's D0 set to `d0`: COCG with the pair model that converged
+        /// last, then the other; where both stop above the tolerance within
+        /// `maximumIterations` products, LU on the symmetry blocks that hold j
+        /// (`DirectFallback`, the odd sector in d = 1, T1u at d = 3), checked by its true
+        /// backward error.
         /// - Throws: `ParameterError` (`d0`) outside the physical half plane,
-        ///   `DiffusionSolverError.krylovFailure` when COCG does not reach the backward error
-        ///   `tolerance`.
+        ///   `DiffusionSolverError.krylovFailure` when neither reaches the backward error
+        ///   `tolerance` (COCG's backward error and floor, and why the fallback did not deliver).
         public func diffusion(cooperonDiffusion d0: Complex<Double>, maximumIterations: Int = 3000) throws -> Result {
             let op = try model.withCooperonDiffusion(d0).operator(reusing: fields)
             let action = try op.action()
+            if direct {
+                // The LU of the previous D0's blocks preconditions COCG on this one's: they
+                // differ by the cooperon's Q ≠ 0 terms only. A fresh LU where that stalls.
+                var spent = 0
+                if let inverse {
+                    do {
+                        let solution = try ConjugateOrthogonalGradient.solve(
+                            current, apply: { x, y in try action.apply(x, into: &y) },
+                            precondition: { v, z in z = try inverse.solve(v) },
+                            tolerance: tolerance, maximumIterations: Self.luPreconditionedProducts, operatorNorm: operatorNorm,
+                            initialGuess: previousSolution, workspace: workspace)
+                        return finish(solution.solution, products: solution.iterations, residual: solution.residual,
+                                      backwardError: solution.backwardError, operatorNorm: solution.operatorNorm,
+                                      solver: .luPreconditioned)
+                    } catch let error as LinearAlgebraError {
+                        if case .iterationLimit(_, let products, _) = error { spent = products }
+                    }
+                }
+                return try directSolve(op, action: action, spent: spent, what: "the current solve 𝕃z = j at ω = \(omega) by LU")
+            }
             var products = 0
             var failure: LinearAlgebraError? = nil
             let other: PreconditionerKind = preconditioner == .pairs ? .singularPairs : .pairs
@@ -101,23 +151,62 @@ public enum CurrentRelaxation {
                         tolerance: tolerance, maximumIterations: limit, operatorNorm: operatorNorm,
                         initialGuess: previousSolution, workspace: workspace)
                     preconditioner = kind
-                    return finish(solution, products: products)
+                    return finish(solution.solution, products: products + solution.iterations, residual: solution.residual,
+                                  backwardError: solution.backwardError, operatorNorm: solution.operatorNorm, solver: .cocg)
                 } catch let error as LinearAlgebraError {
                     if case .iterationLimit(_, let spent, _) = error { products += spent }
                     failure = error
                 }
             }
-            throw DiffusionSolverError.krylovFailure(detail: "the current solve 𝕃z = j at ω = \(omega) (pair models with U^sing(0) and with ū, \(products) products): \(failure?.description ?? ""); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: [])
+            let what = "the current solve 𝕃z = j at ω = \(omega) (pair models with U^sing(0) and with ū, \(products) products): \(failure?.description ?? "")"
+            do {
+                let result = try directSolve(op, action: action, spent: products, what: what)
+                direct = true
+                return result
+            } catch DiffusionSolverError.krylovFailure(let detail, _) {
+                throw DiffusionSolverError.krylovFailure(detail: "\(detail); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: [])
+            }
         }
 
-        /// D_cur from the solution z = 𝕃⁻¹j.
-        func finish(_ solution: IterativeSolution, products: Int) -> Result {
-            previousSolution = solution.solution
-            operatorNorm = solution.operatorNorm
+        /// D_cur by `DirectFallback` (LU of the blocks holding j), its true backward error
+        /// measured with the matrix-free product (1 product, 3 more for ‖𝕃‖ unless known);
+        /// `spent`: the products of the COCG attempts before it.
+        func directSolve(_ op: CollisionOperator, action: OperatorAction, spent: Int, what: String) throws -> Result {
+            if decomposition == nil { decomposition = try op.symmetry(enabled: true) }
+            inverse = nil          // its memory is free before the new blocks are formed
+            let blocks = try DirectFallback.BlockInverse(op, occupiedBy: current, decomposition: decomposition!,
+                                                         memoryLimit: directMemoryLimit, what: what)
+            let z = try blocks.solve(current)
+            inverse = blocks
+            var products = spent + 1
+            let norm: Double
+            if let operatorNorm {
+                norm = operatorNorm
+            } else {
+                norm = try ConjugateOrthogonalGradient.estimateNorm(order: z.count) { x, y in try action.apply(x, into: &y) }
+                products += ConjugateOrthogonalGradient.normEstimateProducts
+            }
+            var lz = z
+            try action.apply(z, into: &lz)
+            var defect = 0.0
+            for k in 0..<z.count { defect += (current[k] - lz[k]).magnitudeSquared }
+            let jNorm = euclideanNorm(current)
+            let backwardError = defect.squareRoot() / (norm * euclideanNorm(z) + jNorm)
+            guard backwardError <= tolerance else {
+                throw DiffusionSolverError.krylovFailure(detail: "\(what); the direct fallback (LU) reached a backward error of \(backwardError)", advice: [])
+            }
+            return finish(z, products: products, residual: defect.squareRoot() / jNorm, backwardError: backwardError,
+                          operatorNorm: norm, solver: .lu)
+        }
+
+        /// D_cur from the solution z = 𝕃⁻¹j, kept as the next solve's start.
+        func finish(_ z: [Complex<Double>], products: Int, residual: Double, backwardError: Double,
+                    operatorNorm norm: Double, solver: SolvePath) -> Result {
+            previousSolution = z
+            operatorNorm = norm
             let s = fields.root
-            let value = Complex(0, -1) * bilinearSum(current, solution.solution) / bilinearSum(s, s)
-            return Result(diffusion: value, products: products + solution.iterations, residual: solution.residual,
-                          backwardError: solution.backwardError)
+            let value = Complex(0, -1) * bilinearSum(current, z) / bilinearSum(s, s)
+            return Result(diffusion: value, products: products, residual: residual, backwardError: backwardError, solver: solver)
         }
     }
 }

@@ -249,6 +249,8 @@ public struct KrylovReport: Sendable, Equatable {
     public var worstInnerBackwardError = 0.0
     /// The largest eigen-residual ‖𝕃v − λv‖/(‖v‖·max(|λ|, scale)) over the ladder.
     public var worstEigenResidual = 0.0
+    /// Solves that fell back on LU of the fully symmetric block (`KrylovDiffusion.directMode`).
+    public var directSolves = 0
 
     public init() {}
 
@@ -261,6 +263,7 @@ public struct KrylovReport: Sendable, Equatable {
         merged.worstInnerResidual = max(worstInnerResidual, other.worstInnerResidual)
         merged.worstInnerBackwardError = max(worstInnerBackwardError, other.worstInnerBackwardError)
         merged.worstEigenResidual = max(worstEigenResidual, other.worstEigenResidual)
+        merged.directSolves += other.directSolves
         return merged
     }
 
@@ -271,5 +274,6 @@ public struct KrylovReport: Sendable, Equatable {
         worstInnerResidual = max(worstInnerResidual, mode.innerResidual)
         worstInnerBackwardError = max(worstInnerBackwardError, mode.innerBackwardError)
         worstEigenResidual = max(worstEigenResidual, mode.eigenResidual)
+        if mode.solver == .lu { directSolves += 1 }
     }
 }

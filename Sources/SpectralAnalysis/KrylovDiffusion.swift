@@ -1,5 +1,6 @@
 import CollisionOperator
 import DenseLinearAlgebra
+import Foundation
 import Numerics
 
 /// The diffusion mode λ0 of 𝕃 without its spectrum (docs/model.md §4): with e = s/√(sᵀs)
@@ -36,6 +37,8 @@ public enum KrylovDiffusion {
         public var innerBackwardError: Double
         /// ‖𝕃v − λv‖ / (‖v‖ · max(|λ|, scale)), scale = max_k |M_k + ΔΣ_k|: recomputed from 𝕃.
         public var eigenResidual: Double
+        /// COCG, or LU on the fully symmetric block where COCG could not deliver (`directMode`).
+        public var solver: SolvePath
     }
 
     /// Normwise backward error of the inner solves; relative accuracy of the Newton step.
@@ -46,16 +49,78 @@ public enum KrylovDiffusion {
     public static let newtonNoiseFloor = 1e-10
     public static let maximumNewtonSteps = 50
 
-    /// λ0 of the operator `op`, by Newton from `start`, on its matrix-free action.
+    /// λ0 of the operator `op`, by Newton from `start`, on its matrix-free action; where an
+    /// inner solve (or Newton) does not converge and `direct` is set, again from `start` with
+    /// the inner solves by LU on the fully symmetric block (`directMode`).
     /// - Parameters:
     ///   - preconditioner: nil: the operator's `naturalPreconditioner`.
+    ///   - innerIterations: products an inner COCG solve may take.
+    ///   - direct: fall back on LU where COCG fails and the block fits in
+    ///     `DirectFallback.memoryLimit`.
     ///   - progress: called after each Newton step with (step, λ, inner iterations).
     /// - Throws: `DiffusionSolverError.krylovFailure` when Newton or an inner solve does not
-    ///   converge (the detail has the residual reached).
+    ///   converge and the fallback is off or cannot run (the detail has the residual reached).
     public static func diffusionMode(of op: some DiffusionModeOperator, start: Complex<Double>,
                                      preconditioner choice: PreconditionerKind? = nil,
-                                     innerIterations: Int = 3000,
+                                     innerIterations: Int = 3000, direct: Bool = true,
                                      progress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws -> Mode {
+        do {
+            return try krylovMode(of: op, start: start, preconditioner: choice, innerIterations: innerIterations,
+                                  progress: progress)
+        } catch DiffusionSolverError.krylovFailure(let detail, let advice) where direct {
+            let m = try op.denseDiffusionOrder(symmetry: true)
+            guard 2 * DirectFallback.bytes(order: m + 1) <= DirectFallback.memoryLimit else {
+                throw DiffusionSolverError.krylovFailure(
+                    detail: "\(detail); the direct fallback's block of order \(m) needs \(String(format: "%.2f", 2 * DirectFallback.bytes(order: m + 1) / Double(1 << 30))) GiB (> 1 GiB)",
+                    advice: advice)
+            }
+            return try directMode(of: op, start: start, progress: progress)
+        }
+    }
+
+    /// What an inner solve gives Newton: y ∈ range P with (P𝕃P − λ)y = r, and what it reached.
+    struct InnerSolution {
+        var y: [Complex<Double>]
+        var residual: Double
+        var backwardError: Double
+        var products: Int
+    }
+
+    /// Newton on f(λ) = λ − a + rᵀy(λ), f′ = 1 + yᵀy, from `start`; `inner(λ, y)` solves
+    /// (P𝕃P − λ)y = r from the previous step's y. Returns λ, its y, the steps and the worst
+    /// inner residual and backward error.
+    static func newton(start: Complex<Double>, a: Complex<Double>, r: [Complex<Double>], scale: Double,
+                       inner: (Complex<Double>, [Complex<Double>]?) throws -> InnerSolution,
+                       progress: ((Int, Complex<Double>, Int) -> Void)?) throws
+        -> (lambda: Complex<Double>, y: [Complex<Double>], steps: Int, worstInner: Double, worstBackward: Double) {
+        var lambda = start
+        var y: [Complex<Double>]? = nil
+        var worstInner = 0.0, worstBackward = 0.0
+        var previousStep = Double.infinity
+        for steps in 1...maximumNewtonSteps {
+            let solution = try inner(lambda, y)
+            worstInner = max(worstInner, solution.residual)
+            worstBackward = max(worstBackward, solution.backwardError)
+            y = solution.y
+            let f = lambda - a + bilinearSum(r, solution.y)
+            let derivative = Complex<Double>.one + bilinearSum(solution.y, solution.y)
+            let step = f / derivative
+            lambda -= step
+            progress?(steps, lambda, solution.products)
+            let reference = max(lambda.length, 1e-3 * scale)
+            let stalled = steps >= 3 && step.length > 0.5 * previousStep && step.length <= newtonNoiseFloor * reference
+            if step.length <= newtonTolerance * reference || stalled {
+                return (lambda, solution.y, steps, worstInner, worstBackward)
+            }
+            previousStep = step.length
+        }
+        throw DiffusionSolverError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda))",
+                                                 advice: [.denseOnSmallerGridOrLargerOmega])
+    }
+
+    /// λ0 by Newton with COCG inner solves on the matrix-free action.
+    static func krylovMode(of op: some DiffusionModeOperator, start: Complex<Double>, preconditioner choice: PreconditionerKind?,
+                           innerIterations: Int, progress: ((Int, Complex<Double>, Int) -> Void)?) throws -> Mode {
         let n = op.order
         let s = op.zeroMode
         let action = try op.makeAction()
@@ -75,20 +140,13 @@ public enum KrylovDiffusion {
         let a = bilinearSum(e, le)
         var r = le
         for k in 0..<n { r[k] -= a * e[k] }                         // r = P𝕃e
-        let scale = max(op.diagonalScale, .leastNormalMagnitude)
         let model = op.preconditioner(choice ?? op.naturalPreconditioner)
-
-        var lambda = start
-        var y = [Complex<Double>](repeating: .zero, count: n)
-        var worstInner = 0.0, worstBackward = 0.0
         var operatorNorm: Double? = nil      // ‖P𝕃P − λ‖, estimated once: λ0 is small against ‖𝕃‖
-        var steps = 0
-        var converged = false
-        var previousStep = Double.infinity
-        var work = y, projected = y          // buffers of the inner products, reused
+        var work = r, projected = r          // buffers of the inner products, reused
         let workspace = ConjugateOrthogonalGradient.Workspace()
-        while steps < maximumNewtonSteps {
-            steps += 1
+        var step = 0
+        let solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, guess in
+            step += 1
             let shifted = try ProjectedInverse(model: model, shift: lambda, e: e)
             let solution: IterativeSolution
             do {
@@ -100,46 +158,82 @@ public enum KrylovDiffusion {
                     for k in 0..<n { out[k] = work[k] - lambda * projected[k] }
                 }, precondition: { v, z in shifted.apply(v, into: &z) },
                    tolerance: innerTolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
-                   initialGuess: steps > 1 ? y : nil, workspace: workspace)
+                   initialGuess: guess, workspace: workspace)
             } catch let error as LinearAlgebraError {
-                throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(steps), λ = \(lambda): \(error.description)",
+                throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(step), λ = \(lambda): \(error.description)",
                                                          advice: [.denseOnSmallerGridOrLargerOmega])
             }
-            worstInner = max(worstInner, solution.residual)
-            worstBackward = max(worstBackward, solution.backwardError)
             operatorNorm = solution.operatorNorm
-            y = solution.solution
+            var y = solution.solution
             project(&y)
-            let f = lambda - a + bilinearSum(r, y)
-            let derivative = Complex<Double>.one + bilinearSum(y, y)
-            let step = f / derivative
-            lambda -= step
-            progress?(steps, lambda, solution.iterations)
-            let reference = max(lambda.length, 1e-3 * scale)
-            let stalled = steps >= 3 && step.length > 0.5 * previousStep && step.length <= newtonNoiseFloor * reference
-            if step.length <= newtonTolerance * reference || stalled {
-                converged = true
-                break
-            }
-            previousStep = step.length
-        }
-        guard converged else {
-            throw DiffusionSolverError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda))",
-                                                     advice: [.denseOnSmallerGridOrLargerOmega])
-        }
-        // The eigenvector and its true residual, recomputed from 𝕃.
+            return InnerSolution(y: y, residual: solution.residual, backwardError: solution.backwardError,
+                                 products: solution.iterations)
+        }, progress: progress)
         var v = e
-        for k in 0..<n { v[k] -= y[k] }
+        for k in 0..<n { v[k] -= solved.y[k] }
+        return try finish(op, action: action, lambda: solved.lambda, vector: v, steps: solved.steps,
+                          products: products, inner: (solved.worstInner, solved.worstBackward), solver: .cocg)
+    }
+
+    /// λ0 by Newton with exact inner solves: LU of the bordered block [[B − λ, e], [eᵀ, 0]]
+    /// of the fully symmetric sector B = Uᵀ𝕃U (where λ0 lives; e = Uᵀs/√(sᵀs)), whose
+    /// solution [y; μ] has eᵀy = 0 and P(B − λ)Py = r. The fallback where COCG cannot
+    /// reach its tolerance; its answer is checked on the grid by the eigen-residual.
+    static func directMode(of op: some DiffusionModeOperator, start: Complex<Double>,
+                           progress: ((Int, Complex<Double>, Int) -> Void)?) throws -> Mode {
+        let problem = try op.denseDiffusionProblem(symmetry: true)
+        let b = problem.matrix
+        let m = b.rows
+        let root = Complex.sqrt(bilinearSum(problem.zeroMode, problem.zeroMode))
+        let e = problem.zeroMode.map { $0 / root }
+        let be = try b.multiplied(by: e)
+        let a = bilinearSum(e, be)
+        let r = (0..<m).map { be[$0] - a * e[$0] }
+        let rNorm = euclideanNorm(r)
+        let blockNorm = b.frobeniusNorm               // ≥ ‖B‖₂: the backward error below is a lower bound
+        let solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, _ in
+            var bordered = ComplexMatrix(rows: m + 1, columns: m + 1)
+            for column in 0..<m {
+                for row in 0..<m { bordered[row, column] = b[row, column] }
+                bordered[column, column] -= lambda
+                bordered[m, column] = e[column]
+                bordered[column, m] = e[column]
+            }
+            let lu = try LUFactorization(consume bordered)
+            let solution = try lu.solve(r + [.zero])
+            let y = Array(solution[0..<m])
+            // The residual of the projected system, r − P(B − λ)y, in the block.
+            let by = try b.multiplied(by: y)
+            let c = bilinearSum(e, by)
+            var defect = 0.0
+            for k in 0..<m { defect += (r[k] - (by[k] - c * e[k] - lambda * y[k])).magnitudeSquared }
+            return InnerSolution(y: y, residual: defect.squareRoot() / rNorm,
+                                 backwardError: defect.squareRoot() / ((blockNorm + lambda.length) * euclideanNorm(y) + rNorm),
+                                 products: 0)
+        }, progress: progress)
+        var v = e
+        for k in 0..<m { v[k] -= solved.y[k] }
+        return try finish(op, action: try op.makeAction(), lambda: solved.lambda, vector: problem.expand(v),
+                          steps: solved.steps, products: 0, inner: (solved.worstInner, solved.worstBackward), solver: .lu)
+    }
+
+    /// The mode with its eigenvector's true residual, recomputed from 𝕃 on the grid (1 product).
+    static func finish(_ op: some DiffusionModeOperator, action: some LinearOperator, lambda: Complex<Double>,
+                       vector v: [Complex<Double>], steps: Int, products: Int,
+                       inner: (residual: Double, backwardError: Double), solver: SolvePath) throws -> Mode {
+        let n = op.order
+        let s = op.zeroMode
+        let scale = max(op.diagonalScale, .leastNormalMagnitude)
         var lv = v
-        try apply(v, &lv)
+        try action.apply(v, into: &lv)
         var defect = 0.0
         for k in 0..<n { defect += (lv[k] - lambda * v[k]).magnitudeSquared }
         let eigenResidual = defect.squareRoot() / (euclideanNorm(v) * max(lambda.length, scale))
         let overlap = hermitianSum(s, v).length / (euclideanNorm(s) * euclideanNorm(v))
         let norm = Complex.sqrt(bilinearSum(v, v) / Complex(Double(n)))
         return Mode(value: lambda, vector: v.map { $0 / norm }, zeroModeOverlap: min(overlap, 1), newtonSteps: steps,
-                    products: products, innerResidual: worstInner, innerBackwardError: worstBackward,
-                    eigenResidual: eigenResidual)
+                    products: products + 1, innerResidual: inner.residual, innerBackwardError: inner.backwardError,
+                    eigenResidual: eigenResidual, solver: solver)
     }
 
     /// z = B⁻¹v − g (eᵀB⁻¹v)/(eᵀg), g = B⁻¹e.

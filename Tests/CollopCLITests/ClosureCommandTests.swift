@@ -45,7 +45,7 @@ struct ClosureCommandTests {
     @Test func closureTableAndTheCheckFromOutside() throws {
         let result = try runCollop(["closure"] + Self.model + ["--omegas", "1e-2,1e-3"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("\nomega\tD_re\tD_im\titerations\tresidual\tthouless\tvw_re\tvw_im\tbackward_error\n"))
+        #expect(result.stdout.contains("\nomega\tD_re\tD_im\titerations\tresidual\tthouless\tvw_re\tvw_im\tbackward_error\tproducts\tsolver\n"))
         #expect(headerValue(result.stdout, "current_backward_error").flatMap(Double.init).map { $0 <= 1e-12 } == true)
         let rows = dataRows(result.stdout)
         #expect(rows.count == 2 && rows[0][0] == "0.01" && rows[1][0] == "0.001")

@@ -65,4 +65,70 @@ import Testing
         }
         #expect(throws: ParameterError.self) { try channel.diffusion(cooperonDiffusion: Complex(-1, 0)) }
     }
+
+    /// The direct fallback (`DirectFallback`, LU of the symmetry blocks that hold j), forced
+    /// by a cap of 4 products: D_cur equals COCG's converged answer, and −i(j, 𝕃⁻¹j)/(s, s)
+    /// from the dense 𝕃 (LU of the N × N matrix), in d = 1 (odd sector) and d = 3 (T1u).
+    @Test(arguments: [(1, 64), (3, 8)])
+    func forcedFallbackMatchesCOCGAndDense(dimension: Int, size: Int) throws {
+        var p = ModelSetup()
+        p.dimension = dimension
+        p.size = size
+        p.singular = .cooperon
+        let model = try p.model().model
+        let iterative = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega)
+        let direct = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4)
+        #expect(iterative.solver == .cocg && direct.solver == .lu)
+        #expect(direct.backwardError <= CurrentRelaxation.tolerance)
+        #expect((direct.diffusion - iterative.diffusion).length <= 1e-10 * iterative.diffusion.length,
+                "LU \(direct.diffusion) COCG \(iterative.diffusion)")
+        // The dense reference: z = 𝕃⁻¹j by LU of the whole N × N matrix.
+        let op = try model.operator(at: Probe(dimension: dimension, omega: p.omega))
+        let axis = [1] + [Double](repeating: 0, count: dimension - 1)
+        let velocity = model.band.velocities(on: model.grid, shiftedBy: op.probe.q, direction: axis)
+        let s = op.fields.root
+        let j = (0..<s.count).map { Complex(velocity[$0]) * s[$0] }
+        let z = try LUFactorization(op.fullMatrix).solve(j)
+        let dense = Complex(0, -1) * bilinearSum(j, z) / bilinearSum(s, s)
+        #expect((direct.diffusion - dense).length <= 1e-10 * dense.length, "LU \(direct.diffusion) dense \(dense)")
+    }
+
+    /// Where iteration stops and the block does not fit (a limit of 1 kB forced here), the
+    /// failure names ω, COCG's backward error and the product's floor, and the block's size.
+    @Test func fallbackThatDoesNotFitIsReported() throws {
+        var p = ModelSetup()
+        p.size = 64
+        p.singular = .cooperon
+        let model = try p.model().model
+        #expect {
+            _ = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4, directMemoryLimit: 1000)
+        } throws: { error in
+            guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, _) = error else { return false }
+            return detail.contains("ω = \(p.omega)") && detail.contains("backward error") && detail.contains("floor of the product")
+                && detail.contains("GiB") && !error.isInputError
+        }
+    }
+
+    /// Once a solve at one ω has needed LU (forced by a cap of 4 products), the channel's next
+    /// D0 runs COCG preconditioned by that LU — a few products — and gives the D_cur of a fresh
+    /// COCG solve of the new D0.
+    @Test func previousLUPreconditionsTheNextD0() throws {
+        var p = ModelSetup()
+        p.dimension = 1
+        p.size = 64
+        p.singular = .cooperon
+        let model = try p.model().model
+        let channel = try CurrentRelaxation.Channel(model: model, omega: p.omega)
+        let dRA = model.kuboGreenwood.onShellDiffusion
+        let first = try channel.diffusion(cooperonDiffusion: Complex(dRA), maximumIterations: 4)
+        #expect(first.solver == .lu && channel.direct)
+        let d0 = Complex(0.8 * dRA, -0.1)
+        let second = try channel.diffusion(cooperonDiffusion: d0)
+        #expect(second.solver == .luPreconditioned)
+        #expect(second.products <= CurrentRelaxation.Channel.luPreconditionedProducts)
+        let fresh = try CurrentRelaxation.currentDiffusion(model: model.withCooperonDiffusion(d0), omega: p.omega)
+        #expect(fresh.solver == .cocg)
+        #expect((second.diffusion - fresh.diffusion).length <= 1e-10 * fresh.diffusion.length,
+                "cocg+lu \(second.diffusion) cocg \(fresh.diffusion)")
+    }
 }

@@ -130,11 +130,32 @@ import Testing
         let model = try p.model()
         let op = try model.operator(q: p.q!, omega: p.omega)
         #expect {
-            _ = try KrylovDiffusion.diffusionMode(of: op, start: .zero, innerIterations: 2)
+            _ = try KrylovDiffusion.diffusionMode(of: op, start: .zero, innerIterations: 2, direct: false)
         } throws: { error in
             guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, let advice) = error else { return false }
             return detail.contains("backward error") && advice == [.denseOnSmallerGridOrLargerOmega] && !error.isInputError
         }
+    }
+}
+
+/// The direct fallback of λ0 (`KrylovDiffusion.directMode`): forced by an inner cap of 2
+/// products, Newton with LU on the bordered fully symmetric block gives the converged
+/// Newton–COCG λ0 and the dense mode of largest w0, and its eigenvector (expanded to the
+/// grid) has a small true residual.
+@Suite struct KrylovDirectFallbackTests {
+    @Test(arguments: [KrylovDiffusionTests.cases[0], KrylovDiffusionTests.cases[1], KrylovDiffusionTests.cases[7]])
+    func forcedFallbackMatchesCOCGAndDense(_ c: KrylovDiffusionTests.Case) throws {
+        let model = try c.parameters.model()
+        let op = try model.operator(q: c.q, omega: model.probe.omega)
+        let iterative = try KrylovDiffusion.diffusionMode(of: op, start: .zero, direct: false)
+        let direct = try KrylovDiffusion.diffusionMode(of: op, start: .zero, innerIterations: 2)
+        #expect(iterative.solver == .cocg && direct.solver == .lu)
+        let dense = try #require(try Spectrum(matrix: op.fullMatrix, zeroMode: op.fields.root, computeVectors: true).diffusionMode)
+        let scale = direct.value.length
+        #expect((direct.value - iterative.value).length <= 1e-10 * scale, "LU \(direct.value) COCG \(iterative.value)")
+        #expect((direct.value - dense.value).length <= 1e-10 * scale + 1e-13 * op.diagonalScale, "LU \(direct.value) dense \(dense.value)")
+        #expect(abs(direct.zeroModeOverlap - iterative.zeroModeOverlap) < 1e-8)
+        #expect(direct.eigenResidual < 1e-11)
     }
 }
 
@@ -158,6 +179,8 @@ private struct BlockOperator: DiffusionModeOperator {
     var diagonalPlusRankOne: DiagonalPlusRankOneForm? { nil }
     var naturalPreconditioner: PreconditionerKind { .diagonal }
     func makeAction() throws -> ComplexMatrix { matrix }
-    func denseDiffusionProblem(symmetry: Bool) throws -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>]) { (matrix, zeroMode) }
+    func denseDiffusionProblem(symmetry: Bool) throws
+        -> (matrix: ComplexMatrix, zeroMode: [Complex<Double>], expand: ([Complex<Double>]) -> [Complex<Double>]) { (matrix, zeroMode, { $0 }) }
+    func denseDiffusionOrder(symmetry: Bool) throws -> Int { order }
     func preconditioner(_ kind: PreconditionerKind) -> Diagonal { Diagonal(values: (0..<order).map { matrix[$0, $0] }) }
 }
