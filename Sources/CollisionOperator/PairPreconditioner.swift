@@ -30,33 +30,36 @@ public enum PreconditionerKind: String, Sendable, CaseIterable {
 /// B is complex symmetric, as COCG needs.
 public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
     public let kind: PreconditionerKind
-    let partner: [Int]
+    /// The grid's index of −k (shared with the grid, not copied).
+    let partner: [Int32]
     let diagonal: [Complex<Double>]
+    /// B_{k,−k} (empty for `diagonal`, where it vanishes).
     let offDiagonal: [Complex<Double>]
 
     /// The model `kind` of `op`.
     public init(_ op: CollisionOperator, kind: PreconditionerKind) {
         let grid = op.grid
         let n = grid.count
-        let base = op.fields.regularDiagonal
+        let fields = op.fields
         self.kind = kind
-        partner = grid.negatedIndex.map(Int.init)
+        partner = grid.negatedIndex
         guard kind != .diagonal else {
-            diagonal = base
-            offDiagonal = [Complex<Double>](repeating: .zero, count: n)
+            diagonal = fields.regularDiagonal
+            offDiagonal = []
             return
         }
-        let s = op.fields.root
+        let s = fields.root
         let inverseN = 1 / Double(n)
         func regular(_ index: Int) -> Complex<Double> { Complex(op.regularKernel?[index] ?? op.u0) }
         func singular(_ index: Int) -> Complex<Double> { op.singularKernel?[index] ?? .zero }
         // The vertex's weight on the coupling of k to −k, in units of 1/N.
         let pairWeight = kind == .singularPairs ? Complex(Double(n)) * op.singularWeight : singular(0)
-        var d = base, o = base
+        var d = [Complex<Double>](repeating: .zero, count: n)
+        var o = d
         for k in 0..<n {
-            let m = partner[k]
+            let m = Int(partner[k])
             let self2k = m == k ? pairWeight : singular(grid.sumIndex(k, k))
-            d[k] = base[k] - Complex(inverseN) * (regular(0) + self2k) * s[k] * s[k]
+            d[k] = (Complex(fields.streaming[k]) + fields.deltaSigma[k]) - Complex(inverseN) * (regular(0) + self2k) * s[k] * s[k]
             o[k] = m == k ? .zero : -Complex(inverseN) * (regular(grid.differenceIndex(k, m)) + pairWeight) * s[k] * s[m]
         }
         diagonal = d
@@ -68,12 +71,13 @@ public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
 
     /// z = (B − λ)⁻¹ v, pair by pair (no allocation).
     public func solve(_ v: [Complex<Double>], shift: Complex<Double>, into z: inout [Complex<Double>]) {
+        let paired = !offDiagonal.isEmpty
         for k in 0..<diagonal.count {
-            let m = partner[k]
+            let m = Int(partner[k])
             if m == k {
                 z[k] = v[k] / (diagonal[k] - shift)
             } else if k < m {
-                let a = diagonal[k] - shift, d = diagonal[m] - shift, b = offDiagonal[k]
+                let a = diagonal[k] - shift, d = diagonal[m] - shift, b = paired ? offDiagonal[k] : .zero
                 let determinant = a * d - b * b
                 z[k] = (d * v[k] - b * v[m]) / determinant
                 z[m] = (a * v[m] - b * v[k]) / determinant
