@@ -70,10 +70,9 @@ public enum KrylovDiffusion {
             let c = bilinearSum(e, x)
             for k in 0..<n { x[k] -= c * e[k] }
         }
-        var le = [Complex<Double>](repeating: .zero, count: n)
-        try apply(e, &le)
-        let a = bilinearSum(e, le)
-        var r = le
+        var r = [Complex<Double>](repeating: .zero, count: n)
+        try apply(e, &r)                                            // 𝕃e
+        let a = bilinearSum(e, r)
         for k in 0..<n { r[k] -= a * e[k] }                         // r = P𝕃e
         let scale = max(op.diagonalScale, .leastNormalMagnitude)
         let model = op.preconditioner(choice ?? op.naturalPreconditioner)
@@ -127,17 +126,19 @@ public enum KrylovDiffusion {
             throw DiffusionSolverError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda))",
                                                      advice: [.denseOnSmallerGridOrLargerOmega])
         }
-        // The eigenvector and its true residual, recomputed from 𝕃.
-        var v = e
-        for k in 0..<n { v[k] -= y[k] }
-        var lv = v
+        // The eigenvector v (in the inner products' buffer) and its true residual 𝕃v − λv
+        // (in the other), recomputed from 𝕃.
+        var v = projected, lv = work
+        (projected, work) = ([], [])
+        for k in 0..<n { v[k] = e[k] - y[k] }
         try apply(v, &lv)
         var defect = 0.0
         for k in 0..<n { defect += (lv[k] - lambda * v[k]).magnitudeSquared }
         let eigenResidual = defect.squareRoot() / (euclideanNorm(v) * max(lambda.length, scale))
         let overlap = hermitianSum(s, v).length / (euclideanNorm(s) * euclideanNorm(v))
         let norm = Complex.sqrt(bilinearSum(v, v) / Complex(Double(n)))
-        return Mode(value: lambda, vector: v.map { $0 / norm }, zeroModeOverlap: min(overlap, 1), newtonSteps: steps,
+        for k in 0..<n { v[k] = v[k] / norm }
+        return Mode(value: lambda, vector: v, zeroModeOverlap: min(overlap, 1), newtonSteps: steps,
                     products: products, innerResidual: worstInner, innerBackwardError: worstBackward,
                     eigenResidual: eigenResidual)
     }
