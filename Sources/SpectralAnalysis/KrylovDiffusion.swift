@@ -84,7 +84,7 @@ public enum KrylovDiffusion {
         var steps = 0
         var converged = false
         var previousStep = Double.infinity
-        var work = y, projected = y          // buffers of the inner products, reused
+        var projected = y                    // Px in the inner products, reused
         let workspace = ConjugateOrthogonalGradient.Workspace()
         while steps < maximumNewtonSteps {
             steps += 1
@@ -94,9 +94,9 @@ public enum KrylovDiffusion {
                 solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
                     for k in 0..<n { projected[k] = x[k] }
                     project(&projected)
-                    try apply(projected, &work)
-                    project(&work)
-                    for k in 0..<n { out[k] = work[k] - lambda * projected[k] }
+                    try apply(projected, &out)                     // 𝕃Px, projected in place below
+                    let c = bilinearSum(e, out)
+                    for k in 0..<n { out[k] = (out[k] - c * e[k]) - lambda * projected[k] }
                 }, precondition: { v, z in shifted.apply(v, into: &z) },
                    tolerance: innerTolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
                    initialGuess: steps > 1 ? y : nil, workspace: workspace)
@@ -127,9 +127,9 @@ public enum KrylovDiffusion {
                                                      advice: [.denseOnSmallerGridOrLargerOmega])
         }
         // The eigenvector v (in the inner products' buffer) and its true residual 𝕃v − λv
-        // (in the other), recomputed from 𝕃.
-        var v = projected, lv = work
-        (projected, work) = ([], [])
+        // (in r's, no longer needed), recomputed from 𝕃.
+        var v = projected, lv = r
+        (projected, r) = ([], [])
         for k in 0..<n { v[k] = e[k] - y[k] }
         try apply(v, &lv)
         var defect = 0.0
