@@ -86,9 +86,10 @@ public enum KrylovDiffusion {
         var previousStep = Double.infinity
         var projected = y                    // Px in the inner products, reused
         let workspace = ConjugateOrthogonalGradient.Workspace()
+        var shifted = ProjectedInverse(model: model, e: e)
         while steps < maximumNewtonSteps {
             steps += 1
-            let shifted = try ProjectedInverse(model: model, shift: lambda, e: e)
+            try shifted.shift(to: lambda)
             let solution: IterativeSolution
             do {
                 solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
@@ -107,7 +108,7 @@ public enum KrylovDiffusion {
             worstInner = max(worstInner, solution.residual)
             worstBackward = max(worstBackward, solution.backwardError)
             operatorNorm = solution.operatorNorm
-            y = solution.solution
+            for k in 0..<n { y[k] = solution.solution[k] }         // in y's own buffer: no copy per step
             project(&y)
             let f = lambda - a + bilinearSum(r, y)
             let derivative = Complex<Double>.one + bilinearSum(y, y)
@@ -146,20 +147,26 @@ public enum KrylovDiffusion {
     /// z = B⁻¹v − g (eᵀB⁻¹v)/(eᵀg), g = B⁻¹e.
     struct ProjectedInverse<Model: ShiftedPreconditioner> {
         let model: Model
-        let shift: Complex<Double>
         let e: [Complex<Double>]
-        let g: [Complex<Double>]
-        let eg: Complex<Double>
+        private(set) var shift = Complex<Double>.zero
+        private var g: [Complex<Double>]
+        private var eg = Complex<Double>.zero
 
-        /// The exactly projected inverse of `model` at shift λ.
-        init(model: Model, shift: Complex<Double>, e: [Complex<Double>]) throws {
-            var g = e
+        /// The projected inverse of `model`, its vector g made here once; `shift(to:)` sets λ.
+        init(model: Model, e: [Complex<Double>]) {
+            self.model = model
+            self.e = e
+            g = [Complex<Double>](repeating: .zero, count: e.count)
+        }
+
+        /// The exactly projected inverse at shift λ: g = (B − λ)⁻¹e in place (no allocation).
+        mutating func shift(to shift: Complex<Double>) throws {
             model.solve(e, shift: shift, into: &g)
-            let eg = bilinearSum(e, g)
+            eg = bilinearSum(e, g)
             guard eg.isFinite, eg != .zero, g.allSatisfy({ $0.isFinite }) else {
                 throw DiffusionSolverError.krylovFailure(detail: "the preconditioner is singular at λ = \(shift)", advice: [])
             }
-            (self.model, self.shift, self.e, self.g, self.eg) = (model, shift, e, g, eg)
+            self.shift = shift
         }
 
         func apply(_ v: [Complex<Double>], into z: inout [Complex<Double>]) {
