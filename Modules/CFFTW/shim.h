@@ -6,4 +6,10 @@
 // real then imaginary), so Swift buffers pass through without copies.
 #include <fftw3.h>
 
+// glibc's allocator control (mallopt, M_MMAP_THRESHOLD), for the policy by which large
+// vectors are mapped and returned (DenseLinearAlgebra's AllocatorPolicy).
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
+
 #endif

@@ -129,18 +129,19 @@ public struct CollisionModel: Sendable {
         let minus = atZero ? plus : band.energies(on: grid, shiftedBy: half.map { -$0 })
         let retarded = try Self.retardedSelfEnergy(parameters: parameters, solver: solver, energy: parameters.energy + omega,
                                                    shift: half, bandEnergies: plus, start: selfEnergyAtEnergy.values)
-        let advanced: SelfEnergyField
+        // Σ^R on the grid k − q/2 at E; the fields take its conjugate Σ^A point by point.
+        let advancedConjugate: SelfEnergyField
         if atZero && omega == 0 {
-            advanced = retarded.conjugated
+            advancedConjugate = retarded
         } else if atZero {
-            advanced = selfEnergyAtEnergy.conjugated
+            advancedConjugate = selfEnergyAtEnergy
         } else {
-            advanced = try Self.retardedSelfEnergy(parameters: parameters, solver: solver, energy: parameters.energy,
-                                                   shift: half.map { -$0 }, bandEnergies: minus,
-                                                   start: selfEnergyAtEnergy.values).conjugated
+            advancedConjugate = try Self.retardedSelfEnergy(parameters: parameters, solver: solver, energy: parameters.energy,
+                                                            shift: half.map { -$0 }, bandEnergies: minus,
+                                                            start: selfEnergyAtEnergy.values)
         }
         return try KineticFields(grid: grid, energy: parameters.energy, probe: probe, plus: plus, minus: minus,
-                                 retarded: retarded, advanced: advanced, source: parameters)
+                                 retarded: retarded, advancedConjugate: advancedConjugate, source: parameters)
     }
 
     /// L̂ = L̂reg + L̂sing at the probe (q, ω).
@@ -188,7 +189,7 @@ public struct CollisionModel: Sendable {
             let momenta = SingularVertex.latticeMomentaSquared(on: grid)
             return compensatedSum((0..<grid.count).map { whole[$0] / Complex(1 + l * l * momenta[$0]) }) / Complex(Double(grid.count))
         } ?? .zero
-        return CollisionOperator(grid: grid, fields: fields, u0: parameters.u0, regularKernel: regular,
+        return CollisionOperator(grid: grid, fields: fields, u0: parameters.u0, correlation: correlation, regularKernel: regular,
                                  singularKernel: singular, singularScale: singularScale(fields: fields, omega: omega),
                                  singularWeight: weight, wardProjection: project, projectedVector: u)
     }

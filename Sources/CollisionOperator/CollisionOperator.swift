@@ -17,6 +17,9 @@ public struct CollisionOperator: Sendable {
     public let u0: Double
     /// U0·C(Q) by grid index of Q = k − k' (nil: white noise, U0·1).
     public let regularKernel: [Double]?
+    /// The correlator C of `regularKernel`, whose real-space coefficients give the kernel's
+    /// Fourier transform exactly (`OperatorAction`).
+    let correlation: DisorderCorrelation
     /// U^sing(Q) by grid index of Q = k + k' (nil: `none`).
     public let singularKernel: [Complex<Double>]?
     public let wardProjection: Bool
@@ -41,13 +44,14 @@ public struct CollisionOperator: Sendable {
 
     /// The operator from its kernels, fields and u = 𝕊s (computed by FFT in
     /// `CollisionModel.operator(at:)`).
-    init(grid: MomentumGrid, fields: KineticFields, u0: Double, regularKernel: [Double]?,
+    init(grid: MomentumGrid, fields: KineticFields, u0: Double, correlation: DisorderCorrelation, regularKernel: [Double]?,
          singularKernel: [Complex<Double>]?, singularScale: Double, singularWeight: Complex<Double>,
          wardProjection: Bool, projectedVector: [Complex<Double>]) {
         self.grid = grid
         self.fields = fields
         self.u0 = u0
         self.regularKernel = regularKernel
+        self.correlation = correlation
         self.singularKernel = singularKernel
         self.wardProjection = wardProjection
         self.singularScale = singularScale

@@ -78,8 +78,14 @@ public struct DisorderCorrelation: Sendable, Equatable {
     /// real-space moments of `convolve` (O(N·|x|)). Both equal (1/N) Σ_k' U0 C(k − k') f_k'
     /// to round-off.
     public func convolver(on grid: MomentumGrid, u0: Double) throws(LinearAlgebraError) -> DisorderConvolver {
-        let byFourier = !isWhiteNoise && Double(vectors.count) > 4 * log2(Double(max(grid.count, 2)))
-        return try DisorderConvolver(correlation: self, grid: grid, u0: u0, byFourierTransform: byFourier)
+        try DisorderConvolver(correlation: self, grid: grid, u0: u0,
+                              byFourierTransform: convolvesByFourierTransform(gridPoints: grid.count))
+    }
+
+    /// Whether `convolver(on:u0:)` takes the FFT on a grid of N points: when the support of c
+    /// is larger than 4 log₂N (the convolver then holds FFT(U0·C)/N², N complex numbers).
+    public func convolvesByFourierTransform(gridPoints n: Int) -> Bool {
+        !isWhiteNoise && Double(vectors.count) > 4 * log2(Double(max(n, 2)))
     }
 }
 

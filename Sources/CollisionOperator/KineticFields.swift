@@ -7,6 +7,10 @@ import Numerics
 /// G^R_k = 1/(E+ω − ε(k+q/2) − Σ^R_{k+q/2}),  G^A_k = 1/(E − ε(k−q/2) − Σ^A_{k−q/2}),
 /// ΔG_k = G^R_k − G^A_k,  s_k = √ΔG_k (principal branch; Im ΔG_k < 0),
 /// ΔΣ_k = Σ^R_{k+q/2} − Σ^A_{k−q/2},  M_k = ε(k+q/2) − ε(k−q/2).
+///
+/// Only what the operator reads is kept (three complex and one real number per grid
+/// point): G^R, G^A and the two self-energies enter through ΔG and ΔΣ alone and are not
+/// stored; of Σ^R the mean and the SCBA's iteration count remain for the header.
 public struct KineticFields: Sendable {
     /// The point (q, ω) of the fields.
     public let probe: Probe
@@ -14,12 +18,10 @@ public struct KineticFields: Sendable {
     let source: ModelParameters?
     public var q: [Double] { probe.q }
     public var omega: Double { probe.omega }
-    /// Σ^R_{k+q/2}(E+ω).
-    public let retardedSelfEnergy: SelfEnergyField
-    /// Σ^A_{k−q/2}(E).
-    public let advancedSelfEnergy: SelfEnergyField
-    public let retardedGreen: [Complex<Double>]
-    public let advancedGreen: [Complex<Double>]
+    /// (1/N) Σ_k Σ^R_{k+q/2}(E+ω).
+    public let retardedSelfEnergyMean: Complex<Double>
+    /// The SCBA iterations that solved Σ^R_{k+q/2}(E+ω) (0 for a prescribed self-energy).
+    public let retardedSelfEnergyIterations: Int
     public let deltaG: [Complex<Double>]
     /// s_k = √ΔG_k, the exact zero mode of L̂0.
     public let root: [Complex<Double>]
@@ -44,32 +46,33 @@ public struct KineticFields: Sendable {
     }
 
     /// Assembles the fields from the band energies ε(k ± q/2) on the two shifted grids
-    /// (`plus`, `minus`) and the self-energies there — the same ε the SCBA solver used.
+    /// (`plus`, `minus`) and the self-energies there — the same ε the SCBA solver used:
+    /// `retarded` is Σ^R_{k+q/2}(E+ω), `advancedConjugate` is Σ^R_{k−q/2}(E), whose
+    /// conjugate is Σ^A_{k−q/2} (taken here, element by element, so no conjugated copy exists).
     /// Throws when a value is not finite or ΔG leaves the lower half plane.
     init(grid: MomentumGrid, energy: Double, probe: Probe, plus: [Double], minus: [Double],
-         retarded: SelfEnergyField, advanced: SelfEnergyField,
+         retarded: SelfEnergyField, advancedConjugate: SelfEnergyField,
          source: ModelParameters? = nil) throws(ModelComputationError) {
         let omega = probe.omega
         let n = grid.count
-        var gR = [Complex<Double>](repeating: .zero, count: n)
-        var gA = gR, dG = gR, s = gR, dS = gR
+        var dG = [Complex<Double>](repeating: .zero, count: n)
+        var s = dG, dS = dG
         var m = [Double](repeating: 0, count: n)
         for k in 0..<n {
-            gR[k] = reciprocal(Complex(energy + omega - plus[k]) - retarded.values[k])
-            gA[k] = reciprocal(Complex(energy - minus[k]) - advanced.values[k])
-            dG[k] = gR[k] - gA[k]
+            let gR = reciprocal(Complex(energy + omega - plus[k]) - retarded.values[k])
+            let sigmaA = advancedConjugate.values[k].conjugate
+            let gA = reciprocal(Complex(energy - minus[k]) - sigmaA)
+            dG[k] = gR - gA
             guard dG[k].isFinite else { throw .nonFinite(quantity: "ΔG", index: k) }
             guard dG[k].imaginary < 0 else { throw .deltaGNotInLowerHalfPlane(index: k, value: dG[k]) }
             s[k] = Complex.sqrt(dG[k])
-            dS[k] = retarded.values[k] - advanced.values[k]
+            dS[k] = retarded.values[k] - sigmaA
             m[k] = plus[k] - minus[k]
         }
         self.probe = probe
         self.source = source
-        self.retardedSelfEnergy = retarded
-        self.advancedSelfEnergy = advanced
-        self.retardedGreen = gR
-        self.advancedGreen = gA
+        self.retardedSelfEnergyMean = retarded.mean
+        self.retardedSelfEnergyIterations = retarded.iterations
         self.deltaG = dG
         self.root = s
         self.deltaSigma = dS

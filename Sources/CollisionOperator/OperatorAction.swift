@@ -16,15 +16,18 @@ import Numerics
 /// and the transform of the reflected φ̃ is φ̂ at −m, so one forward FFT of φ, one
 /// elementwise product with the kernels' transforms (computed once, at init) and one
 /// backward FFT give both. White noise (C ≡ 1) needs no transform: its sum is
-/// U0·Σ_k' φ_k'. The kernels are used exactly as the operator holds them (under the
-/// projection U^sing arrives with its Q-constant part removed), so the product equals
-/// `matrix(regularWeight:singularWeight:) · x` to round-off.
+/// U0·Σ_k' φ_k'. The transform of the real, even U0·C is real, N U0 Σ_{x ≡ m} c_x (the
+/// correlator's coefficients folded onto the grid, as `DisorderConvolver` has it), and is
+/// kept as N real numbers, formed without an FFT. The kernels are used exactly as the
+/// operator holds them (under the projection U^sing arrives with its Q-constant part
+/// removed), so the product equals `matrix(regularWeight:singularWeight:) · x` to round-off.
 ///
 /// Since 𝕃ᵀ = 𝕃 (complex symmetric), the transpose product 𝕃ᵀx is the same call; the
 /// adjoint product is conj(𝕃 conj(x)).
 ///
-/// The action owns its work vectors (two of N complex numbers, from `fftw_malloc`) and
-/// allocates nothing per product. It is therefore not `Sendable`: use one action per
+/// The action owns its work vector (one of N complex numbers, from `fftw_malloc`: φ, its
+/// transform, the kernel products pair by pair {m, −m} in place, then the convolutions)
+/// and allocates nothing per product. It is therefore not `Sendable`: use one action per
 /// thread (they may share nothing but are cheap next to the operator itself).
 public final class OperatorAction: LinearOperator {
     /// The operator whose action this is.
@@ -38,14 +41,14 @@ public final class OperatorAction: LinearOperator {
 
     /// The d-dimensional transform of the grid (nil when no kernel needs a convolution).
     private let transform: FourierTransform?
-    /// FFT(U0·C)/N² by grid index of the reciprocal momentum (nil: white noise).
-    private let regularSpectrum: AlignedComplexBuffer?
+    /// FFT(U0·C)/N² = U0 Σ_{x ≡ m} c_x / N by grid index m of the reciprocal momentum,
+    /// real (nil: white noise).
+    private let regularSpectrum: [Double]?
     /// FFT(U^sing)/N² (nil: no singular vertex).
     private let singularSpectrum: AlignedComplexBuffer?
-    /// φ = s∘x, then its transform φ̂ (empty without a transform).
-    private let productWork: AlignedComplexBuffer
-    /// The combined kernel products, then (after the backward FFT) the convolutions.
-    private let convolutionWork: AlignedComplexBuffer
+    /// φ = s∘x, its transform φ̂, the combined kernel products, then (after the backward
+    /// FFT) the convolutions (empty without a transform).
+    private let work: AlignedComplexBuffer
     private let root: [Complex<Double>]
     private let projectedVector: [Complex<Double>]
     private let streaming: [Double]
@@ -74,12 +77,11 @@ public final class OperatorAction: LinearOperator {
         let needsTransform = op.regularKernel != nil || op.singularKernel != nil
         let transform = needsTransform ? try FourierTransform(dimensions: grid.fourierDimensions, planning: planning) : nil
         self.transform = transform
-        productWork = try AlignedComplexBuffer(count: needsTransform ? n : 0)
-        convolutionWork = try AlignedComplexBuffer(count: needsTransform ? n : 0)
-        if let transform, let kernel = op.regularKernel {
-            regularSpectrum = try kernelSpectrum(name: "U0·C", transform: transform) { out in
-                for k in 0..<n { out[k] = Complex(kernel[k]) }
-            }
+        work = try AlignedComplexBuffer(count: needsTransform ? n : 0)
+        if op.regularKernel != nil {
+            let correlation = op.correlation
+            let scale = op.u0 / Double(n)
+            regularSpectrum = correlation.vectors.foldedWeights(correlation.coefficients, on: grid).map { $0 * scale }
         } else {
             regularSpectrum = nil
         }
@@ -132,13 +134,12 @@ public final class OperatorAction: LinearOperator {
         }
         if let bad = firstNonFiniteIndex(x) { throw .nonFiniteInput(routine: "OperatorAction.apply", row: bad, column: 0) }
         let op = collisionOperator
-        let regularSpectrum = a == .zero ? nil : self.regularSpectrum?.elements
+        let regularSpectrum = a == .zero ? nil : self.regularSpectrum
         let singularSpectrum = b == .zero ? nil : self.singularSpectrum?.elements
         let whiteNoise = a != .zero && op.regularKernel == nil
         let project = b != .zero && op.wardProjection && op.singularKernel != nil
         let convolve = regularSpectrum != nil || singularSpectrum != nil
-        let phi = productWork.elements
-        let convolution = convolutionWork.elements
+        let phi = work.elements
 
         // φ = s∘x (kept only when convolving), sᵀx = Σφ and uᵀx.
         var sx = Complex<Double>.zero, ux = Complex<Double>.zero
@@ -154,22 +155,39 @@ public final class OperatorAction: LinearOperator {
         }
 
         if convolve, let transform {
-            // ĉ_m = −a K̂₋_m φ̂_m − b K̂₊_m φ̂_{−m} (spectra already carry 1/N²), then c = backward(ĉ).
+            // ĉ_m = −a K̂₋_m φ̂_m − b K̂₊_m φ̂_{−m} (spectra already carry 1/N²), written over φ̂
+            // pair by pair {m, −m} (each pair reads only its own two values), then c = backward(ĉ).
             try transform.forward(phi)
             let alpha = -a, beta = -b
             negatedIndex.withUnsafeBufferPointer { negated in
                 switch (regularSpectrum, singularSpectrum) {
                 case let (minus?, plus?):
-                    for m in 0..<n { convolution[m] = alpha * minus[m] * phi[m] + beta * plus[m] * phi[Int(negated[m])] }
+                    minus.withUnsafeBufferPointer { minus in
+                        for m in 0..<n {
+                            let p = Int(negated[m])
+                            guard m <= p else { continue }
+                            let atM = phi[m], atP = phi[p]
+                            phi[m] = alpha * Complex(minus[m]) * atM + beta * plus[m] * atP
+                            phi[p] = alpha * Complex(minus[p]) * atP + beta * plus[p] * atM
+                        }
+                    }
                 case let (minus?, nil):
-                    for m in 0..<n { convolution[m] = alpha * minus[m] * phi[m] }
+                    minus.withUnsafeBufferPointer { minus in
+                        for m in 0..<n { phi[m] = alpha * Complex(minus[m]) * phi[m] }
+                    }
                 case let (nil, plus?):
-                    for m in 0..<n { convolution[m] = beta * plus[m] * phi[Int(negated[m])] }
+                    for m in 0..<n {
+                        let p = Int(negated[m])
+                        guard m <= p else { continue }
+                        let atM = phi[m], atP = phi[p]
+                        phi[m] = beta * plus[m] * atP
+                        phi[p] = beta * plus[p] * atM
+                    }
                 case (nil, nil):
                     break
                 }
             }
-            try transform.backward(convolution)
+            try transform.backward(phi)
         }
 
         // The rank-one and white-noise terms: y += s·γ_s + u·γ_u.
@@ -188,7 +206,7 @@ public final class OperatorAction: LinearOperator {
         deltaSigma.withUnsafeBufferPointer { deltaSigma in
             for k in 0..<n {
                 var coefficient = alongRoot
-                if convolve { coefficient += convolution[k] }
+                if convolve { coefficient += phi[k] }
                 var value = s[k] * coefficient
                 if a != .zero { value += a * (Complex(streaming[k]) + deltaSigma[k]) * x[k] }
                 if project { value += u[k] * alongProjected }

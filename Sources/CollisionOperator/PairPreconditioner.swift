@@ -28,56 +28,73 @@ public enum PreconditionerKind: String, Sendable, CaseIterable {
 /// coupling (and of U^sing(2k)/N on a self-paired k = −k), the peak's whole weight;
 /// `diagonal` keeps B_kk = M_k + ΔΣ_k only — exact for white noise with the `none` vertex.
 /// B is complex symmetric, as COCG needs.
+///
+/// The blocks are formed afresh, pair by pair, in every solve from the operator's fields and
+/// kernels (shared, not copied): a few complex products per point against two complex
+/// vectors of N held for the whole Krylov solve.
 public struct PairPreconditioner: ShiftedPreconditioner, Sendable {
     public let kind: PreconditionerKind
-    let partner: [Int]
-    let diagonal: [Complex<Double>]
-    let offDiagonal: [Complex<Double>]
+    let op: CollisionOperator
+    /// The vertex's weight on the coupling of k to −k, in units of 1/N.
+    let pairWeight: Complex<Double>
 
     /// The model `kind` of `op`.
     public init(_ op: CollisionOperator, kind: PreconditionerKind) {
-        let grid = op.grid
-        let n = grid.count
-        let base = op.fields.regularDiagonal
         self.kind = kind
-        partner = grid.negatedIndex.map(Int.init)
-        guard kind != .diagonal else {
-            diagonal = base
-            offDiagonal = [Complex<Double>](repeating: .zero, count: n)
-            return
-        }
-        let s = op.fields.root
-        let inverseN = 1 / Double(n)
-        func regular(_ index: Int) -> Complex<Double> { Complex(op.regularKernel?[index] ?? op.u0) }
-        func singular(_ index: Int) -> Complex<Double> { op.singularKernel?[index] ?? .zero }
-        // The vertex's weight on the coupling of k to −k, in units of 1/N.
-        let pairWeight = kind == .singularPairs ? Complex(Double(n)) * op.singularWeight : singular(0)
-        var d = base, o = base
-        for k in 0..<n {
-            let m = partner[k]
-            let self2k = m == k ? pairWeight : singular(grid.sumIndex(k, k))
-            d[k] = base[k] - Complex(inverseN) * (regular(0) + self2k) * s[k] * s[k]
-            o[k] = m == k ? .zero : -Complex(inverseN) * (regular(grid.differenceIndex(k, m)) + pairWeight) * s[k] * s[m]
-        }
-        diagonal = d
-        offDiagonal = o
+        self.op = op
+        pairWeight = kind == .singularPairs ? Complex(Double(op.order)) * op.singularWeight : (op.singularKernel?[0] ?? .zero)
     }
 
     /// The order N of the model (`ShiftedPreconditioner`).
-    public var order: Int { diagonal.count }
+    public var order: Int { op.order }
 
     /// z = (B − λ)⁻¹ v, pair by pair (no allocation).
     public func solve(_ v: [Complex<Double>], shift: Complex<Double>, into z: inout [Complex<Double>]) {
-        for k in 0..<diagonal.count {
-            let m = partner[k]
-            if m == k {
-                z[k] = v[k] / (diagonal[k] - shift)
-            } else if k < m {
-                let a = diagonal[k] - shift, d = diagonal[m] - shift, b = offDiagonal[k]
-                let determinant = a * d - b * b
-                z[k] = (d * v[k] - b * v[m]) / determinant
-                z[m] = (a * v[m] - b * v[k]) / determinant
+        let grid = op.grid
+        let fields = op.fields
+        let n = grid.count, d = grid.dimension, size = grid.size
+        let inverseN = Complex<Double>(1 / Double(n))
+        let paired = kind != .diagonal
+        let regularZero = Complex(op.regularKernel?[0] ?? op.u0)
+        let pairWeight = self.pairWeight
+        grid.negatedIndex.withUnsafeBufferPointer { partner in
+        grid.digits.withUnsafeBufferPointer { digits in
+        grid.strides.withUnsafeBufferPointer { strides in
+        fields.root.withUnsafeBufferPointer { s in
+        fields.streaming.withUnsafeBufferPointer { streaming in
+        fields.deltaSigma.withUnsafeBufferPointer { deltaSigma in
+            /// The index of 2k, which is k + k and k − (−k).
+            func doubled(_ k: Int) -> Int {
+                var index = 0
+                for axis in 0..<d { index += ((2 * Int(digits[k * d + axis])) % size) * strides[axis] }
+                return index
             }
+            func regular(_ index: Int) -> Complex<Double> { Complex(op.regularKernel?[index] ?? op.u0) }
+            func singular(_ index: Int) -> Complex<Double> { op.singularKernel?[index] ?? .zero }
+            /// B_kk − λ.
+            func diagonal(_ k: Int, selfPaired: Bool) -> Complex<Double> {
+                let base = Complex(streaming[k]) + deltaSigma[k]
+                guard paired else { return base - shift }
+                let self2k = selfPaired ? pairWeight : singular(doubled(k))
+                return (base - inverseN * (regularZero + self2k) * s[k] * s[k]) - shift
+            }
+            for k in 0..<n {
+                let m = Int(partner[k])
+                if m == k {
+                    z[k] = v[k] / diagonal(k, selfPaired: true)
+                } else if k < m {
+                    let a = diagonal(k, selfPaired: false), dm = diagonal(m, selfPaired: false)
+                    let b = paired ? -inverseN * (regular(doubled(k)) + pairWeight) * s[k] * s[m] : .zero
+                    let determinant = a * dm - b * b
+                    z[k] = (dm * v[k] - b * v[m]) / determinant
+                    z[m] = (a * v[m] - b * v[k]) / determinant
+                }
+            }
+        }
+        }
+        }
+        }
+        }
         }
     }
 }

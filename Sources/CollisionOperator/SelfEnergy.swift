@@ -16,11 +16,6 @@ public struct SelfEnergyField: Sendable, Equatable {
 
     /// (1/N) Σ_k Σ_k.
     public var mean: Complex<Double> { values.reduce(.zero, +) / Complex(Double(max(values.count, 1))) }
-
-    /// The advanced self-energy Σ^A = conj Σ^R.
-    public var conjugated: SelfEnergyField {
-        SelfEnergyField(values: values.map { $0.conjugate }, iterations: iterations, residual: residual)   // a closure: a key path costs a projection per element
-    }
 }
 
 /// Numerical failures of the model construction (exit status 3 in the CLI).

@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
         var matrixFree = false
         let run = try PreparedRun(model: model, reads: Self.modelUse, output: output, resources: resources) { _, _ in } workload: { parameters in
             matrixFree = method.lowercased() == "krylov" || (method.lowercased() == "auto" && parameters.gridPointCount > Self.denseLimit)
-            return matrixFree ? .diffusionKrylov : .check
+            return matrixFree ? .matrixFree(MatrixFreeFootprint(.identityChecks, parameters: parameters)) : .check
         }
         if try run.finishDryRun(resources, command: "check") { return }
         let built = run.model

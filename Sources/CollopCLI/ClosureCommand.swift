@@ -35,7 +35,7 @@ struct ClosureCommand: ParsableCommand {
             }
             parameters.d0 = nil
             probe = Probe(dimension: parameters.dimension, omega: ladder.last!)
-        } workload: { _ in .diffusionKrylov }
+        } workload: { parameters in .matrixFree(MatrixFreeFootprint(.currentRelaxation, parameters: parameters)) }
         if try run.finishDryRun(resources, command: "closure", omegas: ladder) { return }
         let built = run.model
         let progress = run.progress(threshold: 0)

@@ -85,6 +85,7 @@ public struct Collop: ParsableCommand {
     /// Entry point of the executable.
     public static func runAndExit() -> Never {
         SignalGuard.install()
+        AllocatorPolicy.install()
         Foundation.exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
     }
 

@@ -62,7 +62,7 @@ extension LadderOptions.Resolved {
     func workload(_ parameters: ModelParameters, denseUpTo: Int, dense: Workload) -> Workload {
         switch (try? DiffusionMethodChoice(method, parameters: parameters, denseUpTo: denseUpTo))?.method {
         case .secular: return .diffusionSecular
-        case .krylov: return .diffusionKrylov
+        case .krylov: return .matrixFree(MatrixFreeFootprint(.diffusionMode, parameters: parameters))
         default: return dense
         }
     }

@@ -45,10 +45,10 @@ func modelHeader(_ model: CollisionModel, probe: Probe, fields: KineticFields?, 
         add(.gamma, .parameter(gamma))
     }
     if let fields, use.printsSelfEnergy {
-        let sigma = fields.retardedSelfEnergy.mean
+        let sigma = fields.retardedSelfEnergyMean
         add("sigma_R_re", .number(sigma.real))
         add("sigma_R_im", .number(sigma.imaginary))
-        if p.selfEnergy == .scba { add("scba_iterations", .integer(fields.retardedSelfEnergy.iterations)) }
+        if p.selfEnergy == .scba { add("scba_iterations", .integer(fields.retardedSelfEnergyIterations)) }
     }
     add(.singular, .text(p.singular.rawValue))
     add(.xi, .parameter(p.xi))

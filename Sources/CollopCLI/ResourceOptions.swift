@@ -109,9 +109,12 @@ struct ResourceOptions: ParsableArguments {
 enum Workload: Sendable {
     case eigenvalues, eigenvectors, check,
          /// One symmetry block alone (`spectrum --sector LABEL`), with or without vectors.
-         sector(label: String, vectors: Bool), diffusionDense, diffusionSecular, diffusionKrylov, hierarchy, flow, dispersionDense,
+         sector(label: String, vectors: Bool), diffusionDense, diffusionSecular, hierarchy, flow, dispersionDense,
          /// `dos`: one SCBA of O(N) fields per worker.
-         densityOfStates
+         densityOfStates,
+         /// A matrix-free run (Krylov λ0, the closure's current solves, matrix-free checks):
+         /// complex vectors of N only, counted in `MatrixFreeFootprint`.
+         matrixFree(MatrixFreeFootprint)
 
     var name: String {
         switch self {
@@ -121,7 +124,7 @@ enum Workload: Sendable {
         case .check: return "check"
         case .diffusionDense: return "diffusion (dense)"
         case .diffusionSecular: return "diffusion (secular)"
-        case .diffusionKrylov: return "diffusion (matrix-free Krylov)"
+        case .matrixFree(let footprint): return footprint.solve.name
         case .hierarchy: return "hierarchy"
         case .flow: return "flow"
         case .dispersionDense: return "dispersion (dense)"
@@ -137,16 +140,23 @@ enum Workload: Sendable {
         }
     }
 
-    /// Bytes per grid point of fields, tables and work vectors: the O(N) paths keep a few
-    /// dozen complex vectors (measured: 480 B per point for the Krylov λ0 at d = 3, L = 128);
-    /// the dense and blocked paths keep more tables per point. `spectrum --vectors K` adds
-    /// nothing that grows with K: its table is written one eigenvector (N rows, ≈ 250 B per
-    /// point) and one 1 MiB chunk at a time, within this allowance.
+    /// Bytes per grid point of fields, tables and work vectors: the secular path keeps a few
+    /// dozen vectors, the matrix-free paths the count of `MatrixFreeFootprint`; the dense and
+    /// blocked paths keep more tables per point. `spectrum --vectors K` adds nothing that
+    /// grows with K: its table is written one eigenvector (N rows, ≈ 250 B per point) and one
+    /// 1 MiB chunk at a time, within this allowance.
     var bytesPerPoint: Double {
         switch self {
-        case .diffusionSecular, .diffusionKrylov, .densityOfStates: return 1024
+        case .diffusionSecular, .densityOfStates: return 1024
+        case .matrixFree(let footprint): return 16 * footprint.peakVectors
         default: return 4096
         }
+    }
+
+    /// The runtime's share that does not grow with N (libraries, FFTW's plans, thread stacks).
+    var fixedBytes: Double {
+        if case .matrixFree = self { return MatrixFreeFootprint.fixedBytes }
+        return 64 * 1_048_576
     }
 
     /// Peak number of N × N complex buffers.
@@ -156,7 +166,7 @@ enum Workload: Sendable {
         case .eigenvectors, .sector: return 2.3   // 𝕃 + eigenvectors during zgeev; eigenvectors + complement basis after
         case .check: return 4.5              // 𝕃(q), 𝕃(0), 𝕃(−q), a copy for zgeev, 𝕃1
         case .diffusionDense, .dispersionDense: return 3.5
-        case .diffusionSecular, .diffusionKrylov, .densityOfStates: return 0
+        case .diffusionSecular, .matrixFree, .densityOfStates: return 0
         case .hierarchy, .flow: return 5.5   // two spectra with vectors, overlaps, assignment costs; the structural products
         }
     }
@@ -190,7 +200,7 @@ struct MemoryPlan: Sendable {
         case .eigenvectors, .sector(_, true): matrices = blockBuffers * concurrent + all
         default: matrices = blockBuffers * concurrent + 3.5 * all
         }
-        return matrices + 8 * Double(groupOrder + 8) * points + workload.bytesPerPoint * points + 64 * 1_048_576
+        return matrices + 8 * Double(groupOrder + 8) * points + workload.bytesPerPoint * points + workload.fixedBytes
     }
 
     /// m × m buffers per block being solved: 1.2 for values, 2.3 with vectors.
@@ -214,12 +224,16 @@ struct MemoryPlan: Sendable {
 
     static func bytes(_ workload: Workload, _ n: Int) -> Double {
         let points = Double(n)
-        return workload.denseMatrices * 16 * points * points + workload.bytesPerPoint * points + 64 * 1_048_576
+        return workload.denseMatrices * 16 * points * points + workload.bytesPerPoint * points + workload.fixedBytes
     }
 
     var explanation: String {
         if let blocks {
             return "\(blocks.count) symmetry blocks, largest m = \(blocks.max() ?? 0) (\(Self.describe(16 * Double(blocks.max() ?? 0) * Double(blocks.max() ?? 0))) each), no N × N matrix"
+        }
+        if case .matrixFree(let footprint) = workload {
+            return String(format: "matrix-free: %.4g complex vectors of N at the peak, %@ each, no N × N matrix",
+                          footprint.peakVectors, Self.describe(16 * Double(gridPoints)))
         }
         return workload.denseMatrices > 0
             ? "\(workload.denseMatrices) complex N × N buffers of \(Self.describe(16 * Double(gridPoints) * Double(gridPoints))) each, with workspace"
@@ -252,4 +266,88 @@ struct MemoryPlan: Sendable {
     }
 
     static func describe(_ bytes: Double) -> String { LinearAlgebraError.describe(bytes: bytes) }
+}
+
+/// The N-length vectors a matrix-free run holds at its peak, in complex vectors of N
+/// (16 N bytes; a real vector counts ½, an Int32 index ¼), counted from the code and
+/// checked against the peak resident set (docs/benchmarks-krylov.md, "Memory"):
+///
+/// - the model: Σ^R(E) (1), the grid's digits and index of −k ((d + 1)/4), and the SCBA's
+///   FFT of U0·C where its convolution runs by FFT (1);
+/// - the SCBA on a shifted grid: for white noise Σ is one number (its buffer, the result,
+///   the band energies: 3); correlated, Σ is iterated as N numbers with Anderson mixing over
+///   6 steps (12 differences, the previous iterate and residual, F(Σ) − Σ, the next
+///   iterate, the buffer and the result made from it: 18), beside Σ itself, the band
+///   energies ε(k ± q/2) and the retarded result (3), and the FFT's own scratch (½);
+/// - the kinetic fields ΔG, s, ΔΣ and the real M (3.5);
+/// - the operator: u = 𝕊s (1), U^sing (1), the real U0·C (½); its action: the FFT vector (1)
+///   and the kernels' transforms (U^sing 1, U0·C real ½);
+/// - the λ0 solve (`KrylovDiffusion`): e, r = P𝕃e, y, Px, the projected model's g and COCG's
+///   x, r, z, p, 𝕃p (10);
+/// - the closure's current solve (`CurrentRelaxation`): j, the previous solution, COCG's five,
+///   and one for COCG's best iterate or its rounding-floor probe (8);
+/// - the matrix-free checks: the operators and actions at q and at 0, four probe vectors and
+///   two products (6 beside the two operators).
+///
+/// - the resolution diagnostic's SCBA on the grid of L + 1 points (`comparesNextSize`: up to
+///   N = 262144), which holds that grid's own index tables, convolver and SCBA vectors at
+///   ((L + 1)/L)^d times the size, beside the model.
+///
+/// The peak is the model plus the largest of these phases, plus half a vector for what the
+/// count leaves out (FFTW's execution buffers, the allocator's rounding to pages: the
+/// measured peaks lie 0–0.7 vectors above the count).
+struct MatrixFreeFootprint: Sendable, Equatable {
+    enum Solve: Sendable, Equatable {
+        case diffusionMode, currentRelaxation, identityChecks
+
+        var name: String {
+            switch self {
+            case .diffusionMode: return "diffusion (matrix-free Krylov)"
+            case .currentRelaxation: return "closure (matrix-free current solves)"
+            case .identityChecks: return "check (matrix-free)"
+            }
+        }
+    }
+
+    var solve: Solve
+    var dimension: Int
+    var whiteNoise: Bool
+    var convolverByFourierTransform: Bool
+    var singularVertex: Bool
+    /// ((L + 1)/L)^d when the model also solves the SCBA on the L + 1 grid, else nil.
+    var nextSizeRatio: Double?
+
+    /// The runtime without the vectors (measured: 30 MiB on the smallest grids), with FFTW's
+    /// plans and thread stacks.
+    static let fixedBytes = 32.0 * 1_048_576
+
+    init(_ solve: Solve, parameters p: ModelParameters) {
+        let correlation = DisorderCorrelation(radius: p.correlationRadius, dimension: p.dimension)
+        self.solve = solve
+        dimension = p.dimension
+        whiteNoise = correlation.isWhiteNoise
+        convolverByFourierTransform = correlation.convolvesByFourierTransform(gridPoints: p.gridPointCount)
+        singularVertex = p.singular != .none
+        nextSizeRatio = comparesNextSize(p) ? pow(Double(p.size + 1) / Double(p.size), Double(p.dimension)) : nil
+    }
+
+    /// Complex vectors of N at the peak.
+    var peakVectors: Double {
+        let grid = Double(dimension + 1) / 4, convolver = convolverByFourierTransform ? 1.0 : 0
+        let model = 1 + grid + convolver
+        let scba = whiteNoise ? 3.0 : 21.5
+        // The L + 1 grid: its tables, its convolver (and the FFT's planning scratch), its SCBA.
+        let nextSize = nextSizeRatio.map { $0 * (grid + 2 * convolver + scba) } ?? 0
+        let fields = 3.5
+        let singular = singularVertex ? 1.0 : 0, regular = whiteNoise ? 0 : 0.5
+        let transform = singularVertex || !whiteNoise ? 1.0 : 0
+        let operatorAndAction = 1 + singular + regular + transform + singular + regular
+        let solve: Double
+        switch self.solve {
+        case .diffusionMode: solve = fields + operatorAndAction + 10
+        case .currentRelaxation: solve = fields + operatorAndAction + 8
+        case .identityChecks: solve = 2 * (fields + operatorAndAction) + 6
+        }
+        return model + max(scba, solve, nextSize) + 0.5
+    }
 }

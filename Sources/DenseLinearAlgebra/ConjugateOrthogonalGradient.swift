@@ -188,8 +188,10 @@ public enum ConjugateOrthogonalGradient {
             // r = b − A x here: b, the guess's residual, or the one recomputed after a sweep.
             error = backwardError()
             if error <= tolerance { return converged() }
-            if fromGuess {
-                best = (x, error, euclideanNorm(r) / bNorm)     // a sweep must improve on the guess
+            if fromGuess, let initialGuess {
+                // A sweep must improve on the guess; x equals it here, and the caller's array
+                // serves as the copy (no N-length copy of x while the sweep runs).
+                best = (initialGuess, error, euclideanNorm(r) / bNorm)
                 fromGuess = false
             }
             if let precondition { try precondition(r, &z) } else { for i in 0..<n { z[i] = r[i] } }

@@ -135,40 +135,42 @@ public enum KrylovDiffusion {
             let c = bilinearSum(e, x)
             for k in 0..<n { x[k] -= c * e[k] }
         }
-        var le = [Complex<Double>](repeating: .zero, count: n)
-        try apply(e, &le)
-        let a = bilinearSum(e, le)
-        var r = le
+        var r = [Complex<Double>](repeating: .zero, count: n)
+        try apply(e, &r)                                            // 𝕃e
+        let a = bilinearSum(e, r)
         for k in 0..<n { r[k] -= a * e[k] }                         // r = P𝕃e
         let model = op.preconditioner(choice ?? op.naturalPreconditioner)
         var operatorNorm: Double? = nil      // ‖P𝕃P − λ‖, estimated once: λ0 is small against ‖𝕃‖
-        var work = r, projected = r          // buffers of the inner products, reused
-        let workspace = ConjugateOrthogonalGradient.Workspace()
         var step = 0
-        let solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, guess in
-            step += 1
-            let shifted = try ProjectedInverse(model: model, shift: lambda, e: e)
-            let solution: IterativeSolution
-            do {
-                solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
-                    for k in 0..<n { projected[k] = x[k] }
-                    project(&projected)
-                    try apply(projected, &work)
-                    project(&work)
-                    for k in 0..<n { out[k] = work[k] - lambda * projected[k] }
-                }, precondition: { v, z in shifted.apply(v, into: &z) },
-                   tolerance: innerTolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
-                   initialGuess: guess, workspace: workspace)
-            } catch let error as LinearAlgebraError {
-                throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(step), λ = \(lambda): \(error.description)",
-                                                         advice: [.denseOnSmallerGridOrLargerOmega])
-            }
-            operatorNorm = solution.operatorNorm
-            var y = solution.solution
-            project(&y)
-            return InnerSolution(y: y, residual: solution.residual, backwardError: solution.backwardError,
-                                 products: solution.iterations)
-        }, progress: progress)
+        let solved: (lambda: Complex<Double>, y: [Complex<Double>], steps: Int, worstInner: Double, worstBackward: Double)
+        do {   // the inner solves' buffers live in this scope only: released before the eigenvector check
+            var projected = r                // Px in the inner products, reused
+            let workspace = ConjugateOrthogonalGradient.Workspace()
+            var shifted = ProjectedInverse(model: model, e: e)
+            solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, guess in
+                step += 1
+                try shifted.shift(to: lambda)
+                var solution: IterativeSolution
+                do {
+                    solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
+                        for k in 0..<n { projected[k] = x[k] }
+                        project(&projected)
+                        try apply(projected, &out)                     // 𝕃Px, projected in place below
+                        let c = bilinearSum(e, out)
+                        for k in 0..<n { out[k] = (out[k] - c * e[k]) - lambda * projected[k] }
+                    }, precondition: { v, z in shifted.apply(v, into: &z) },
+                       tolerance: innerTolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
+                       initialGuess: guess, workspace: workspace)
+                } catch let error as LinearAlgebraError {
+                    throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(step), λ = \(lambda): \(error.description)",
+                                                             advice: [.denseOnSmallerGridOrLargerOmega])
+                }
+                operatorNorm = solution.operatorNorm
+                project(&solution.solution)                            // in place: no copy per step
+                return InnerSolution(y: solution.solution, residual: solution.residual, backwardError: solution.backwardError,
+                                     products: solution.iterations)
+            }, progress: progress)
+        }
         var v = e
         for k in 0..<n { v[k] -= solved.y[k] }
         return try finish(op, action: action, lambda: solved.lambda, vector: v, steps: solved.steps,
@@ -239,20 +241,26 @@ public enum KrylovDiffusion {
     /// z = B⁻¹v − g (eᵀB⁻¹v)/(eᵀg), g = B⁻¹e.
     struct ProjectedInverse<Model: ShiftedPreconditioner> {
         let model: Model
-        let shift: Complex<Double>
         let e: [Complex<Double>]
-        let g: [Complex<Double>]
-        let eg: Complex<Double>
+        private(set) var shift = Complex<Double>.zero
+        private var g: [Complex<Double>]
+        private var eg = Complex<Double>.zero
 
-        /// The exactly projected inverse of `model` at shift λ.
-        init(model: Model, shift: Complex<Double>, e: [Complex<Double>]) throws {
-            var g = e
+        /// The projected inverse of `model`, its vector g made here once; `shift(to:)` sets λ.
+        init(model: Model, e: [Complex<Double>]) {
+            self.model = model
+            self.e = e
+            g = [Complex<Double>](repeating: .zero, count: e.count)
+        }
+
+        /// The exactly projected inverse at shift λ: g = (B − λ)⁻¹e in place (no allocation).
+        mutating func shift(to shift: Complex<Double>) throws {
             model.solve(e, shift: shift, into: &g)
-            let eg = bilinearSum(e, g)
+            eg = bilinearSum(e, g)
             guard eg.isFinite, eg != .zero, g.allSatisfy({ $0.isFinite }) else {
                 throw DiffusionSolverError.krylovFailure(detail: "the preconditioner is singular at λ = \(shift)", advice: [])
             }
-            (self.model, self.shift, self.e, self.g, self.eg) = (model, shift, e, g, eg)
+            self.shift = shift
         }
 
         func apply(_ v: [Complex<Double>], into z: inout [Complex<Double>]) {

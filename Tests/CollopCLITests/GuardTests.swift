@@ -145,6 +145,23 @@ struct GuardTests {
         return (process.terminationStatus, kilobytes * 1024)
     }
 
+    /// The matrix-free estimate (`MatrixFreeFootprint`: the N-length vectors counted from the
+    /// code) bounds the measured peak RSS and stays within 15 % of it, on the λ0 ladder and on
+    /// the closure's current solves (d = 2, N = 65536: the vectors are about half the peak).
+    @Test(arguments: [["diffusion", "--method", "krylov", "--dim", "2", "--size", "256", "--singular", "cooperon", "--nq", "1"],
+                      ["closure", "--dim", "2", "--size", "256", "--omegas", "1e-2"]])
+    func matrixFreeEstimateBoundsThePeakClosely(arguments: [String]) throws {
+        let run = try peakResidentBytes(arguments + ["--quiet"])
+        #expect(run.status == 0)
+        let dry = try runCollop(arguments + ["--dry-run", "--quiet"])
+        let estimate = try #require(headerValue(dry.stdout, "memory_estimate"))
+        #expect(estimate.contains("matrix-free"))
+        let parts = estimate.split(separator: " ")
+        let value = try #require(Double(parts[0]))
+        let bytes = value * (parts[1] == "GiB" ? 1_073_741_824.0 : 1_048_576.0)
+        #expect(bytes >= run.bytes && bytes <= 1.15 * run.bytes, "estimate \(estimate), measured peak \(run.bytes / 1_048_576) MiB")
+    }
+
     /// The memory estimate is at least the measured peak RSS at three sizes with --vectors
     /// (blocked and dense, TSV and JSON): the vectors table is written as it is produced, so
     /// its K·N rows are never held (before: `--size 48 --vectors 2304` peaked at 1.9 GB

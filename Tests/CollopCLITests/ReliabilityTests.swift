@@ -48,6 +48,19 @@ struct ReliabilityTests {
         #expect(huge.status == 2 && huge.stderr.contains("--size"))
     }
 
+    /// The matrix-free paths are refused before they start when their estimate (about 290 GiB
+    /// at d = 3, L = 1000) exceeds the available memory: exit 2, the estimate and the memory
+    /// available named.
+    @Test(arguments: [["diffusion", "--method", "krylov", "--singular", "cooperon"],
+                      ["dispersion", "--method", "krylov", "--singular", "cooperon"], ["closure"]])
+    func matrixFreeRunThatCannotFitIsRefused(command: [String]) throws {
+        let result = try runCollop(command + ["--dim", "3", "--size", "1000"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--size") && result.stderr.contains("available memory"))
+        #expect(result.stderr.contains("GiB (matrix-free:"), "the estimate is in the message: \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
     /// The secular path needs no N × N matrix, so a large metallic grid is admitted.
     @Test func secularDiffusionAdmitsLargeGrids() throws {
         let result = try runCollop(["diffusion", "--singular", "none", "--dim", "3", "--size", "40", "--dry-run"])
