@@ -18,6 +18,7 @@ import math
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
 import tempfile
@@ -29,11 +30,16 @@ ROOT = os.path.dirname(HERE)
 
 
 def ensure_packages():
+    """scripts/setup.sh installs them; a run outside it installs what is missing with pip (into
+    the user site when the interpreter's own is not writable, which is then put on sys.path)."""
     for module in ("numpy", "pandas", "h5py"):
         try:
             importlib.import_module(module)
         except ImportError:
-            subprocess.run([sys.executable, "-m", "pip", "install", "--user", "-q", module], check=True)
+            pip = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", module]
+            if subprocess.run(pip, stderr=subprocess.DEVNULL).returncode != 0:
+                subprocess.run(pip + ["--user"], check=True)
+                site.addsitedir(site.getusersitepackages())
     importlib.invalidate_caches()
 
 
