@@ -63,9 +63,10 @@ struct SmallInputDefectTests {
         let spectrum = try runCollop(["spectrum", "--help"])
         let diffusion = try runCollop(["help", "diffusion"])
         #expect(vw.status == 0 && spectrum.status == 0 && diffusion.status == 0)
-        // The text after "--dry-run", its wrapped lines joined.
+        // The text of the option's own entry (an indented "--dry-run" at a line's start, not a
+        // mention in the discussion), its wrapped lines joined.
         let line = { (text: String) in
-            (text.components(separatedBy: "--dry-run").dropFirst().first ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            (text.components(separatedBy: "\n  --dry-run").dropFirst().first ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         #expect(line(vw.stdout).contains("before the VW equation is solved") && !vw.stdout.contains("diagonaliz"), "\(line(vw.stdout))")
         #expect(line(spectrum.stdout).contains("stop before any diagonalization"))
