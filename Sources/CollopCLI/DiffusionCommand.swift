@@ -37,14 +37,7 @@ struct DiffusionCommand: ParsableCommand {
         if let path = model.config, try ConfigFile(path: path).values[.omega] != nil {
             throw InputError("config key 'omega' in \(path) and --omegas: value \(text) are given together (allowed: one of them, omega for one frequency or --omegas for a list)")
         }
-        let values = try parseNumberList(text, flag: "--omegas", allowed: allowed)
-        if let bad = values.first(where: { !$0.isFinite }) {
-            throw InputError("--omegas: value \(text) contains \(format(bad)) (allowed: \(allowed))")
-        }
-        guard Set(values).count == values.count else {
-            throw InputError("--omegas: value \(text) repeats a frequency (allowed: \(allowed))")
-        }
-        return values
+        return try parseDistinctFiniteList(text, flag: "--omegas", allowed: allowed, noun: "a frequency")
     }
 
     func run() throws {

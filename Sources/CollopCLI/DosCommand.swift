@@ -39,14 +39,7 @@ struct DosCommand: ParsableCommand {
     /// --energies as numbers: at least one, all finite, none repeated.
     static func parseEnergies(_ text: String) throws(InputError) -> [Double] {
         let allowed = "distinct finite numbers, comma-separated"
-        let values = try parseNumberList(text, flag: "--energies", allowed: allowed)
-        if let bad = values.first(where: { !$0.isFinite }) {
-            throw InputError("--energies: value \(text) contains \(format(bad)) (allowed: \(allowed))")
-        }
-        guard Set(values).count == values.count else {
-            throw InputError("--energies: value \(text) repeats an energy (allowed: \(allowed))")
-        }
-        return values
+        return try parseDistinctFiniteList(text, flag: "--energies", allowed: allowed, noun: "an energy")
     }
 
     /// The default grid: E_j = E_max·(j − m)/m, j = 0 … 2m, so that E_{2m−j} = −E_j exactly.

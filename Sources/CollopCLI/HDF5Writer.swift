@@ -134,16 +134,3 @@ extension Report {
         return pairs
     }
 }
-
-extension Cell {
-    /// The number an integer, number or parameter cell holds; nil for text and lists.
-    var numericValue: Double? {
-        switch self {
-        case .integer(let i): return Double(i)
-        case .number(let d), .parameter(let d): return d
-        case .text, .parameters: return nil
-        }
-    }
-
-    var isNumeric: Bool { numericValue != nil }
-}

@@ -79,3 +79,17 @@ func parseNumberList(_ text: String, flag: String, allowed: String) throws(Input
     }
     return numbers
 }
+
+/// A list of distinct finite numbers (`--omegas` of diffusion, `--energies` of dos): the
+/// parse of `parseNumberList`, then NaN/inf and a repeated value refused, naming `flag` and
+/// what a value is (`noun`: "a frequency", "an energy").
+func parseDistinctFiniteList(_ text: String, flag: String, allowed: String, noun: String) throws(InputError) -> [Double] {
+    let values = try parseNumberList(text, flag: flag, allowed: allowed)
+    if let bad = values.first(where: { !$0.isFinite }) {
+        throw InputError("\(flag): value \(text) contains \(format(bad)) (allowed: \(allowed))")
+    }
+    guard Set(values).count == values.count else {
+        throw InputError("\(flag): value \(text) repeats \(noun) (allowed: \(allowed))")
+    }
+    return values
+}

@@ -118,7 +118,7 @@ struct SectorTable {
                 guard let fields = flatFields(entry.dropFirst()), fields.map(\.key) == columns else { return nil }
                 var cells: [Cell] = []
                 for field in fields {
-                    guard let value = jsonCell(field.raw), !(value.double == nil && field.raw.first != "\"") else { return nil }
+                    guard let value = jsonCell(field.raw), !(value.numericValue == nil && field.raw.first != "\"") else { return nil }
                     cells.append(value)
                 }
                 rows.append(cells)
@@ -249,21 +249,21 @@ struct SectorMerge {
         }
         let lists = try tables.map { table in
             try table.rows.map { row -> Complex<Double> in
-                guard let x = row[re].double, let y = row[im].double else { throw table.refuse("a row's re or im is not a number") }
+                guard let x = row[re].numericValue, let y = row[im].numericValue else { throw table.refuse("a row's re or im is not a number") }
                 return Complex(x, y)
             }
         }
         order = Spectrum.tableOrder(lists)
         values = order.map { lists[$0.list][$0.position] }
         let sum = values.reduce(Complex<Double>.zero, +)
-        guard let traceRe = first.value("operator_trace_re")?.double, let traceIm = first.value("operator_trace_im")?.double else {
+        guard let traceRe = first.value("operator_trace_re")?.numericValue, let traceIm = first.value("operator_trace_im")?.numericValue else {
             throw first.refuse("has no operator_trace_re and operator_trace_im")
         }
         trace = Complex(traceRe, traceIm)
         traceResidual = try Spectrum.checkTrace(sum: sum, trace: trace)
         // ‖𝕃‖_F² = Σ over the sectors of each one's dim Γ ‖B_Γ‖_F².
         frobeniusNorm = tables.reduce(0.0) { total, table in
-            let norm = table.value("frobenius_norm")?.double ?? .nan
+            let norm = table.value("frobenius_norm")?.numericValue ?? .nan
             return total + norm * norm
         }.squareRoot()
     }
@@ -291,11 +291,11 @@ struct SectorMerge {
                     Cluster.list(tables[t].value(key)?.tsv ?? "none").map { Cluster(count: $0.count, first: global[t][$0.first]) }
                 }.sorted { $0.first < $1.first }
             }
-            let overlaps = order.map { tables[$0.list].rows[$0.position][w0].double ?? 0 }
+            let overlaps = order.map { tables[$0.list].rows[$0.position][w0].numericValue ?? 0 }
             let degenerate = BilinearEigenbasis.groups(of: values, tolerance: Spectrum.clusterTolerance(norm: frobeniusNorm))
                 .filter { $0.count > 1 }
             EigenvectorSummary(
-                maxCondition: tables.compactMap { $0.value("max_condition")?.double }.max() ?? 1,
+                maxCondition: tables.compactMap { $0.value("max_condition")?.numericValue }.max() ?? 1,
                 nearExceptional: tables.indices.flatMap { t in
                     (tables[t].value("near_exceptional_modes")?.tsv ?? "none").split(separator: ",").compactMap { Int($0) }.map { global[t][$0] }
                 }.sorted(),
@@ -356,16 +356,5 @@ struct EigenvectorSummary {
         if !subspaceBasis.isEmpty { report.add("clusters_with_orthonormal_eigenspace_basis", Cluster.describe(subspaceBasis)) }
         if !nonOrthogonal.isEmpty { report.add("clusters_not_bilinear_orthogonalized", Cluster.describe(nonOrthogonal)) }
         if let diffusionMode { report.add("lambda0_mode", diffusionMode) }
-    }
-}
-
-extension Cell {
-    /// The value of a numeric cell.
-    var double: Double? {
-        switch self {
-        case .integer(let i): return Double(i)
-        case .number(let d), .parameter(let d): return d
-        case .text, .parameters: return nil
-        }
     }
 }
