@@ -58,7 +58,7 @@ public struct BilinearEigenbasis: Sendable {
         if large.count == 1 {
             let members = Set(large[0])
             let others = (0..<m).filter { !members.contains($0) }
-            if let complement = try? OrthonormalBasis.complement(of: basis.columns(at: others).conjugated()),
+            if let complement = try? OrthonormalBasis.complement(of: (try basis.columns(at: others)).conjugated()),
                complement.columns == large[0].count {
                 for (position, j) in large[0].enumerated() { basis.setColumn(j, to: complement.column(position)) }
                 rebuilt = large

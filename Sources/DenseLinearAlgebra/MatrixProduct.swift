@@ -75,9 +75,10 @@ extension Matrix where Scalar == Complex<Double> {
         }
     }
 
-    /// The columns at `indices`, in that order.
-    public func columns(at indices: [Int]) -> ComplexMatrix {
-        var out = ComplexMatrix(rows: rows, columns: indices.count)
+    /// The columns at `indices`, in that order; `.allocationFailed` where the system refuses
+    /// the buffer.
+    public func columns(at indices: [Int]) throws(LinearAlgebraError) -> ComplexMatrix {
+        var out = try ComplexMatrix(rows: rows, columns: indices.count, for: "\(indices.count) selected columns of \(rows)")
         for (position, j) in indices.enumerated() { out.setColumn(position, to: column(j)) }
         return out
     }

@@ -38,7 +38,7 @@ public enum BranchTracker {
             }
             return TrackingStep(target: target, confidence: confidence)
         }
-        guard let a = first.vectors, let b = second.vectors, a.rows == b.rows, a.columns == b.columns else {
+        guard let a = try first.vectors, let b = try second.vectors, a.rows == b.rows, a.columns == b.columns else {
             throw LinearAlgebraError.shapeMismatch(operation: "branch tracking", expected: "two spectra with eigenvectors of equal size",
                                                    found: "vectors missing or of different size")
         }
@@ -102,7 +102,7 @@ public enum BranchTracker {
             self.clusterOf = clusterOf
             let orthonormal = Set(spectrum.clustersWithSubspaceBasis.map { $0[0] })
             inverseGram = try clusters.map { cluster in
-                orthonormal.contains(cluster[0]) ? nil : try BranchTracker.pseudoInverseGram(BranchTracker.unitColumns(vectors.columns(at: cluster)))
+                orthonormal.contains(cluster[0]) ? nil : try BranchTracker.pseudoInverseGram(BranchTracker.unitColumns(try vectors.columns(at: cluster)))
             }
         }
 

@@ -364,7 +364,9 @@ public struct Spectrum: Sendable {
         }
         switch storage {
         case .dense(let vectors):
-            copy.storage = .dense(vectors: vectors?.columns(at: order))
+            var permuted = vectors
+            permuted?.permuteColumns(order)
+            copy.storage = .dense(vectors: permuted)
         case .blocked(var parts, let locations):
             for p in parts.indices { parts[p].globalIndices = parts[p].globalIndices.map { $0.map { position[$0] } } }
             copy.storage = .blocked(parts: parts, locations: order.map { locations[$0] })
@@ -410,11 +412,13 @@ public struct Spectrum: Sendable {
 
     /// All eigenvectors on the grid, column s ↔ mode s (materialized, N × N).
     public var vectors: ComplexMatrix? {
+        get throws(LinearAlgebraError) {
         if case .dense(let vectors) = storage { return vectors }
         guard hasVectors else { return nil }
-        var matrix = ComplexMatrix(rows: gridPoints, columns: order)
+        var matrix = try ComplexMatrix(rows: gridPoints, columns: order, for: "the \(order) eigenvectors of the blocked spectrum expanded to the grid")
         for s in 0..<order { matrix.setColumn(s, to: vector(s)!) }
         return matrix
+        }
     }
 
     /// |(x, v_s)|/√|(x, x)(v_s, v_s)| for every mode, with (a, b) = Σ a_k b_k: the
