@@ -245,7 +245,7 @@ public enum ConjugateOrthogonalGradient {
             if products >= maximumIterations { break }
         }
         guard let best else {
-            throw LinearAlgebraError.iterationLimit(solver: "COCG (normwise backward error ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖), ‖A‖ ≈ \(norm))",
+            throw LinearAlgebraError.iterationLimit(solver: "COCG (normwise backward error ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖), ‖A‖ ≈ \(norm), backward error reached ≈ \(error))",
                                                     iterations: products, lastChange: error)
         }
         // Stopped above the tolerance: accept the best iterate if it is at the floor of the
@@ -257,7 +257,7 @@ public enum ConjugateOrthogonalGradient {
             return IterativeSolution(solution: best.x, iterations: products, residual: best.residual,
                                      backwardError: best.error, operatorNorm: norm)
         }
-        throw LinearAlgebraError.iterationLimit(solver: "COCG (normwise backward error ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖), ‖A‖ ≈ \(norm), floor of the product ≈ \(floor))",
+        throw LinearAlgebraError.iterationLimit(solver: "COCG (normwise backward error ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖), ‖A‖ ≈ \(norm), backward error reached ≈ \(best.error), floor of the product ≈ \(floor))",
                                                 iterations: products, lastChange: best.error)
     }
 }

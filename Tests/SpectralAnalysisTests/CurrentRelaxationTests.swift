@@ -104,7 +104,7 @@ import Testing
             _ = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4, directMemoryLimit: 1000)
         } throws: { error in
             guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, _) = error else { return false }
-            return detail.contains("ω = \(p.omega)") && detail.contains("backward error") && detail.contains("floor of the product")
+            return detail.contains("ω = \(p.omega)") && detail.contains("backward error reached") && detail.contains("floor of the product")
                 && detail.contains("GiB") && !error.isInputError
         }
     }
