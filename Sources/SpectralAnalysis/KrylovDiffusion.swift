@@ -78,39 +78,39 @@ public enum KrylovDiffusion {
         }
     }
 
-    /// What an inner solve gives Newton: y ∈ range P with (P𝕃P − λ)y = r, and what it reached.
+    /// What an inner solve reached (its y ∈ range P with (P𝕃P − λ)y = r is written into
+    /// Newton's buffer).
     struct InnerSolution {
-        var y: [Complex<Double>]
         var residual: Double
         var backwardError: Double
         var products: Int
     }
 
-    /// Newton on f(λ) = λ − a + rᵀy(λ), f′ = 1 + yᵀy, from `start`; `inner(λ, y)` solves
-    /// (P𝕃P − λ)y = r from the previous step's y. Returns λ, its y, the steps and the worst
-    /// inner residual and backward error.
+    /// Newton on f(λ) = λ − a + rᵀy(λ), f′ = 1 + yᵀy, from `start`; `inner(λ, &y)` solves
+    /// (P𝕃P − λ)y = r into y, which holds the previous step's y (empty at the first step):
+    /// one buffer, owned here and overwritten in place. Returns λ, its y, the steps and the
+    /// worst inner residual and backward error.
     static func newton(start: Complex<Double>, a: Complex<Double>, r: [Complex<Double>], scale: Double,
-                       inner: (Complex<Double>, [Complex<Double>]?) throws -> InnerSolution,
+                       inner: (Complex<Double>, inout [Complex<Double>]) throws -> InnerSolution,
                        progress: ((Int, Complex<Double>, Int) -> Void)?) throws
         -> (lambda: Complex<Double>, y: [Complex<Double>], steps: Int, worstInner: Double, worstBackward: Double) {
         var lambda = start
-        var y: [Complex<Double>]? = nil
+        var y: [Complex<Double>] = []
         var worstInner = 0.0, worstBackward = 0.0
         var previousStep = Double.infinity
         for steps in 1...maximumNewtonSteps {
-            let solution = try inner(lambda, y)
+            let solution = try inner(lambda, &y)
             worstInner = max(worstInner, solution.residual)
             worstBackward = max(worstBackward, solution.backwardError)
-            y = solution.y
-            let f = lambda - a + bilinearSum(r, solution.y)
-            let derivative = Complex<Double>.one + bilinearSum(solution.y, solution.y)
+            let f = lambda - a + bilinearSum(r, y)
+            let derivative = Complex<Double>.one + bilinearSum(y, y)
             let step = f / derivative
             lambda -= step
             progress?(steps, lambda, solution.products)
             let reference = max(lambda.length, 1e-3 * scale)
             let stalled = steps >= 3 && step.length > 0.5 * previousStep && step.length <= newtonNoiseFloor * reference
             if step.length <= newtonTolerance * reference || stalled {
-                return (lambda, solution.y, steps, worstInner, worstBackward)
+                return (lambda, y, steps, worstInner, worstBackward)
             }
             previousStep = step.length
         }
@@ -147,10 +147,10 @@ public enum KrylovDiffusion {
             var projected = r                // Px in the inner products, reused
             let workspace = ConjugateOrthogonalGradient.Workspace()
             var shifted = ProjectedInverse(model: model, e: e)
-            solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, guess in
+            solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, y in
                 step += 1
                 try shifted.shift(to: lambda)
-                var solution: IterativeSolution
+                let solution: IterativeSolution
                 do {
                     solution = try ConjugateOrthogonalGradient.solve(r, apply: { x, out in
                         for k in 0..<n { projected[k] = x[k] }
@@ -160,14 +160,20 @@ public enum KrylovDiffusion {
                         for k in 0..<n { out[k] = (out[k] - c * e[k]) - lambda * projected[k] }
                     }, precondition: { v, z in shifted.apply(v, into: &z) },
                        tolerance: innerTolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
-                       initialGuess: guess, workspace: workspace)
+                       initialGuess: y.isEmpty ? nil : y, workspace: workspace)
                 } catch let error as LinearAlgebraError {
                     throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(step), λ = \(lambda): \(error.description)",
                                                              advice: [.denseOnSmallerGridOrLargerOmega])
                 }
                 operatorNorm = solution.operatorNorm
-                project(&solution.solution)                            // in place: no copy per step
-                return InnerSolution(y: solution.solution, residual: solution.residual, backwardError: solution.backwardError,
+                // Into Newton's own buffer (COCG's x stays in its workspace): no allocation per step.
+                if y.count == n {
+                    for k in 0..<n { y[k] = solution.solution[k] }
+                } else {
+                    y = solution.solution
+                }
+                project(&y)
+                return InnerSolution(residual: solution.residual, backwardError: solution.backwardError,
                                      products: solution.iterations)
             }, progress: progress)
         }
@@ -193,7 +199,7 @@ public enum KrylovDiffusion {
         let r = (0..<m).map { be[$0] - a * e[$0] }
         let rNorm = euclideanNorm(r)
         let blockNorm = b.frobeniusNorm               // ≥ ‖B‖₂: the backward error below is a lower bound
-        let solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, _ in
+        let solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, y in
             var bordered = ComplexMatrix(rows: m + 1, columns: m + 1)
             for column in 0..<m {
                 for row in 0..<m { bordered[row, column] = b[row, column] }
@@ -203,13 +209,13 @@ public enum KrylovDiffusion {
             }
             let lu = try LUFactorization(consume bordered)
             let solution = try lu.solve(r + [.zero])
-            let y = Array(solution[0..<m])
+            y = Array(solution[0..<m])
             // The residual of the projected system, r − P(B − λ)y, in the block.
             let by = try b.multiplied(by: y)
             let c = bilinearSum(e, by)
             var defect = 0.0
             for k in 0..<m { defect += (r[k] - (by[k] - c * e[k] - lambda * y[k])).magnitudeSquared }
-            return InnerSolution(y: y, residual: defect.squareRoot() / rNorm,
+            return InnerSolution(residual: defect.squareRoot() / rNorm,
                                  backwardError: defect.squareRoot() / ((blockNorm + lambda.length) * euclideanNorm(y) + rNorm),
                                  products: 0)
         }, progress: progress)
