@@ -17,6 +17,7 @@ import tempfile
 import time
 
 import numpy as np
+from markdown_output import write_page
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -180,9 +181,7 @@ given d, L, q; "correlated": r_c = 1, W = 5 (momentum-dependent SCBA, U0Â·C(k âˆ
   `scipy.linalg.eigvals` / `scipy.linalg.eig` on the dense matrix.
 
 """
-        with open(args.markdown + ".tmp", "w") as out:
-            out.write(header + table + "\n")
-        os.replace(args.markdown + ".tmp", args.markdown)
+        write_page(args.markdown, header + table + "\n")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from markdown_output import write_page
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -99,8 +100,7 @@ def main():
                      f"{float(re_d):.6f} {float(im_d):+.6f}i |")
     text = "\n".join(lines) + "\n"
     if args.markdown:
-        with open(args.markdown, "w") as handle:
-            handle.write(text)
+        write_page(args.markdown, text)
     print(text)
 
 
