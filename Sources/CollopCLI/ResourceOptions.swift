@@ -2,6 +2,7 @@ import ArgumentParser
 import CollisionOperator
 import DenseLinearAlgebra
 import Foundation
+import SpectralAnalysis
 
 /// Options about how a run uses the machine, shared by every subcommand.
 struct ResourceOptions: ParsableArguments {
@@ -232,8 +233,11 @@ struct MemoryPlan: Sendable {
             return "\(blocks.count) symmetry blocks, largest m = \(blocks.max() ?? 0) (\(Self.describe(16 * Double(blocks.max() ?? 0) * Double(blocks.max() ?? 0))) each), no N × N matrix"
         }
         if case .matrixFree(let footprint) = workload {
-            return String(format: "matrix-free: %.4g complex vectors of N at the peak, %@ each, no N × N matrix",
-                          footprint.peakVectors, Self.describe(16 * Double(gridPoints)))
+            let vectors = String(format: "matrix-free: %.4g complex vectors of N at the peak, %@ each, no N × N matrix",
+                                 footprint.peakVectors, Self.describe(16 * Double(gridPoints)))
+            // The LU of a symmetry block runs only where COCG stalls (docs/solvers.md): not in the peak above.
+            guard footprint.solve != .identityChecks else { return vectors }
+            return vectors + "; where COCG stalls, the LU fallback adds up to \(Self.describe(DirectFallback.memoryLimit))"
         }
         return workload.denseMatrices > 0
             ? "\(workload.denseMatrices) complex N × N buffers of \(Self.describe(16 * Double(gridPoints) * Double(gridPoints))) each, with workspace"
