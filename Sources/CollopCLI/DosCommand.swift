@@ -93,7 +93,7 @@ struct DosCommand: ParsableCommand {
         report.add("l_rule", "l = v_F/(2 gamma), v_F^2 = sum_k |v_k|^2 A_k / sum_k A_k, A_k = -Im G^R_k (as mean_free_path)")
         report.add("sigma_rule", "(1/N) sum_k Sigma^R_k(E) on the unshifted grid; gamma = -(1/N) sum_k Im Sigma^R_k(E)")
         report.add("scba_rule", "ok; none: no SCBA solution with gamma > 0 on this grid (NaN columns); unconverged: no fixed point within scba-max-iterations (NaN columns)")
-        report.add("memory_estimate", "\(MemoryPlan.describe(plan.bytes)) (\(plan.explanation))")
+        report.add("memory_estimate", plan.headerDescription)
         if resources.dryRun {
             report.add("dry_run", "yes: input valid, \(grid.count) energies, no SCBA solved")
             try output.write(report, to: destination)
