@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExactModelTests",
-            dependencies: ["ExactModel", "DenseLinearAlgebra"]
+            dependencies: ["ExactModel", "DenseLinearAlgebra", "TestSupport"]
         ),
         .testTarget(
             name: "CollopCLITests",

@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import ExactModel
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Exact model: random streams")
@@ -173,17 +174,17 @@ struct BarTests {
         let n = bar.sliceSites, steps = 4
         var stream = RandomStream(seed: 8, purpose: .barRun, index: 1)
         let potentials = (0..<(steps * n)).map { _ in stream.nextSiteEnergy(width: 2.5) }
-        var product = RealMatrix.identity(order: 2 * n)
+        var transfer = RealMatrix.identity(order: 2 * n)
         for k in 0..<steps {
             let t = try bar.transferMatrix(potentials: Array(potentials[(k * n)..<((k + 1) * n)]))
-            product = multiply(t, product)
+            transfer = product(t, transfer)
         }
-        let sigma = try SingularValues.of(product)
+        let sigma = try SingularValues.of(transfer)
         let tolerance = 100 * Double.ulpOfOne * sigma[0] * sigma[0]
         for i in 0..<n { #expect(abs(sigma[i] * sigma[2 * n - 1 - i] - 1) < tolerance, "pair \(i): \(sigma)") }
 
         let sparse = try bar.logGrowths(potentials: potentials, interval: 1)
-        var frame = (0..<(2 * n * n)).map { product[$0 % (2 * n), $0 / (2 * n)] }
+        var frame = (0..<(2 * n * n)).map { transfer[$0 % (2 * n), $0 / (2 * n)] }
         var diagonal = [Double](repeating: 0, count: n)
         var qr = try OrthonormalFrame(rows: 2 * n, columns: n)
         try frame.withUnsafeMutableBufferPointer { f in
@@ -232,16 +233,4 @@ struct BarTests {
         #expect(ScalingVerdict.of([small[2], large[2]]) == .localized)
         #expect(ScalingVerdict.of([small[2]]) == .undecided)
     }
-}
-
-/// C = A·B for small dense real matrices (tests only).
-private func multiply(_ a: RealMatrix, _ b: RealMatrix) -> RealMatrix {
-    var c = RealMatrix(rows: a.rows, columns: b.columns)
-    for j in 0..<b.columns {
-        for k in 0..<a.columns {
-            let bkj = b[k, j]
-            for i in 0..<a.rows { c[i, j] += a[i, k] * bkj }
-        }
-    }
-    return c
 }

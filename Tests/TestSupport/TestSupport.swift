@@ -27,13 +27,13 @@ extension SeededGenerator {
     }
 }
 
-/// C = A B for small test matrices.
-public func product(_ a: ComplexMatrix, _ b: ComplexMatrix) -> ComplexMatrix {
-    var c = ComplexMatrix(rows: a.rows, columns: b.columns)
+/// C = A B for small test matrices, real or complex, by the triple loop (independent of BLAS).
+public func product<Scalar: MatrixScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) -> Matrix<Scalar> {
+    var c = Matrix<Scalar>(rows: a.rows, columns: b.columns)
     for j in 0..<b.columns {
         for k in 0..<a.columns {
             let bkj = b[k, j]
-            for i in 0..<a.rows { c[i, j] += a[i, k] * bkj }
+            for i in 0..<a.rows { c[i, j] = c[i, j] + a[i, k] * bkj }
         }
     }
     return c
