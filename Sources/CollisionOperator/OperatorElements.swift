@@ -117,11 +117,25 @@ extension CollisionOperator {
 
     /// Uᵀ A U for the elements A of `elements`.
     public func block(_ sector: SymmetrySector, elements: OperatorElements) throws -> ComplexMatrix {
-        let result = try sector.block(gridPoints: grid.count) { p, buffer in elements.row(p, into: buffer) }
-        if let bad = result.firstNonFiniteElement() {
+        try requireFinite(sector.block(gridPoints: grid.count) { p, buffer in elements.row(p, into: buffer) },
+                          sector: sector, precision: "double")
+    }
+
+    /// Uᵀ𝕃U of one sector rounded to single precision (accumulated in double): the block of
+    /// the single-precision LU that preconditions a direct solve too large for double.
+    /// - Throws: `.nonFiniteOperator` when an element is NaN, infinite or beyond single
+    ///   precision; `LinearAlgebraError.allocationFailed` when the m × m buffer is refused.
+    public func singlePrecisionBlock(_ sector: SymmetrySector) throws -> Matrix<Complex<Float>> {
+        let elements = elements()
+        return try requireFinite(sector.singlePrecisionBlock(gridPoints: grid.count) { p, buffer in elements.row(p, into: buffer) },
+                                 sector: sector, precision: "single")
+    }
+
+    func requireFinite<Element>(_ block: Matrix<Element>, sector: SymmetrySector, precision: String) throws -> Matrix<Element> {
+        if let bad = block.firstNonFiniteElement() {
             throw ModelComputationError.nonFiniteOperator(row: bad.row, column: bad.column,
-                                     detail: "element of the \(sector.label) block — an input (amplitude F, ω, disorder) is beyond double precision")
+                                     detail: "element of the \(sector.label) block — an input (amplitude F, ω, disorder) is beyond \(precision) precision")
         }
-        return result
+        return block
     }
 }

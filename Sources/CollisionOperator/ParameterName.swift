@@ -41,12 +41,15 @@ public enum AnalysisSetting: Sendable, CaseIterable, Hashable {
     case diffusionMethod
     /// The largest |q| of a momentum ladder.
     case maximumMomentum
+    /// The bytes the direct fallback's LU may hold (docs/solvers.md).
+    case directMemory
 
     /// The setting, as the physics writes it.
     public var quantity: String {
         switch self {
         case .diffusionMethod: return "the λ0 solver"
         case .maximumMomentum: return "q_max"
+        case .directMemory: return "the direct fallback's memory"
         }
     }
 }

@@ -54,8 +54,20 @@ public struct SymmetrySector: Sendable {
     /// Rows are evaluated in parallel, `rowWorkers` buffers of N at a time.
     /// - Throws: `.allocationFailed` when the system refuses the m × m buffer.
     public func block(gridPoints n: Int, row: @Sendable (Int, UnsafeMutablePointer<Complex<Double>>) -> Void) throws(LinearAlgebraError) -> ComplexMatrix {
+        try assembleBlock(gridPoints: n, row: row) { $0 }
+    }
+
+    /// `block(gridPoints:row:)` rounded to single precision element by element (accumulated in
+    /// double): half the memory, for the single-precision LU (`LUFactorization<Float>`).
+    public func singlePrecisionBlock(gridPoints n: Int, row: @Sendable (Int, UnsafeMutablePointer<Complex<Double>>) -> Void) throws(LinearAlgebraError) -> Matrix<Complex<Float>> {
+        try assembleBlock(gridPoints: n, row: row) { Complex(Float($0.real), Float($0.imaginary)) }
+    }
+
+    /// The block's elements, each stored as `round(element)`.
+    func assembleBlock<Element: MatrixScalar>(gridPoints n: Int, row: @Sendable (Int, UnsafeMutablePointer<Complex<Double>>) -> Void,
+                                             round: @escaping @Sendable (Complex<Double>) -> Element) throws(LinearAlgebraError) -> Matrix<Element> {
         let m = multiplicity
-        var block = try ComplexMatrix(rows: m, columns: m, for: "the \(label) symmetry block of order m = \(m)")
+        var block = try Matrix<Element>(rows: m, columns: m, for: "the \(label) symmetry block of order m = \(m) (\(MemoryLayout<Element>.stride)-byte elements)")
         let segments = self.segments, points = self.orbitPoints
         block.withUnsafeMutableBufferPointer { target in
             let out = DisjointWriteBuffer(base: target.baseAddress!)
@@ -91,7 +103,7 @@ public struct SymmetrySector: Sendable {
                         for b in 0..<m {
                             var sum = Complex<Double>.zero
                             for i in 0...t { sum += rows[i * m + b] * Complex(segment.transform[t * count + i]) }
-                            out.base[b * m + segment.firstColumn + t] = sum
+                            out.base[b * m + segment.firstColumn + t] = round(sum)
                         }
                     }
                 }

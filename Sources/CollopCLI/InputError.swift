@@ -43,6 +43,7 @@ extension InputName {
         case .parameter(let name): return name.flag
         case .setting(.diffusionMethod): return "--method"
         case .setting(.maximumMomentum): return "--qmax"
+        case .setting(.directMemory): return "--direct-memory"
         }
     }
 }

@@ -237,7 +237,7 @@ struct MemoryPlan: Sendable {
                                  footprint.peakVectors, Self.describe(16 * Double(gridPoints)))
             // The LU of a symmetry block runs only where COCG stalls (docs/solvers.md): not in the peak above.
             guard footprint.solve != .identityChecks else { return vectors }
-            return vectors + "; where COCG stalls, the LU fallback adds up to \(Self.describe(DirectFallback.memoryLimit))"
+            return vectors + "; where COCG stalls, the LU fallback adds up to \(Self.describe(footprint.directMemoryLimit))"
         }
         return workload.denseMatrices > 0
             ? "\(workload.denseMatrices) complex N × N buffers of \(Self.describe(16 * Double(gridPoints) * Double(gridPoints))) each, with workspace"
@@ -320,6 +320,8 @@ struct MatrixFreeFootprint: Sendable, Equatable {
     var singularVertex: Bool
     /// ((L + 1)/L)^d when the model also solves the SCBA on the L + 1 grid, else nil.
     var nextSizeRatio: Double?
+    /// Bytes the LU fallback may hold where COCG stalls (closure: --direct-memory).
+    var directMemoryLimit = DirectFallback.memoryLimit
 
     /// The runtime without the vectors, with FFTW's plans and thread stacks (measured: 32 MiB
     /// on the smallest grids, 6 MiB of it the pages of the HDF5 library and the libraries it

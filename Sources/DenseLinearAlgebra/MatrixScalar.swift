@@ -1,7 +1,8 @@
 import Numerics
 
 /// The element types the dense matrices and LAPACK wrappers support:
-/// `Double` (real symmetric problems) and `Complex<Double>` (everything else).
+/// `Double` (real symmetric problems) and `Complex<Double>` (everything else), plus
+/// `Complex<Float>` for the single-precision LU that preconditions large direct solves.
 ///
 /// `Complex<Double>` is two contiguous `Double`s, the layout of LAPACK's
 /// `double complex`, so a buffer of it is handed to LAPACKE without copying.
@@ -22,6 +23,7 @@ extension Double: MatrixScalar {
     @inlinable public var magnitudeSquared: Double { self * self }
 }
 
-extension Complex: MatrixScalar where RealType == Double {
-    @inlinable public var magnitudeSquared: Double { real * real + imaginary * imaginary }
+/// `Complex<Double>` and `Complex<Float>` (the single-precision LU of `LUFactorization`).
+extension Complex: MatrixScalar where RealType: BinaryFloatingPoint {
+    @inlinable public var magnitudeSquared: Double { Double(real * real + imaginary * imaginary) }
 }

@@ -51,11 +51,13 @@ public struct ClosureAnalysis: Sendable {
     ///     the one the previous ω converged with (`CurrentRelaxation.Channel.preconditioner`);
     ///     once a solve has needed the direct LU fallback, the rest of the ladder (smaller ω,
     ///     worse conditioned) is solved by LU directly (`CurrentRelaxation.Channel.direct`).
+    ///   - directMemoryLimit: bytes the LU fallback may hold (`DirectFallback`): in double
+    ///     precision where its blocks fit, else in single precision as COCG's preconditioner.
     ///   - progress: (ω index, iteration, current D).
     /// - Throws: `ParameterError` unless the model's vertex is `cooperon`;
     ///   `ClosureError.notConverged` with the last iterates.
     public init(model: CollisionModel, omegas: [Double], start: Complex<Double>? = nil,
-                preconditioner: PreconditionerKind = .pairs,
+                preconditioner: PreconditionerKind = .pairs, directMemoryLimit: Double = DirectFallback.memoryLimit,
                 progress: ((Int, Int, Complex<Double>) -> Void)? = nil) throws {
         guard model.parameters.singular == .cooperon else {
             throw ParameterError(.singular, value: model.parameters.singular.rawValue,
@@ -72,13 +74,14 @@ public struct ClosureAnalysis: Sendable {
             var evaluations = 0
             var backwardError = 0.0, currentResidual = 0.0
             var solver = SolvePath.cocg
-            let channel = try CurrentRelaxation.Channel(model: model, omega: omega, preconditioner: preferred, direct: direct)
+            let channel = try CurrentRelaxation.Channel(model: model, omega: omega, preconditioner: preferred, direct: direct,
+                                                            directMemoryLimit: directMemoryLimit)
             func current(_ d: Complex<Double>) throws -> Complex<Double> {
                 let result = try channel.diffusion(cooperonDiffusion: d)
                 products += result.products
                 backwardError = max(backwardError, result.backwardError)
                 currentResidual = max(currentResidual, result.residual)
-                if result.solver == .lu || solver == .cocg { solver = result.solver }      // lu > cocg+lu > cocg
+                if result.solver.directness > solver.directness { solver = result.solver }
                 evaluations += 1
                 progress?(index, evaluations, result.diffusion)
                 return result.diffusion

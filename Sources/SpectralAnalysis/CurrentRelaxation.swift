@@ -121,19 +121,8 @@ public enum CurrentRelaxation {
                 // The LU of the previous D0's blocks preconditions COCG on this one's: they
                 // differ by the cooperon's Q ≠ 0 terms only. A fresh LU where that stalls.
                 var spent = 0
-                if let inverse {
-                    do {
-                        let solution = try ConjugateOrthogonalGradient.solve(
-                            current, apply: { x, y in try action.apply(x, into: &y) },
-                            precondition: { v, z in z = try inverse.solve(v) },
-                            tolerance: tolerance, maximumIterations: Self.luPreconditionedProducts, operatorNorm: operatorNorm,
-                            initialGuess: previousSolution, workspace: workspace)
-                        return finish(solution.solution, products: solution.iterations, residual: solution.residual,
-                                      backwardError: solution.backwardError, operatorNorm: solution.operatorNorm,
-                                      solver: .luPreconditioned)
-                    } catch let error as LinearAlgebraError {
-                        if case .iterationLimit(_, let products, _) = error { spent = products }
-                    }
+                if let inverse, let result = try? preconditioned(by: inverse, action: action, products: &spent) {
+                    return result
                 }
                 return try directSolve(op, action: action, spent: spent, what: "the current solve 𝕃z = j at ω = \(omega) by LU")
             }
@@ -163,8 +152,8 @@ public enum CurrentRelaxation {
                 let result = try directSolve(op, action: action, spent: products, what: what)
                 direct = true
                 return result
-            } catch DiffusionSolverError.krylovFailure(let detail, _) {
-                throw DiffusionSolverError.krylovFailure(detail: "\(detail); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: [])
+            } catch DiffusionSolverError.krylovFailure(let detail, let advice) {
+                throw DiffusionSolverError.krylovFailure(detail: "\(detail); a backward error of \(tolerance) is not reached here: a larger ω, or a smaller L", advice: advice)
             }
         }
 
@@ -176,8 +165,22 @@ public enum CurrentRelaxation {
             inverse = nil          // its memory is free before the new blocks are formed
             let blocks = try DirectFallback.BlockInverse(op, occupiedBy: current, decomposition: decomposition!,
                                                          memoryLimit: directMemoryLimit, what: what)
-            let z = try blocks.solve(current)
             inverse = blocks
+            guard blocks.isExact else {
+                // Single precision: COCG preconditioned by the LU carries the solve to the tolerance.
+                var products = spent
+                let result: Result?
+                do {
+                    result = try preconditioned(by: blocks, action: action, products: &products)
+                } catch let error as LinearAlgebraError {
+                    throw DiffusionSolverError.krylovFailure(detail: "\(what); COCG preconditioned by the single-precision LU of the blocks stopped: \(error)", advice: [])
+                }
+                guard let result else {
+                    throw DiffusionSolverError.krylovFailure(detail: "\(what); COCG preconditioned by the single-precision LU of the blocks did not reach a backward error of \(tolerance) in \(Self.singleLUPreconditionedProducts) products (\(products) in all)", advice: [])
+                }
+                return result
+            }
+            let z = try blocks.solve(current)
             var products = spent + 1
             let norm: Double
             if let operatorNorm {
@@ -197,6 +200,31 @@ public enum CurrentRelaxation {
             }
             return finish(z, products: products, residual: defect.squareRoot() / jNorm, backwardError: backwardError,
                           operatorNorm: norm, solver: .lu)
+        }
+
+        /// Products COCG preconditioned by a single-precision LU may take: it is accurate to
+        /// about 1e-7 times the block's condition number, so it needs more products than a
+        /// double LU of a nearby D0, but far fewer than the pair models.
+        public static let singleLUPreconditionedProducts = 400
+
+        /// D_cur by COCG from the previous solution, preconditioned by `inverse` (the LU of this
+        /// or a previous D0's blocks): nil when it stops at its product limit (`products` then
+        /// counts what it spent); other failures are thrown.
+        func preconditioned(by inverse: DirectFallback.BlockInverse, action: OperatorAction, products: inout Int) throws -> Result? {
+            let limit = inverse.isExact ? Self.luPreconditionedProducts : Self.singleLUPreconditionedProducts
+            do {
+                let solution = try ConjugateOrthogonalGradient.solve(
+                    current, apply: { x, y in try action.apply(x, into: &y) },
+                    precondition: { v, z in z = try inverse.solve(v) },
+                    tolerance: tolerance, maximumIterations: limit, operatorNorm: operatorNorm,
+                    initialGuess: previousSolution, workspace: workspace)
+                return finish(solution.solution, products: products + solution.iterations, residual: solution.residual,
+                              backwardError: solution.backwardError, operatorNorm: solution.operatorNorm,
+                              solver: inverse.isExact ? .luPreconditioned : .singleLUPreconditioned)
+            } catch LinearAlgebraError.iterationLimit(_, let spent, _) {
+                products += spent
+                return nil
+            }
         }
 
         /// D_cur from the solution z = 𝕃⁻¹j, kept as the next solve's start.

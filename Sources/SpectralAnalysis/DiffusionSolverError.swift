@@ -48,6 +48,8 @@ public enum DiffusionSolverError: InputNamingError, Equatable, Sendable {
 public enum DiffusionSolverAdvice: Equatable, Sendable {
     /// The dense method on a smaller grid, or a larger ω.
     case denseOnSmallerGridOrLargerOmega
+    /// The direct fallback's single-precision LU needs `neededBytes`, more than allowed.
+    case directMemory(neededBytes: Double)
     /// The lorentzian vertex's gapless continuum of O(η/ω) eigenvalues at ω defeats the
     /// preconditioner: ω ≥ 1e-4, or the dense method on a grid that fits.
     case lorentzianContinuum(omega: Double)
@@ -57,6 +59,9 @@ public enum DiffusionSolverAdvice: Equatable, Sendable {
         switch self {
         case .denseOnSmallerGridOrLargerOmega:
             return "; try \(AnalysisSetting.diffusionMethod, value: "dense") on a smaller grid, or a larger ω"
+        case let .directMemory(neededBytes):
+            let gib = (neededBytes / Double(1 << 30) * 100).rounded(.up) / 100
+            return "; the single-precision LU, COCG's preconditioner, needs \(String(format: "%.2f", gib)) GiB: allow it with \(AnalysisSetting.directMemory, value: String(format: "%.2f", gib)) if the machine holds it, or take a larger ω"
         case let .lorentzianContinuum(omega):
             return ". The lorentzian vertex has a gapless continuum of O(η/ω) eigenvalues that no preconditioner here captures at ω = \(omega); take ω ≥ 1e-4 (converged at d = 3, L = 32), or \(AnalysisSetting.diffusionMethod, value: "dense") on a grid that fits"
         }

@@ -66,6 +66,25 @@ struct ClosureCommandTests {
         #expect((vw.0 * vw.0 + vw.1 * vw.1).squareRoot() < scale)
     }
 
+    /// --direct-memory: recorded in the header in GiB; values out of [0.01, 1024] GiB, or more
+    /// than the machine has, are refused with the flag and the value named, before any output.
+    @Test func directMemoryIsRecordedOrRefused() throws {
+        let small = ["closure", "--singular", "cooperon", "--dim", "1", "--size", "64", "--omegas", "1e-2"]
+        let run = try runCollop(small + ["--direct-memory", "0.5", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(headerValue(run.stdout, "direct_memory_gib").flatMap(Double.init) == 0.5)
+        #expect(headerValue(try runCollop(small + ["--quiet"]).stdout, "direct_memory_gib").flatMap(Double.init) == 1)
+        for value in ["0", "nan", "-1", "2000", "lots", ""] {
+            let refused = try runCollop(small + ["--direct-memory", value])
+            #expect(refused.status == 2, "--direct-memory \(value)")
+            #expect(refused.stderr.contains("--direct-memory") && refused.stderr.contains("allowed"), "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+        }
+        // 1000 GiB is inside the range but beyond this machine's memory: refused by what is available.
+        let beyond = try runCollop(small + ["--direct-memory", "1000"])
+        #expect(beyond.status == 2 && beyond.stderr.contains("available"), "\(beyond.stderr)")
+    }
+
     @Test func closureNeedsTheCooperon() throws {
         let result = try runCollop(["closure", "--singular", "localized", "--size", "8"])
         #expect(result.status == 2)

@@ -93,19 +93,63 @@ import Testing
         #expect((direct.diffusion - dense).length <= 1e-10 * dense.length, "LU \(direct.diffusion) dense \(dense)")
     }
 
-    /// Where iteration stops and the block does not fit (a limit of 1 kB forced here), the
-    /// failure names ω, COCG's backward error and the product's floor, and the block's size.
+    /// The orders of the symmetry blocks that hold j (what the fallback factorizes), found
+    /// independently of `DirectFallback`: the sectors onto which j projects.
+    static func blockOrdersHoldingCurrent(_ model: CollisionModel, omega: Double) throws -> [Int] {
+        let dimension = model.parameters.dimension
+        let op = try model.operator(at: Probe(dimension: dimension, omega: omega))
+        let axis = [1] + [Double](repeating: 0, count: dimension - 1)
+        let velocity = model.band.velocities(on: model.grid, shiftedBy: op.probe.q, direction: axis)
+        let j = (0..<velocity.count).map { Complex(velocity[$0]) * op.fields.root[$0] }
+        return try op.symmetry(enabled: true).sectors.filter { sector in
+            (0..<sector.degeneracy).contains { euclideanNorm(sector.project(j, partner: $0)) > 1e-8 * euclideanNorm(j) }
+        }.map(\.multiplicity)
+    }
+
+    /// Where the double-precision LU does not fit but the single-precision one does (a limit
+    /// between the two forced here), the fallback factorizes in single precision and COCG
+    /// preconditioned by it reaches the tolerance: D_cur equals COCG's converged answer and the
+    /// double LU's to 1e-10, in d = 1 (odd sector) and d = 3 (T1u).
+    @Test(arguments: [(1, 64), (3, 8)])
+    func singlePrecisionFallbackMatchesDoubleLU(dimension: Int, size: Int) throws {
+        var p = ModelSetup()
+        p.dimension = dimension
+        p.size = size
+        p.singular = .cooperon
+        let model = try p.model().model
+        let orders = try Self.blockOrdersHoldingCurrent(model, omega: p.omega)
+        let doubleBytes = orders.reduce(0) { $0 + DirectFallback.bytes(order: $1) }
+        let singleBytes = orders.reduce(0) { $0 + DirectFallback.singlePrecisionBytes(order: $1) }
+        #expect(singleBytes < doubleBytes)
+        let iterative = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega)
+        let exact = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4)
+        let single = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4,
+                                                            directMemoryLimit: (singleBytes + doubleBytes) / 2)
+        #expect(exact.solver == .lu && single.solver == .singleLUPreconditioned)
+        #expect(single.backwardError <= CurrentRelaxation.tolerance)
+        #expect(single.products <= 4 + CurrentRelaxation.Channel.singleLUPreconditionedProducts)
+        for reference in [iterative, exact] {
+            #expect((single.diffusion - reference.diffusion).length <= 1e-10 * reference.diffusion.length,
+                    "LU32+COCG \(single.diffusion) vs \(reference.solver.rawValue) \(reference.diffusion)")
+        }
+    }
+
+    /// Where iteration stops and not even the single-precision block fits (a limit of 1 kB
+    /// forced here), the failure names ω, COCG's backward error and the product's floor, the
+    /// block's size, and advises the memory the single-precision LU needs.
     @Test func fallbackThatDoesNotFitIsReported() throws {
         var p = ModelSetup()
         p.size = 64
         p.singular = .cooperon
         let model = try p.model().model
+        let needed = try Self.blockOrdersHoldingCurrent(model, omega: p.omega).reduce(0) { $0 + DirectFallback.singlePrecisionBytes(order: $1) }
+        #expect(needed > 1000)
         #expect {
             _ = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4, directMemoryLimit: 1000)
         } throws: { error in
-            guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, _) = error else { return false }
+            guard let error = error as? DiffusionSolverError, case .krylovFailure(let detail, let advice) = error else { return false }
             return detail.contains("ω = \(p.omega)") && detail.contains("backward error reached") && detail.contains("floor of the product")
-                && detail.contains("GiB") && !error.isInputError
+                && detail.contains("GiB") && !error.isInputError && advice == [.directMemory(neededBytes: needed)]
         }
     }
 
