@@ -11,7 +11,15 @@ extension DiffusionSolverError {
             return "--method: value secular needs a diagonal-plus-rank-one operator (allowed: white noise, \(ParameterName.correlation.flag) 0, with \(ParameterName.singular.flag) none; use dense or auto)"
         case let .invalidLadder(reason):
             return "--qmax: the q ladder has \(reason) (allowed: q_j = qmax·j/nq, qmax > 0, nq ≥ 1)"
-        case .noRootFromStart, .branchLost, .krylovFailure:
+        case let .krylovFailure(detail, advice):
+            // Advice to allow more memory than the machine has is no advice.
+            let available = MemoryPlan.availableBytes()
+            let feasible = advice.filter { item in
+                if case .directMemory(let needed) = item { return needed <= available }
+                return true
+            }
+            return DiffusionSolverError.krylovFailure(detail: detail, advice: feasible).message.flagged
+        case .noRootFromStart, .branchLost:
             return message.flagged
         }
     }
