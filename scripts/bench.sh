@@ -9,6 +9,9 @@
 #   scripts/bench.sh --krylov [--sizes 64,128] [--repeats R]
 #       the matrix-free λ0 (--method krylov) against bench/krylov_peer.py (scipy.fft and
 #       gmres on a LinearOperator, same algorithm); writes docs/benchmarks-krylov.md
+#   scripts/bench.sh --growth [--dim3 32,64,128,256] [--dim2 256,...,4096] [--threads 2]
+#       time and peak memory of the matrix-free λ0 against N, with fitted exponents;
+#       writes docs/benchmarks-growth.md
 #   scripts/bench.sh --exact [--repeats R]
 #       collop exact (d = 3 transfer matrix, d = 1 diagonalization) against bench/exact_peer.py
 #       (dense NumPy products and numpy.linalg.qr; scipy's dstemr); writes docs/benchmarks-exact.md
@@ -25,6 +28,10 @@ collop="$(swift build -c release --show-bin-path)/collop"
 if [ "${1:-}" = "--exact" ]; then
     shift
     exec python3 bench/exact_bench.py --collop "$collop" --markdown docs/benchmarks-exact.md "$@"
+fi
+if [ "${1:-}" = "--growth" ]; then
+    shift
+    exec python3 bench/growth_bench.py --collop "$collop" --markdown docs/benchmarks-growth.md "$@"
 fi
 if [ "${1:-}" = "--krylov" ]; then
     shift
