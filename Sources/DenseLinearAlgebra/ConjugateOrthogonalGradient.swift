@@ -35,11 +35,18 @@ public enum ConjugateOrthogonalGradient {
     /// true residual decides (restart or give up).
     static let stagnationWindow = 50
 
-    /// The factor by which the recurrence residual must fall below the last true one before
-    /// r is recomputed as b − Ax (residual replacement, van der Vorst & Ye 2000): one product
-    /// per two decades of convergence keeps the recurrence within rounding of the true
-    /// residual, whose gap otherwise grows with the largest intermediate residual.
+    /// Residual replacement (van der Vorst & Ye 2000, "reliable updates"): r is recomputed as
+    /// b − Ax (one product) when the recurrence residual has fallen this factor below the last
+    /// true one, and at least `replacementSpacing` steps have passed since it: the recurrence's
+    /// gap to the true residual grows with the largest residuals it has carried, which in the
+    /// long, erratic solves at small ω (d = 1, W = 2.4, ω = 1e-7) stopped COCG above its
+    /// tolerance. A fast solve (fewer steps than the spacing) keeps its few-step gap, which
+    /// the true residual computed at the end verifies; a replacement at every second step of
+    /// it was a third of its products. (A gap bound accumulated as ε(‖A‖‖x‖ + ‖r‖) per step,
+    /// replacing when it exceeds √ε‖r‖, replaced at the wrong steps of the erratic solves:
+    /// LU from ω = 1e-6 on in that case, against 1e-8.)
     static let replacementDrop = 1e-2
+    static let replacementSpacing = 10
 
     /// The work vectors of a solve (x, r, z = M⁻¹r, p, Ap), reusable by later solves.
     /// Not for concurrent solves.
@@ -198,7 +205,7 @@ public enum ConjugateOrthogonalGradient {
             for i in 0..<n { p[i] = z[i] }
             var rho = bilinearSum(r, z)
             var lowest = Double.infinity, sinceLowest = 0
-            var replaced = euclideanNorm(r)         // ‖r‖ when r was last recomputed from A
+            var replaced = euclideanNorm(r), sinceReplaced = 0     // ‖r‖ at the last true residual
             while products < maximumIterations {
                 try apply(p, &w)
                 products += 1
@@ -209,16 +216,19 @@ public enum ConjugateOrthogonalGradient {
                     x[i] += alpha * p[i]
                     r[i] -= alpha * w[i]
                 }
-                var recurrence = backwardError()
+                let rNorm = euclideanNorm(r)
+                var recurrence = rNorm / (norm * euclideanNorm(x) + bNorm)
                 if recurrence <= 0.5 * tolerance { break }                  // verified below
-                if euclideanNorm(r) < replacementDrop * replaced, products < maximumIterations {
-                    // Reliable update: the recurrence's r has drifted from b − Ax by the
+                sinceReplaced += 1
+                if sinceReplaced >= replacementSpacing, rNorm < replacementDrop * replaced, products < maximumIterations {
+                    // Reliable update: the recurrence's r may have drifted from b − Ax by the
                     // rounding of the larger residuals before it; replace it by the true one
                     // and go on along the same p.
                     try apply(x, &w)
                     products += 1
                     for i in 0..<n { r[i] = b[i] - w[i] }
                     replaced = euclideanNorm(r)
+                    sinceReplaced = 0
                     recurrence = backwardError()
                 }
                 if recurrence < lowest {

@@ -55,6 +55,9 @@ public enum KrylovDiffusion {
     /// - Parameters:
     ///   - preconditioner: nil: the operator's `naturalPreconditioner`.
     ///   - innerIterations: products an inner COCG solve may take.
+    ///   - firstInnerTolerance: the backward error of the first Newton step's inner solve
+    ///     (`innerTolerance` for exact Newton; the default solves the first steps loosely and
+    ///     converges on steps solved to `innerTolerance`, `newton`).
     ///   - direct: fall back on LU where COCG fails and the block fits in
     ///     `DirectFallback.memoryLimit`.
     ///   - progress: called after each Newton step with (step, λ, inner iterations).
@@ -62,11 +65,12 @@ public enum KrylovDiffusion {
     ///   converge and the fallback is off or cannot run (the detail has the residual reached).
     public static func diffusionMode(of op: some DiffusionModeOperator, start: Complex<Double>,
                                      preconditioner choice: PreconditionerKind? = nil,
-                                     innerIterations: Int = 3000, direct: Bool = true,
+                                     innerIterations: Int = 3000, firstInnerTolerance: Double = firstInnerTolerance,
+                                     direct: Bool = true,
                                      progress: ((Int, Complex<Double>, Int) -> Void)? = nil) throws -> Mode {
         do {
             return try krylovMode(of: op, start: start, preconditioner: choice, innerIterations: innerIterations,
-                                  progress: progress)
+                                  firstInnerTolerance: firstInnerTolerance, progress: progress)
         } catch DiffusionSolverError.krylovFailure(let detail, let advice) where direct {
             let m = try op.denseDiffusionOrder(symmetry: true)
             guard 2 * DirectFallback.bytes(order: m + 1) <= DirectFallback.memoryLimit else {
@@ -86,22 +90,42 @@ public enum KrylovDiffusion {
         var products: Int
     }
 
-    /// Newton on f(λ) = λ − a + rᵀy(λ), f′ = 1 + yᵀy, from `start`; `inner(λ, &y)` solves
-    /// (P𝕃P − λ)y = r into y, which holds the previous step's y (empty at the first step):
-    /// one buffer, owned here and overwritten in place. Returns λ, its y, the steps and the
-    /// worst inner residual and backward error.
+    /// The inner tolerance of Newton's first step: λ from the start is good to a few digits at
+    /// best, so a y good to 1e-6 moves it as far as an exact one (inexact Newton).
+    public static let firstInnerTolerance = 1e-6
+
+    /// The inner tolerance after a Newton step of relative size `step` taken at `previous`:
+    /// (step)², the size of the next step under quadratic convergence, between
+    /// `innerTolerance` and `previous` (Eisenstat and Walker's forcing term, their choice 2
+    /// with γ = 1, α = 2). Newton is declared converged only on a step solved to
+    /// `innerTolerance`, so λ0 is as accurate as with every step solved to it.
+    static func nextInnerTolerance(after step: Double, previous: Double) -> Double {
+        max(innerTolerance, min(previous, step * step))
+    }
+
+    /// Newton on f(λ) = λ − a + rᵀy(λ), f′ = 1 + yᵀy, from `start`; `inner(λ, η, &y)` solves
+    /// (P𝕃P − λ)y = r to the backward error η into y, which holds the previous step's y (empty
+    /// at the first step): one buffer, owned here and overwritten in place. η starts at
+    /// `firstTolerance` and shrinks as (step size)² down to `innerTolerance`
+    /// (`nextInnerTolerance`). Returns λ, its y, the steps and the worst inner residual and
+    /// backward error of the solves at `innerTolerance`.
     static func newton(start: Complex<Double>, a: Complex<Double>, r: [Complex<Double>], scale: Double,
-                       inner: (Complex<Double>, inout [Complex<Double>]) throws -> InnerSolution,
+                       firstTolerance: Double = firstInnerTolerance,
+                       inner: (Complex<Double>, Double, inout [Complex<Double>]) throws -> InnerSolution,
                        progress: ((Int, Complex<Double>, Int) -> Void)?) throws
         -> (lambda: Complex<Double>, y: [Complex<Double>], steps: Int, worstInner: Double, worstBackward: Double) {
         var lambda = start
         var y: [Complex<Double>] = []
         var worstInner = 0.0, worstBackward = 0.0
         var previousStep = Double.infinity
+        var tolerance = max(firstTolerance, innerTolerance)
         for steps in 1...maximumNewtonSteps {
-            let solution = try inner(lambda, &y)
-            worstInner = max(worstInner, solution.residual)
-            worstBackward = max(worstBackward, solution.backwardError)
+            let solution = try inner(lambda, tolerance, &y)
+            let full = tolerance <= innerTolerance
+            if full {
+                worstInner = max(worstInner, solution.residual)
+                worstBackward = max(worstBackward, solution.backwardError)
+            }
             let f = lambda - a + bilinearSum(r, y)
             let derivative = Complex<Double>.one + bilinearSum(y, y)
             let step = f / derivative
@@ -109,10 +133,11 @@ public enum KrylovDiffusion {
             progress?(steps, lambda, solution.products)
             let reference = max(lambda.length, 1e-3 * scale)
             let stalled = steps >= 3 && step.length > 0.5 * previousStep && step.length <= newtonNoiseFloor * reference
-            if step.length <= newtonTolerance * reference || stalled {
+            if full && (step.length <= newtonTolerance * reference || stalled) {
                 return (lambda, y, steps, worstInner, worstBackward)
             }
-            previousStep = step.length
+            previousStep = full ? step.length : .infinity
+            tolerance = nextInnerTolerance(after: step.length / reference, previous: tolerance)
         }
         throw DiffusionSolverError.krylovFailure(detail: "λ0: Newton on the secular equation did not converge in \(maximumNewtonSteps) steps (last λ = \(lambda))",
                                                  advice: [.denseOnSmallerGridOrLargerOmega])
@@ -120,7 +145,8 @@ public enum KrylovDiffusion {
 
     /// λ0 by Newton with COCG inner solves on the matrix-free action.
     static func krylovMode(of op: some DiffusionModeOperator, start: Complex<Double>, preconditioner choice: PreconditionerKind?,
-                           innerIterations: Int, progress: ((Int, Complex<Double>, Int) -> Void)?) throws -> Mode {
+                           innerIterations: Int, firstInnerTolerance: Double,
+                           progress: ((Int, Complex<Double>, Int) -> Void)?) throws -> Mode {
         let n = op.order
         let s = op.zeroMode
         let action = try op.makeAction()
@@ -147,7 +173,8 @@ public enum KrylovDiffusion {
             var projected = r                // Px in the inner products, reused
             let workspace = ConjugateOrthogonalGradient.Workspace()
             var shifted = ProjectedInverse(model: model, e: e)
-            solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, y in
+            solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude),
+                                firstTolerance: firstInnerTolerance, inner: { lambda, tolerance, y in
                 step += 1
                 try shifted.shift(to: lambda)
                 let solution: IterativeSolution
@@ -159,7 +186,7 @@ public enum KrylovDiffusion {
                         let c = bilinearSum(e, out)
                         for k in 0..<n { out[k] = (out[k] - c * e[k]) - lambda * projected[k] }
                     }, precondition: { v, z in shifted.apply(v, into: &z) },
-                       tolerance: innerTolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
+                       tolerance: tolerance, maximumIterations: innerIterations, operatorNorm: operatorNorm,
                        initialGuess: y.isEmpty ? nil : y, workspace: workspace)
                 } catch let error as LinearAlgebraError {
                     throw DiffusionSolverError.krylovFailure(detail: "λ0: inner solve at Newton step \(step), λ = \(lambda): \(error.description)",
@@ -199,7 +226,9 @@ public enum KrylovDiffusion {
         let r = (0..<m).map { be[$0] - a * e[$0] }
         let rNorm = euclideanNorm(r)
         let blockNorm = b.frobeniusNorm               // ≥ ‖B‖₂: the backward error below is a lower bound
-        let solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude), inner: { lambda, y in
+        // Each LU solve is exact whatever tolerance Newton asks for.
+        let solved = try newton(start: start, a: a, r: r, scale: max(op.diagonalScale, .leastNormalMagnitude),
+                                firstTolerance: innerTolerance, inner: { lambda, _, y in
             var bordered = ComplexMatrix(rows: m + 1, columns: m + 1)
             for column in 0..<m {
                 for row in 0..<m { bordered[row, column] = b[row, column] }

@@ -52,6 +52,21 @@ import Testing
         #expect((other.points[0].diffusion - closure.points[2].diffusion).length <= 1e-8 * closure.points[2].diffusion.length)
     }
 
+    /// W = 2.4 on L = 512 down to ω = 1e-7 (docs/solvers.md, residual replacement): COCG's
+    /// recurrence drifts from the true residual there by the rounding of its large
+    /// intermediate residuals, and without reliable updates the current solve at 1e-7 stalled
+    /// at a backward error of 1.3e-12; with them every solve of the ladder converges by COCG,
+    /// no LU, and D* is a fixed point.
+    @Test func residualReplacementCarriesCOCGToItsTolerance() throws {
+        let model = try Self.model(disorder: 2.4)
+        let closure = try ClosureAnalysis(model: model, omegas: [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7])
+        for point in closure.points {
+            #expect(point.currentSolver == .cocg, "ω = \(point.omega): \(point.currentSolver.rawValue)")
+            #expect(point.currentBackwardError <= CurrentRelaxation.tolerance)
+            #expect(point.residual <= 1e-8)
+        }
+    }
+
     /// The docs' ladder down to ω = 1e-8 at W = 1.2 on L = 512 (issue 24: a relative-residual
     /// target stopped such ladders with exit 3): every current solve reaches the backward
     /// error 1e-12, D* is a fixed point there, and the ladder ends localized, D* → −iωξ²

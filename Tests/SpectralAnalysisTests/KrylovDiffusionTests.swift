@@ -60,6 +60,22 @@ import Testing
         #expect(mode.innerBackwardError <= KrylovDiffusion.innerTolerance)
     }
 
+    /// Inexact Newton (first inner solve to 1e-6, then (step)²) gives the λ0 and eigenvector of
+    /// exact Newton (every inner solve to 1e-12) to the accuracy of the inner solves, in no more
+    /// products, and its reported inner backward error is that of the full-tolerance solves.
+    @Test(arguments: cases.filter { $0.singular != .none })
+    func inexactNewtonMatchesExactNewton(_ c: Case) throws {
+        let model = try c.parameters.model()
+        let op = try model.operator(q: c.q, omega: model.probe.omega)
+        let exact = try KrylovDiffusion.diffusionMode(of: op, start: .zero, firstInnerTolerance: KrylovDiffusion.innerTolerance)
+        let inexact = try KrylovDiffusion.diffusionMode(of: op, start: .zero)
+        #expect((inexact.value - exact.value).length <= 1e-11 * exact.value.length, "λ0 \(inexact.value) vs \(exact.value)")
+        #expect(abs(inexact.zeroModeOverlap - exact.zeroModeOverlap) < 1e-9)
+        #expect(inexact.eigenResidual < 1e-11)
+        #expect(inexact.innerBackwardError <= KrylovDiffusion.innerTolerance)
+        #expect(inexact.products <= exact.products, "inexact \(inexact.products) exact \(exact.products) products")
+    }
+
     /// White noise with `none`: 𝕃 is diagonal plus rank one, and the projected diagonal
     /// preconditioner is its exact inverse — one COCG step per Newton step, and the same λ0
     /// as the closed secular equation.
