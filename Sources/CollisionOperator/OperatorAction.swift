@@ -57,12 +57,13 @@ public final class OperatorAction: LinearOperator {
 
     /// Prepares the action of `collisionOperator`: plans the grid's FFT and transforms
     /// the kernels U0·C and U^sing once (O(N log N)).
-    /// - Parameter planning: FFTW's planning effort (`.measure` pays off over many products).
+    /// - Parameter planning: FFTW's planning effort (`.measure` pays off over many products);
+    ///   nil: `FourierTransform.Planning.recommended(forPoints:)` for the grid.
     /// - Throws: `.nonFiniteInput` when a kernel or its transform is not finite (inputs
     ///   beyond double range), FFTW planning or allocation failures.
     public init(_ collisionOperator: CollisionOperator, regularWeight: Complex<Double> = .one,
                 singularWeight: Complex<Double> = .one,
-                planning: FourierTransform.Planning = .estimate) throws(LinearAlgebraError) {
+                planning: FourierTransform.Planning? = nil) throws(LinearAlgebraError) {
         let op = collisionOperator
         let grid = op.grid
         let n = grid.count
@@ -75,7 +76,8 @@ public final class OperatorAction: LinearOperator {
         deltaSigma = op.fields.deltaSigma
         negatedIndex = grid.negatedIndex
         let needsTransform = op.regularKernel != nil || op.singularKernel != nil
-        let transform = needsTransform ? try FourierTransform(dimensions: grid.fourierDimensions, planning: planning) : nil
+        let transform = needsTransform
+            ? try FourierTransform(dimensions: grid.fourierDimensions, planning: planning ?? .recommended(forPoints: n)) : nil
         self.transform = transform
         work = try AlignedComplexBuffer(count: needsTransform ? n : 0)
         if op.regularKernel != nil {
@@ -252,7 +254,7 @@ extension CollisionOperator {
     /// The matrix-free action of a·𝕃reg + b·𝕃sing (see `OperatorAction`): for repeated
     /// products, O(N log N) each.
     public func action(regularWeight: Complex<Double> = .one, singularWeight: Complex<Double> = .one,
-                       planning: FourierTransform.Planning = .estimate) throws(LinearAlgebraError) -> OperatorAction {
+                       planning: FourierTransform.Planning? = nil) throws(LinearAlgebraError) -> OperatorAction {
         try OperatorAction(self, regularWeight: regularWeight, singularWeight: singularWeight, planning: planning)
     }
 
