@@ -65,13 +65,15 @@ public final class FourierTransform: @unchecked Sendable {
         case measure
 
         /// The planning the matrix-free products use on a grid of `points` points: `.measure`
-        /// from 2²¹ points on (d = 3, L ≥ 128; d = 2, L ≥ 1448), where FFTW's measured plan
-        /// runs a 256³ transform in 0.11 s against 0.70 s for the estimated one (two threads,
-        /// this machine) and its 13 s of planning pay off within a λ0; `.estimate` below,
-        /// where planning would cost more than it saves. A measured plan is chosen by timing,
-        /// so two runs may round differently (differences at the products' rounding level).
+        /// from 2²³ points on (d = 3, L ≥ 204; d = 2, L ≥ 2897), `.estimate` below. Measured
+        /// on this machine, two threads, per transform (estimated → measured, planning):
+        /// 128³ 0.012 → 0.009 s (4.7 s), 192³ 0.15 → 0.038 s (7.8 s), 256³ 0.70 → 0.11 s
+        /// (12.6 s), 2048² 0.105 → 0.025 s (7.5 s), 4096² 0.42 → 0.085 s (19 s): FFTW's
+        /// estimated plan degrades on the largest grids, where a λ0 (≈ 40 transforms) repays
+        /// the planning; below, planning costs more than it saves. A measured plan is chosen
+        /// by timing, so two runs may round differently (at the products' rounding level).
         public static func recommended(forPoints points: Int) -> Planning {
-            points >= 1 << 21 ? .measure : .estimate
+            points >= 1 << 23 ? .measure : .estimate
         }
     }
 
