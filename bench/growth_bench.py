@@ -14,16 +14,11 @@ row is reported as refused, with collop's message, and left out of the fits.
 import argparse
 import math
 import os
-import re
 import subprocess
 import sys
 import tempfile
+from krylov_bench import header
 from markdown_output import write_page
-
-
-def header(stdout, key):
-    match = re.search(rf"^# {re.escape(key)} = (.*)$", stdout, re.M)
-    return match.group(1) if match else None
 
 
 def run(collop, dim, size, threads):
