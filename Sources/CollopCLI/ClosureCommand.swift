@@ -34,9 +34,8 @@ struct ClosureCommand: ParsableCommand {
     /// --direct-memory in bytes.
     func directMemoryLimit() throws(InputError) -> Double {
         guard let directMemory else { return DirectFallback.memoryLimit }
-        let text = directMemory.trimmingCharacters(in: .whitespaces)
-        guard let gib = Double(text), gib.isFinite, (0.01...1024).contains(gib) else {
-            throw InputError("--direct-memory: value \(directMemory.isEmpty ? "\"\"" : directMemory) is out of range (allowed: a finite number of GiB in [0.01, 1024])")
+        let gib = try parseTheoryNumber(directMemory, flag: "--direct-memory", allowed: "a finite number of GiB in [0.01, 1024]") {
+            (0.01...1024).contains($0)
         }
         let bytes = gib * Double(1 << 30), available = MemoryPlan.availableBytes()
         guard bytes <= available else {

@@ -110,7 +110,7 @@ public enum KrylovDiffusion {
     /// (`nextInnerTolerance`). Returns λ, its y, the steps and the worst inner residual and
     /// backward error of the solves at `innerTolerance`.
     static func newton(start: Complex<Double>, a: Complex<Double>, r: [Complex<Double>], scale: Double,
-                       firstTolerance: Double = firstInnerTolerance,
+                       firstTolerance: Double,
                        inner: (Complex<Double>, Double, inout [Complex<Double>]) throws -> InnerSolution,
                        progress: ((Int, Complex<Double>, Int) -> Void)?) throws
         -> (lambda: Complex<Double>, y: [Complex<Double>], steps: Int, worstInner: Double, worstBackward: Double) {

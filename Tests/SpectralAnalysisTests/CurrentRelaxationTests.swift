@@ -71,11 +71,7 @@ import Testing
     /// from the dense 𝕃 (LU of the N × N matrix), in d = 1 (odd sector) and d = 3 (T1u).
     @Test(arguments: [(1, 64), (3, 8)])
     func forcedFallbackMatchesCOCGAndDense(dimension: Int, size: Int) throws {
-        var p = ModelSetup()
-        p.dimension = dimension
-        p.size = size
-        p.singular = .cooperon
-        let model = try p.model().model
+        let (model, p) = try Self.cooperonModel(dimension: dimension, size: size)
         let iterative = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega)
         let direct = try CurrentRelaxation.currentDiffusion(model: model, omega: p.omega, maximumIterations: 4)
         #expect(iterative.solver == .cocg && direct.solver == .lu)
@@ -84,23 +80,34 @@ import Testing
                 "LU \(direct.diffusion) COCG \(iterative.diffusion)")
         // The dense reference: z = 𝕃⁻¹j by LU of the whole N × N matrix.
         let op = try model.operator(at: Probe(dimension: dimension, omega: p.omega))
-        let axis = [1] + [Double](repeating: 0, count: dimension - 1)
-        let velocity = model.band.velocities(on: model.grid, shiftedBy: op.probe.q, direction: axis)
         let s = op.fields.root
-        let j = (0..<s.count).map { Complex(velocity[$0]) * s[$0] }
+        let j = Self.current(of: op, model: model)
         let z = try LUFactorization(op.fullMatrix).solve(j)
         let dense = Complex(0, -1) * bilinearSum(j, z) / bilinearSum(s, s)
         #expect((direct.diffusion - dense).length <= 1e-10 * dense.length, "LU \(direct.diffusion) dense \(dense)")
     }
 
+    /// The default model with the cooperon vertex on a d-dimensional grid of L points per axis.
+    static func cooperonModel(dimension: Int, size: Int) throws -> (CollisionModel, ModelSetup) {
+        var p = ModelSetup()
+        p.dimension = dimension
+        p.size = size
+        p.singular = .cooperon
+        return (try p.model().model, p)
+    }
+
+    /// j = v_x s of `op`, built here from the band and the fields (not by `CurrentRelaxation`).
+    static func current(of op: CollisionOperator, model: CollisionModel) -> [Complex<Double>] {
+        let axis = [1] + [Double](repeating: 0, count: model.parameters.dimension - 1)
+        let velocity = model.band.velocities(on: model.grid, shiftedBy: op.probe.q, direction: axis)
+        return (0..<velocity.count).map { Complex(velocity[$0]) * op.fields.root[$0] }
+    }
+
     /// The orders of the symmetry blocks that hold j (what the fallback factorizes), found
     /// independently of `DirectFallback`: the sectors onto which j projects.
     static func blockOrdersHoldingCurrent(_ model: CollisionModel, omega: Double) throws -> [Int] {
-        let dimension = model.parameters.dimension
-        let op = try model.operator(at: Probe(dimension: dimension, omega: omega))
-        let axis = [1] + [Double](repeating: 0, count: dimension - 1)
-        let velocity = model.band.velocities(on: model.grid, shiftedBy: op.probe.q, direction: axis)
-        let j = (0..<velocity.count).map { Complex(velocity[$0]) * op.fields.root[$0] }
+        let op = try model.operator(at: Probe(dimension: model.parameters.dimension, omega: omega))
+        let j = current(of: op, model: model)
         return try op.symmetry(enabled: true).sectors.filter { sector in
             (0..<sector.degeneracy).contains { euclideanNorm(sector.project(j, partner: $0)) > 1e-8 * euclideanNorm(j) }
         }.map(\.multiplicity)
@@ -112,11 +119,7 @@ import Testing
     /// double LU's to 1e-10, in d = 1 (odd sector) and d = 3 (T1u).
     @Test(arguments: [(1, 64), (3, 8)])
     func singlePrecisionFallbackMatchesDoubleLU(dimension: Int, size: Int) throws {
-        var p = ModelSetup()
-        p.dimension = dimension
-        p.size = size
-        p.singular = .cooperon
-        let model = try p.model().model
+        let (model, p) = try Self.cooperonModel(dimension: dimension, size: size)
         let orders = try Self.blockOrdersHoldingCurrent(model, omega: p.omega)
         let doubleBytes = orders.reduce(0) { $0 + DirectFallback.bytes(order: $1) }
         let singleBytes = orders.reduce(0) { $0 + DirectFallback.singlePrecisionBytes(order: $1) }
